@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import AgencyMembership, CitizenProfile, User
+
+
+class AgencyMembershipInline(admin.TabularInline):
+    model = AgencyMembership
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "is_active", "locked_until"]
+    list_filter = ["role", "is_active", "is_staff"]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["last_login", "date_joined", "failed_login_count", "locked_until"]
+    inlines = [AgencyMembershipInline]
+    actions = ["unlock"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("full_name", "language", "role")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Sign-in"), {"fields": ("last_login", "date_joined", "failed_login_count", "locked_until")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),)
+
+    @admin.action(description=_("Unlock the selected accounts"))
+    def unlock(self, request, queryset):
+        for user in queryset:
+            services.unlock_account(user=user)
+
+
+@admin.register(CitizenProfile)
+class CitizenProfileAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "personal_id", "phone", "province"]
+    search_fields = ["full_name", "personal_id", "phone", "user__email"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,167 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from procedures.models import AdministrativeUnit, Agency
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    CLERK = "clerk", _("One-stop-shop clerk")
+    OFFICER = "officer", _("Agency officer")
+    CATALOGUE_ADMIN = "catalogue_admin", _("Catalogue admin")
+    FINANCE = "finance", _("Finance officer")
+
+
+STAFF_ROLES = frozenset({Role.CLERK, Role.OFFICER, Role.CATALOGUE_ADMIN, Role.FINANCE})
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", Role.CATALOGUE_ADMIN)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in: a citizen or a member of staff. Email is the login."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    language = models.CharField(
+        _("preferred language"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
+    )
+    failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split()[-1] if self.full_name else self.email
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Staff roles work on other people's data: they must use two-factor sign-in."""
+        return self.role in STAFF_ROLES or self.is_superuser
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.role == Role.CITIZEN and not self.is_superuser
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+personal_id_validator = RegexValidator(
+    r"^\d{12}$", _("The personal identification number has exactly 12 digits.")
+)
+phone_validator = RegexValidator(
+    r"^(0|\+84)\d{9,10}$", _("Enter a Vietnamese phone number, e.g. 0912345678.")
+)
+
+
+class CitizenProfile(models.Model):
+    """What a citizen tells the portal once, so that no form asks for it again."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    full_name = models.CharField(_("full name"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    personal_id = models.CharField(
+        _("personal identification number"),
+        max_length=12,
+        blank=True,
+        validators=[personal_id_validator],
+        help_text=_("12 digits, as on the chip-based citizen ID card."),
+    )
+    phone = models.CharField(_("phone"), max_length=15, blank=True, validators=[phone_validator])
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("province / city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "province", "is_legacy": False},
+    )
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune / ward"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "commune", "is_legacy": False},
+    )
+    street_address = models.CharField(_("house number, street, hamlet"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("citizen profile")
+        verbose_name_plural = _("citizen profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personal_id"], condition=~models.Q(personal_id=""), name="unique_personal_id"
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def address(self) -> str:
+        parts = [self.street_address, self.commune.name if self.commune else "", self.province.name if self.province else ""]
+        return ", ".join(p for p in parts if p)
+
+
+class AgencyMembership(models.Model):
+    """A member of staff works for an agency; clerks and officers see only their agencies' dossiers."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    is_supervisor = models.BooleanField(
+        _("supervisor"), default=False, help_text=_("May approve a supplement request during processing.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agency membership")
+        verbose_name_plural = _("agency memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.agency}"

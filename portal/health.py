@@ -1,0 +1,50 @@
+"""Readiness checks for load balancers and monitoring: database, broker, workers."""
+
+from django.conf import settings
+from django.db import connection
+
+
+def database_state() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any driver error means "down" to a load balancer
+        return {"ok": False, "error": error.__class__.__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def broker_state() -> dict:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"ok": True, "mode": "in-process"}
+    from portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=1)
+    except Exception as error:
+        return {"ok": False, "error": error.__class__.__name__}
+    return {"ok": True, "mode": "redis"}
+
+
+def workers_state(broker_ok: bool) -> dict:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"ok": True, "mode": "in-process", "count": 0}
+    if not broker_ok:
+        return {"ok": False, "count": 0}
+    from portal.celery import app
+
+    try:
+        replies = app.control.ping(timeout=1.0) or []
+    except Exception as error:
+        return {"ok": False, "count": 0, "error": error.__class__.__name__}
+    return {"ok": bool(replies), "count": len(replies)}
+
+
+def health_report() -> tuple[int, dict]:
+    database = database_state()
+    broker = broker_state()
+    workers = workers_state(broker["ok"])
+    status = 200 if database["ok"] else 503
+    overall = "ok" if database["ok"] and broker["ok"] and workers["ok"] else ("degraded" if database["ok"] else "down")
+    return status, {"status": overall, "database": database, "broker": broker, "workers": workers}

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from procedures import selectors as catalogue
+from procedures.models import Field, ProcedureVersion
+from procedures.services import can_edit_catalogue, can_publish_catalogue
+
+from .health import health_report
+
+
+def home(request):
+    fields = Field.objects.all()
+    published = ProcedureVersion.objects.published()
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "fields": fields,
+            "procedure_count": published.count(),
+            "full_process_count": published.filter(service_level="full").count(),
+        },
+    )
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "profile": getattr(user, "profile", None) if user.is_citizen else None,
+            "memberships": user.memberships.select_related("agency") if user.is_staff_role else [],
+            "can_edit_catalogue": can_edit_catalogue(user),
+        },
+    )
+
+
+@login_required
+def full_process_share(request):
+    """Decree 42/2022 targets: the catalogue's full-process share per agency and level."""
+    if not (can_edit_catalogue(request.user) or can_publish_catalogue(request.user)):
+        raise PermissionDenied
+    shares = catalogue.full_process_share_by_agency_and_level()
+    total = sum(s.total for s in shares)
+    full = sum(s.full_process for s in shares)
+    return render(
+        request,
+        "portal/full_process_share.html",
+        {
+            "shares": shares,
+            "targets": settings.FULL_PROCESS_TARGETS,
+            "overall_percent": round(100 * full / total, 1) if total else 0.0,
+            "published_total": ProcedureVersion.objects.published().count(),
+            "published_full": ProcedureVersion.objects.published().filter(service_level="full").count(),
+        },
+    )
+
+
+@never_cache
+def healthz(request):
+    status, report = health_report()
+    return JsonResponse(report, status=status)

@@ -1,0 +1,390 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from .text import fold
+
+
+class GovernmentLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District (before 1 July 2025)")
+    COMMUNE = "commune", _("Commune")
+
+
+class AdministrativeUnit(models.Model):
+    """A province, commune or (legacy) district; old units point at the unit that replaced them in 2025."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    level = models.CharField(_("level"), max_length=10, choices=GovernmentLevel.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    is_legacy = models.BooleanField(_("no longer exists"), default=False)
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors",
+        verbose_name=_("merged into"),
+    )
+
+    class Meta:
+        ordering = ["level", "name"]
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+
+    def __str__(self):
+        return self.name
+
+    def current(self) -> "AdministrativeUnit":
+        """The unit that exists today: follows the 2025 merges from an old code."""
+        unit, seen = self, set()
+        while unit.successor_id and unit.pk not in seen:
+            seen.add(unit.pk)
+            unit = unit.successor
+        return unit
+
+
+agency_code_validator = RegexValidator(
+    r"^[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){3}$",
+    _("Use the national agency e-identifier (QCVN 102:2016), e.g. 000.00.15.H29."),
+)
+
+
+class Agency(models.Model):
+    """An office that receives or decides dossiers, in the province's tree of agencies."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Provincial People's Committee")
+        DEPARTMENT = "department", _("Provincial department")
+        DISTRICT = "district", _("District People's Committee (before 1 July 2025)")
+        COMMUNE = "commune", _("Commune People's Committee")
+
+    code = models.CharField(_("agency code"), max_length=20, unique=True, validators=[agency_code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
+    administrative_unit = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="agencies",
+        verbose_name=_("administrative unit"),
+    )
+    is_legacy = models.BooleanField(_("no longer exists"), default=False)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def government_level(self) -> str:
+        return {
+            self.Kind.PROVINCE: GovernmentLevel.PROVINCE,
+            self.Kind.DEPARTMENT: GovernmentLevel.PROVINCE,
+            self.Kind.DISTRICT: GovernmentLevel.DISTRICT,
+            self.Kind.COMMUNE: GovernmentLevel.COMMUNE,
+        }[self.kind]
+
+
+class Field(models.Model):
+    """A catalogue category (lĩnh vực): civil status, transport, land…"""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+
+    def __str__(self):
+        return self.name
+
+
+national_code_validator = RegexValidator(r"^\d\.\d{6}$", _("Use the national code format, e.g. 1.001234."))
+
+
+class Procedure(models.Model):
+    """The stable identity of an administrative procedure; its content lives in versions."""
+
+    national_code = models.CharField(
+        _("national code"), max_length=10, unique=True, validators=[national_code_validator]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["national_code"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+
+    def __str__(self):
+        return self.national_code
+
+
+class ServiceLevel(models.TextChoices):
+    FULL_PROCESS = "full", _("Full-process online service")
+    PARTIAL = "partial", _("Partial online service")
+
+
+class PartialReason(models.TextChoices):
+    IN_PERSON = "in_person", _("The applicant must appear in person")
+    ORIGINALS = "originals", _("Original documents must be shown")
+    ON_SITE = "on_site", _("The agency must inspect on site")
+    OTHER = "other", _("Other reason set by law")
+
+
+class ResultType(models.TextChoices):
+    LICENCE = "licence", _("Licence / permit")
+    CERTIFICATE = "certificate", _("Certificate")
+    DECISION = "decision", _("Decision")
+    CONFIRMATION = "confirmation", _("Written confirmation")
+    REGISTRATION = "registration", _("Registration / record entry")
+    OTHER = "other", _("Other")
+
+
+class FeePaymentStage(models.TextChoices):
+    AT_FILING = "at_filing", _("When filing, before the dossier is received")
+    BEFORE_RETURN = "before_return", _("Before the result is returned")
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ProcedureVersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=VersionStatus.PUBLISHED)
+
+    def with_public_relations(self):
+        return self.select_related("procedure", "field").prefetch_related("agencies")
+
+
+class ProcedureVersion(FSMModelMixin, models.Model):
+    """One version of a procedure's catalogue entry. Published versions are frozen: a dossier keeps the
+    version it was filed under, so a change is always a new version (Decree 63/2010 on publishing)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    version_number = models.PositiveIntegerField(_("version"), default=1)
+    status = FSMField(_("status"), default=VersionStatus.DRAFT, choices=VersionStatus.choices, protected=True)
+
+    name = models.CharField(_("name"), max_length=500)
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field"))
+    agencies = models.ManyToManyField(Agency, related_name="procedure_versions", verbose_name=_("deciding agencies"))
+    levels = models.CharField(
+        _("levels of government"), max_length=40, help_text=_("Comma-separated: province, district, commune.")
+    )
+    service_level = models.CharField(_("online service"), max_length=10, choices=ServiceLevel.choices)
+    partial_reason = models.CharField(
+        _("why not full-process"), max_length=12, choices=PartialReason.choices, blank=True
+    )
+    partial_reason_note = models.CharField(_("details"), max_length=300, blank=True)
+    processing_days = models.PositiveSmallIntegerField(
+        _("processing time (working days)"), validators=[MinValueValidator(0), MaxValueValidator(365)]
+    )
+    processing_time_note = models.CharField(_("processing time note"), max_length=300, blank=True)
+    fee_payment_stage = models.CharField(
+        _("fees are paid"), max_length=15, choices=FeePaymentStage.choices, default=FeePaymentStage.AT_FILING
+    )
+    applicant_requirements = models.TextField(_("conditions for the applicant"), blank=True)
+    legal_basis = models.TextField(_("legal basis"))
+    result_name = models.CharField(_("result"), max_length=300)
+    result_type = models.CharField(_("result type"), max_length=15, choices=ResultType.choices)
+    return_at_desk = models.BooleanField(_("result returned at the desk"), default=True)
+    return_by_post = models.BooleanField(_("result returned by public post"), default=True)
+    return_electronic = models.BooleanField(_("result returned electronically"), default=False)
+
+    search_text = models.TextField(editable=False, default="")
+    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProcedureVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["procedure__national_code", "-version_number"]
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
+        permissions = [("publish_procedureversion", "Can review and publish catalogue entries")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "version_number"], name="unique_procedure_version"),
+            models.UniqueConstraint(
+                fields=["procedure"], condition=Q(status="published"), name="one_published_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "field"])]
+
+    def __str__(self):
+        return f"{self.procedure.national_code} — {self.name} (v{self.version_number})"
+
+    # --- content rules --------------------------------------------------------------------------------
+    @property
+    def level_list(self) -> list[str]:
+        return [level for level in self.levels.split(",") if level]
+
+    def get_levels_display(self) -> list[str]:
+        labels = dict(GovernmentLevel.choices)
+        return [labels.get(level, level) for level in self.level_list]
+
+    @property
+    def is_full_process(self) -> bool:
+        return self.service_level == ServiceLevel.FULL_PROCESS
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def return_channels(self) -> list[str]:
+        channels = []
+        if self.return_at_desk:
+            channels.append("desk")
+        if self.return_by_post:
+            channels.append("post")
+        if self.return_electronic:
+            channels.append("electronic")
+        return channels
+
+    def clean(self):
+        errors = {}
+        unknown = set(self.level_list) - set(GovernmentLevel.values)
+        if not self.level_list or unknown:
+            errors["levels"] = _("Choose at least one level: province, district or commune.")
+        if self.service_level == ServiceLevel.PARTIAL and not self.partial_reason:
+            errors["partial_reason"] = _("A partial online service must say why it cannot be full-process.")
+        if self.service_level == ServiceLevel.FULL_PROCESS:
+            if self.partial_reason:
+                errors["partial_reason"] = _("A full-process service has no reason to be partial.")
+            if not (self.return_electronic or self.return_by_post):
+                errors["return_electronic"] = _(
+                    "A full-process service returns the result electronically or by public post "
+                    "(Decree 42/2022, art. 11)."
+                )
+        if not (self.return_at_desk or self.return_by_post or self.return_electronic):
+            errors["return_at_desk"] = _("Choose at least one way to return the result.")
+        if errors:
+            raise ValidationError(errors)
+
+    def build_search_text(self) -> str:
+        """Folded words padded with spaces, so a typed word can be matched at a word start (' lai')."""
+        words = fold(" ".join([self.procedure.national_code, self.name, self.field.name, self.result_name]))
+        return f" {words} "
+
+    def save(self, *args, **kwargs):
+        self.levels = ",".join(level.strip() for level in self.levels.split(",") if level.strip())
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "levels"}
+        super().save(*args, **kwargs)
+
+    # --- workflow (draft → in review → published → archived) ----------------------------------------------
+    @transition(field=status, source=VersionStatus.DRAFT, target=VersionStatus.IN_REVIEW)
+    def submit_for_review(self):
+        pass
+
+    @transition(field=status, source=VersionStatus.IN_REVIEW, target=VersionStatus.DRAFT)
+    def send_back(self):
+        pass
+
+    @transition(field=status, source=VersionStatus.IN_REVIEW, target=VersionStatus.PUBLISHED)
+    def publish(self):
+        pass
+
+    @transition(field=status, source=VersionStatus.PUBLISHED, target=VersionStatus.ARCHIVED)
+    def archive(self):
+        pass
+
+
+class ProcedureFee(models.Model):
+    """A fee (phí) or charge (lệ phí) of a procedure, in whole đồng, with the online-filing discount."""
+
+    class Kind(models.TextChoices):
+        FEE = "fee", _("Fee")
+        CHARGE = "charge", _("Charge")
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    online_discount_percent = models.PositiveSmallIntegerField(
+        _("online-filing discount (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("fee or charge")
+        verbose_name_plural = _("fees and charges")
+
+    def __str__(self):
+        return f"{self.description}: {self.amount:,} đ"
+
+    @property
+    def online_amount(self) -> int:
+        """What an online filer pays: integer đồng, discount rounded in the citizen's favour."""
+        return self.amount * (100 - self.online_discount_percent) // 100
+
+
+class RequiredDocument(models.Model):
+    """A slot in the dossier (thành phần hồ sơ) that the applicant fills with one or more files."""
+
+    class CopyKind(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        CERTIFIED_COPY = "certified_copy", _("Certified copy")
+        COPY = "copy", _("Copy")
+        ORIGINAL_OR_COPY = "original_or_copy", _("Original or certified copy")
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=500)
+    copy_kind = models.CharField(_("original or copy"), max_length=20, choices=CopyKind.choices)
+    count = models.PositiveSmallIntegerField(_("number of copies"), default=1, validators=[MinValueValidator(1)])
+    is_required = models.BooleanField(_("required"), default=True)
+    reusable = models.BooleanField(
+        _("can be taken from an earlier record"),
+        default=False,
+        help_text=_("The citizen may reuse a document from their data store instead of uploading it again."),
+    )
+    form_template = models.FileField(_("form template"), upload_to="procedures/forms/", blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+
+    def __str__(self):
+        return self.name
+
+
+class CatalogueWord(models.Model):
+    """A folded word that appears in published entries: the vocabulary for typo-tolerant search."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    def __str__(self):
+        return self.word

@@ -1,0 +1,118 @@
+"""Read queries of the catalogue shared by pages, the admin dashboard and the API."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from .models import Agency, CatalogueWord, ProcedureVersion, ServiceLevel
+from .text import fold, trigram_similarity
+
+FUZZY_THRESHOLD = 0.4
+FUZZY_CANDIDATES = 5
+
+
+def _similar_words(token: str) -> list[str]:
+    """Catalogue words close to a mistyped token, by pg_trgm similarity (SQL on PostgreSQL)."""
+    if settings.DATABASE_VENDOR == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        return list(
+            CatalogueWord.objects.annotate(similarity=TrigramSimilarity("word", token))
+            .filter(similarity__gte=FUZZY_THRESHOLD)
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)[:FUZZY_CANDIDATES]
+        )
+    scored = []
+    for word in CatalogueWord.objects.values_list("word", flat=True).iterator():
+        similarity = trigram_similarity(token, word)
+        if similarity >= FUZZY_THRESHOLD:
+            scored.append((-similarity, word))
+    return [word for _, word in sorted(scored)[:FUZZY_CANDIDATES]]
+
+
+def search_filter(query: str) -> Q | None:
+    """Accent-insensitive, typo-tolerant match: every typed word must start a word of the entry, or, when
+    no catalogue word starts that way, the entry must contain a word spelled closely to it."""
+    tokens = fold(query).split()
+    if not tokens:
+        return None
+    condition = Q()
+    for token in tokens:
+        token_match = Q(search_text__contains=f" {token}")
+        if not CatalogueWord.objects.filter(word__startswith=token).exists():
+            for word in _similar_words(token):
+                token_match |= Q(search_text__contains=f" {word} ")
+        condition &= token_match
+    return condition
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    query: str = ""
+    field: str = ""
+    agency: str = ""
+    level: str = ""
+    full_process_only: bool = False
+
+
+def published_procedures(filters: CatalogueFilters) -> QuerySet[ProcedureVersion]:
+    versions = ProcedureVersion.objects.published().with_public_relations()
+    if filters.field:
+        versions = versions.filter(field__code=filters.field)
+    if filters.agency:
+        versions = versions.filter(agencies__code=filters.agency)
+    if filters.level:
+        versions = versions.filter(levels__contains=filters.level)
+    if filters.full_process_only:
+        versions = versions.filter(service_level=ServiceLevel.FULL_PROCESS)
+    matched = search_filter(filters.query)
+    if matched is not None:
+        versions = versions.filter(matched)
+    return versions.distinct().order_by("field__position", "name", "pk")
+
+
+def published_version_of(national_code: str) -> ProcedureVersion | None:
+    return (
+        ProcedureVersion.objects.published()
+        .select_related("procedure", "field")
+        .prefetch_related("agencies", "fees", "documents")
+        .filter(procedure__national_code=national_code)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class FullProcessShare:
+    agency: Agency | None
+    level: str
+    total: int
+    full_process: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.full_process / self.total, 1) if self.total else 0.0
+
+
+def full_process_share_by_agency_and_level() -> list[FullProcessShare]:
+    """Decree 42/2022 targets: share of published procedures offered full-process, per agency and level."""
+    rows = (
+        ProcedureVersion.objects.published()
+        .values("agencies", "levels")
+        .annotate(
+            total=Count("pk", distinct=True),
+            full=Count("pk", distinct=True, filter=Q(service_level=ServiceLevel.FULL_PROCESS)),
+        )
+    )
+    agencies = Agency.objects.in_bulk([row["agencies"] for row in rows if row["agencies"]])
+    totals: dict[tuple[int | None, str], list[int]] = {}
+    for row in rows:
+        for level in row["levels"].split(","):
+            key = (row["agencies"], level)
+            total, full = totals.get(key, [0, 0])
+            totals[key] = [total + row["total"], full + row["full"]]
+    shares = [
+        FullProcessShare(agency=agencies.get(agency_id), level=level, total=total, full_process=full)
+        for (agency_id, level), (total, full) in totals.items()
+    ]
+    return sorted(shares, key=lambda s: (s.level, s.agency.name if s.agency else ""))

@@ -1,0 +1,146 @@
+"""Use cases of the catalogue: draft, review, publish, archive, new version. One transaction each."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import CatalogueWord, Procedure, ProcedureFee, ProcedureVersion, RequiredDocument, VersionStatus
+
+
+def can_edit_catalogue(user) -> bool:
+    return user.is_active and user.has_perm("procedures.change_procedureversion")
+
+
+def can_publish_catalogue(user) -> bool:
+    return user.is_active and user.has_perm("procedures.publish_procedureversion")
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _lock(version: ProcedureVersion) -> ProcedureVersion:
+    return ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+
+
+def create_new_version(*, version: ProcedureVersion, by) -> ProcedureVersion:
+    """Copy an entry into a new draft: published and archived versions are never edited in place."""
+    _require(can_edit_catalogue(by), _("You may not edit the catalogue."))
+    with transaction.atomic():
+        procedure = Procedure.objects.select_for_update().get(pk=version.procedure_id)
+        open_draft = procedure.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]).first()
+        if open_draft is not None:
+            raise ValidationError(
+                _("Version %(number)s of this procedure is still being edited or reviewed: finish it first.")
+                % {"number": open_draft.version_number}
+            )
+        number = (procedure.versions.aggregate(n=Max("version_number"))["n"] or 0) + 1
+        source = ProcedureVersion.objects.get(pk=version.pk)
+        agencies = list(source.agencies.all())
+        fees = list(source.fees.all())
+        documents = list(source.documents.all())
+
+        draft = source
+        draft.pk = None
+        draft._state.adding = True
+        draft.version_number = number
+        for name in ("submitted_by", "reviewed_by", "submitted_at", "published_at", "archived_at"):
+            setattr(draft, name, None)
+        draft.change_note = draft.review_note = ""
+        draft.created_by = by
+        # The status field is protected against assignment; a copy starts as a fresh draft.
+        draft.__dict__["status"] = VersionStatus.DRAFT
+        draft.save()
+        draft.agencies.set(agencies)
+        for row in fees + documents:
+            row.pk = None
+            row._state.adding = True
+            row.version = draft
+        ProcedureFee.objects.bulk_create(fees)
+        RequiredDocument.objects.bulk_create(documents)
+        return draft
+
+
+def submit_for_review(*, version: ProcedureVersion, by, change_note: str = "") -> ProcedureVersion:
+    """An editor hands a complete draft to a reviewer; an entry never goes public unreviewed."""
+    _require(can_edit_catalogue(by), _("You may not edit the catalogue."))
+    with transaction.atomic():
+        version = _lock(version)
+        version.full_clean()
+        if not version.agencies.exists():
+            raise ValidationError(_("Name at least one agency that decides this procedure."))
+        if not version.documents.exists():
+            raise ValidationError(_("List the documents the applicant must provide."))
+        version.submit_for_review()
+        version.submitted_by = by
+        version.submitted_at = timezone.now()
+        if change_note:
+            version.change_note = change_note
+        version.save()
+        return version
+
+
+def send_back_to_draft(*, version: ProcedureVersion, by, note: str) -> ProcedureVersion:
+    _require(can_publish_catalogue(by), _("Only a catalogue reviewer may send an entry back."))
+    if not note.strip():
+        raise ValidationError(_("Say what must change before the entry can be published."))
+    with transaction.atomic():
+        version = _lock(version)
+        version.send_back()
+        version.review_note = note.strip()
+        version.reviewed_by = by
+        version.save()
+        return version
+
+
+def publish(*, version: ProcedureVersion, by) -> ProcedureVersion:
+    """Publish a reviewed version; the version it replaces is archived but stays readable, because
+    dossiers filed under it keep pointing at it."""
+    _require(can_publish_catalogue(by), _("Only a catalogue reviewer may publish."))
+    with transaction.atomic():
+        Procedure.objects.select_for_update().get(pk=version.procedure_id)
+        version = _lock(version)
+        now = timezone.now()
+        for previous in ProcedureVersion.objects.select_for_update().filter(
+            procedure_id=version.procedure_id, status=VersionStatus.PUBLISHED
+        ):
+            previous.archive()
+            previous.archived_at = now
+            previous.save()
+        version.publish()
+        version.reviewed_by = by
+        version.published_at = now
+        version.save()
+        transaction.on_commit(refresh_search_vocabulary)
+        return version
+
+
+def archive(*, version: ProcedureVersion, by) -> ProcedureVersion:
+    """Withdraw a published entry from the public catalogue (e.g. the procedure was abolished)."""
+    _require(can_publish_catalogue(by), _("Only a catalogue reviewer may archive."))
+    with transaction.atomic():
+        version = _lock(version)
+        version.archive()
+        version.archived_at = timezone.now()
+        version.save()
+        transaction.on_commit(refresh_search_vocabulary)
+        return version
+
+
+def refresh_search_vocabulary() -> int:
+    """Keep the word list of published entries in step with the catalogue; returns the word count."""
+    words = set()
+    for text in ProcedureVersion.objects.published().values_list("search_text", flat=True).iterator():
+        words.update(w for w in text.split() if 1 < len(w) <= 60 and not w.isdigit())
+    with transaction.atomic():
+        existing = set(CatalogueWord.objects.values_list("word", flat=True))
+        stale = sorted(existing - words)
+        for start in range(0, len(stale), 500):
+            CatalogueWord.objects.filter(word__in=stale[start : start + 500]).delete()
+        CatalogueWord.objects.bulk_create(
+            [CatalogueWord(word=w) for w in sorted(words - existing)], ignore_conflicts=True, batch_size=500
+        )
+    return len(words)

@@ -1,0 +1,59 @@
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+
+from . import selectors
+from .forms import CatalogueSearchForm
+from .models import ProcedureVersion, RequiredDocument, VersionStatus
+
+PUBLIC_STATUSES = [VersionStatus.PUBLISHED, VersionStatus.ARCHIVED]
+
+
+def catalogue(request):
+    form = CatalogueSearchForm(request.GET or None)
+    versions = selectors.published_procedures(form.to_filters())
+    page = Paginator(versions, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "procedures/catalogue.html",
+        {"form": form, "page": page, "query_string": query.urlencode()},
+    )
+
+
+def _file_online_url(version: ProcedureVersion) -> str | None:
+    """The online-filing entry point, once the dossiers app provides one."""
+    try:
+        return reverse("dossiers:start", args=[version.procedure.national_code])
+    except NoReverseMatch:
+        return None
+
+
+def procedure_detail(request, national_code):
+    version = selectors.published_version_of(national_code)
+    if version is None:
+        raise Http404
+    return render(
+        request, "procedures/detail.html", {"version": version, "file_online_url": _file_online_url(version)}
+    )
+
+
+def procedure_version_detail(request, national_code, version_number):
+    """An earlier version stays readable: a dossier filed under it links here."""
+    version = get_object_or_404(
+        ProcedureVersion.objects.select_related("procedure", "field").prefetch_related("agencies", "fees", "documents"),
+        procedure__national_code=national_code,
+        version_number=version_number,
+        status__in=PUBLIC_STATUSES,
+    )
+    return render(request, "procedures/detail.html", {"version": version, "file_online_url": None})
+
+
+def form_template(request, pk):
+    """Form templates of public entries are public documents; drafts' are not."""
+    document = get_object_or_404(RequiredDocument, pk=pk, version__status__in=PUBLIC_STATUSES)
+    if not document.form_template:
+        raise Http404
+    return FileResponse(document.form_template.open("rb"), as_attachment=True)
