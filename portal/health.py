@@ -46,5 +46,9 @@ def health_report() -> tuple[int, dict]:
     broker = broker_state()
     workers = workers_state(broker["ok"])
     status = 200 if database["ok"] else 503
-    overall = "ok" if database["ok"] and broker["ok"] and workers["ok"] else ("degraded" if database["ok"] else "down")
+    overall = (
+        "ok"
+        if database["ok"] and broker["ok"] and workers["ok"]
+        else ("degraded" if database["ok"] else "down")
+    )
     return status, {"status": overall, "database": database, "broker": broker, "workers": workers}

@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from procedures import api as procedures_api
+
 from . import views
 
 admin.site.site_header = "Cổng dịch vụ công — Quản trị"
@@ -19,6 +21,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/procedures/", procedures_api.ProcedureListAPI.as_view(), name="api-procedures"),
+    path(
+        "api/procedures/<str:national_code>/",
+        procedures_api.ProcedureDetailAPI.as_view(),
+        name="api-procedure",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -17,7 +17,11 @@ class CatalogueSearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget = forms.TextInput(
-            attrs={"type": "search", "placeholder": _("e.g. giấy phép lái xe, khai sinh"), "autocomplete": "off"}
+            attrs={
+                "type": "search",
+                "placeholder": _("e.g. giấy phép lái xe, khai sinh"),
+                "autocomplete": "off",
+            }
         )
         self.fields["field"].choices = [("", _("All fields")), *Field.objects.values_list("code", "name")]
         self.fields["agency"].choices = [

@@ -21,10 +21,16 @@ class AdministrativeUnit(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=120)
     level = models.CharField(_("level"), max_length=10, choices=GovernmentLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     is_legacy = models.BooleanField(_("no longer exists"), default=False)
     successor = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
         verbose_name=_("merged into"),
     )
 
@@ -64,10 +70,19 @@ class Agency(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     administrative_unit = models.ForeignKey(
-        AdministrativeUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="agencies",
+        AdministrativeUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
         verbose_name=_("administrative unit"),
     )
     is_legacy = models.BooleanField(_("no longer exists"), default=False)
@@ -180,8 +195,12 @@ class ProcedureVersion(FSMModelMixin, models.Model):
     status = FSMField(_("status"), default=VersionStatus.DRAFT, choices=VersionStatus.choices, protected=True)
 
     name = models.CharField(_("name"), max_length=500)
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field"))
-    agencies = models.ManyToManyField(Agency, related_name="procedure_versions", verbose_name=_("deciding agencies"))
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field")
+    )
+    agencies = models.ManyToManyField(
+        Agency, related_name="procedure_versions", verbose_name=_("deciding agencies")
+    )
     levels = models.CharField(
         _("levels of government"), max_length=40, help_text=_("Comma-separated: province, district, commune.")
     )
@@ -206,6 +225,7 @@ class ProcedureVersion(FSMModelMixin, models.Model):
     return_electronic = models.BooleanField(_("result returned electronically"), default=False)
 
     search_text = models.TextField(editable=False, default="")
+    sort_name = models.CharField(editable=False, max_length=500, default="", db_index=True)
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -297,8 +317,10 @@ class ProcedureVersion(FSMModelMixin, models.Model):
     def save(self, *args, **kwargs):
         self.levels = ",".join(level.strip() for level in self.levels.split(",") if level.strip())
         self.search_text = self.build_search_text()
+        # Folded, so both databases sort alike whatever their collation ('Cấp đổi' before 'Cấp giấy').
+        self.sort_name = fold(self.name)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "levels"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "sort_name", "levels"}
         super().save(*args, **kwargs)
 
     # --- workflow (draft → in review → published → archived) ----------------------------------------------
@@ -362,7 +384,9 @@ class RequiredDocument(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("name"), max_length=500)
     copy_kind = models.CharField(_("original or copy"), max_length=20, choices=CopyKind.choices)
-    count = models.PositiveSmallIntegerField(_("number of copies"), default=1, validators=[MinValueValidator(1)])
+    count = models.PositiveSmallIntegerField(
+        _("number of copies"), default=1, validators=[MinValueValidator(1)]
+    )
     is_required = models.BooleanField(_("required"), default=True)
     reusable = models.BooleanField(
         _("can be taken from an earlier record"),

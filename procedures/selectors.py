@@ -3,32 +3,52 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 
 from .models import Agency, CatalogueWord, ProcedureVersion, ServiceLevel
-from .text import fold, trigram_similarity
+from .text import fold, trigram_similarity, within_one_edit
 
 FUZZY_THRESHOLD = 0.4
 FUZZY_CANDIDATES = 5
 
 
 def _similar_words(token: str) -> list[str]:
-    """Catalogue words close to a mistyped token, by pg_trgm similarity (SQL on PostgreSQL)."""
+    """Catalogue words close to a mistyped token: pg_trgm similarity (computed in SQL on PostgreSQL, by
+    the same definition in Python on SQLite), plus one-key slips that trigrams miss in short words."""
+    words = catalogue_words()
+    candidates: dict[str, float] = {}
     if settings.DATABASE_VENDOR == "postgresql":
         from django.contrib.postgres.search import TrigramSimilarity
 
-        return list(
+        rows = (
             CatalogueWord.objects.annotate(similarity=TrigramSimilarity("word", token))
             .filter(similarity__gte=FUZZY_THRESHOLD)
-            .order_by("-similarity", "word")
-            .values_list("word", flat=True)[:FUZZY_CANDIDATES]
+            .values_list("word", "similarity")
         )
-    scored = []
-    for word in CatalogueWord.objects.values_list("word", flat=True).iterator():
-        similarity = trigram_similarity(token, word)
-        if similarity >= FUZZY_THRESHOLD:
-            scored.append((-similarity, word))
-    return [word for _, word in sorted(scored)[:FUZZY_CANDIDATES]]
+        candidates.update(rows)
+    else:
+        for word in words:
+            similarity = trigram_similarity(token, word)
+            if similarity >= FUZZY_THRESHOLD:
+                candidates[word] = similarity
+    if len(token) >= 3:
+        for word in words:
+            if word not in candidates and within_one_edit(token, word):
+                candidates[word] = trigram_similarity(token, word)
+    ranked = sorted(candidates.items(), key=lambda item: (-round(item[1], 6), item[0]))
+    return [word for word, _ in ranked[:FUZZY_CANDIDATES]]
+
+
+def catalogue_words() -> list[str]:
+    """The vocabulary of published entries, cached until the catalogue's word list changes."""
+    stamp = CatalogueWord.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    key = f"catalogue-words:{stamp['n']}:{stamp['top']}"
+    words = cache.get(key)
+    if words is None:
+        words = list(CatalogueWord.objects.values_list("word", flat=True))
+        cache.set(key, words, 3600)
+    return words
 
 
 def search_filter(query: str) -> Q | None:
@@ -69,7 +89,7 @@ def published_procedures(filters: CatalogueFilters) -> QuerySet[ProcedureVersion
     matched = search_filter(filters.query)
     if matched is not None:
         versions = versions.filter(matched)
-    return versions.distinct().order_by("field__position", "name", "pk")
+    return versions.distinct().order_by("sort_name", "pk")
 
 
 def published_version_of(national_code: str) -> ProcedureVersion | None:

@@ -43,7 +43,9 @@ def procedure_detail(request, national_code):
 def procedure_version_detail(request, national_code, version_number):
     """An earlier version stays readable: a dossier filed under it links here."""
     version = get_object_or_404(
-        ProcedureVersion.objects.select_related("procedure", "field").prefetch_related("agencies", "fees", "documents"),
+        ProcedureVersion.objects.select_related("procedure", "field").prefetch_related(
+            "agencies", "fees", "documents"
+        ),
         procedure__national_code=national_code,
         version_number=version_number,
         status__in=PUBLIC_STATUSES,

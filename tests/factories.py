@@ -145,7 +145,9 @@ class UserFactory(DjangoModelFactory):
         codenames = ["view_procedureversion", "change_procedureversion", "add_procedureversion"]
         if extracted is not False:
             codenames.append("publish_procedureversion")
-        self.user_permissions.add(*Permission.objects.filter(content_type__app_label="procedures", codename__in=codenames))
+        self.user_permissions.add(
+            *Permission.objects.filter(content_type__app_label="procedures", codename__in=codenames)
+        )
 
 
 class CitizenProfileFactory(DjangoModelFactory):

@@ -1,0 +1,40 @@
+# The README's commands. Everything they need is installed by scripts/setup.sh.
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-e2e test-all setup demo lint format messages clean
+
+run: setup demo
+	@echo "Portal at http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+test: setup
+	.venv/bin/pytest -m "not e2e" -q
+
+test-e2e: setup
+	.venv/bin/pytest -m e2e -q
+
+test-all: test test-e2e
+
+setup:
+	@bash scripts/setup.sh
+
+demo:
+	$(PY) manage.py load_demo
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+messages:
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l vi -l en --ignore=.venv --ignore=var --ignore=static/vendor
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var
