@@ -289,6 +289,10 @@ class ProcedureVersion(FSMModelMixin, models.Model):
             channels.append("electronic")
         return channels
 
+    def clean_fields(self, exclude=None):
+        # The status is a protected FSM field: only transitions change it, so validation must not assign it.
+        super().clean_fields(exclude={*(exclude or ()), "status"})
+
     def clean(self):
         errors = {}
         unknown = set(self.level_list) - set(GovernmentLevel.values)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 
-from .models import Agency, CatalogueWord, ProcedureVersion, ServiceLevel
+from .models import Agency, CatalogueWord, GovernmentLevel, ProcedureVersion, ServiceLevel, VersionStatus
 from .text import fold, trigram_similarity, within_one_edit
 
 FUZZY_THRESHOLD = 0.4
@@ -110,6 +110,10 @@ class FullProcessShare:
     full_process: int
 
     @property
+    def level_label(self) -> str:
+        return str(dict(GovernmentLevel.choices).get(self.level, self.level))
+
+    @property
     def percent(self) -> float:
         return round(100 * self.full_process / self.total, 1) if self.total else 0.0
 
@@ -136,3 +140,10 @@ def full_process_share_by_agency_and_level() -> list[FullProcessShare]:
         for (agency_id, level), (total, full) in totals.items()
     ]
     return sorted(shares, key=lambda s: (s.level, s.agency.name if s.agency else ""))
+
+
+def open_version_of(national_code: str) -> ProcedureVersion | None:
+    """The version of a procedure that is in draft or in review, if any: there is at most one at a time."""
+    return ProcedureVersion.objects.filter(
+        procedure__national_code=national_code, status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]
+    ).first()

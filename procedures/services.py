@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import CatalogueWord, Procedure, ProcedureFee, ProcedureVersion, RequiredDocument, VersionStatus
+from .selectors import open_version_of
 
 
 def can_edit_catalogue(user) -> bool:
@@ -31,7 +32,7 @@ def create_new_version(*, version: ProcedureVersion, by) -> ProcedureVersion:
     _require(can_edit_catalogue(by), _("You may not edit the catalogue."))
     with transaction.atomic():
         procedure = Procedure.objects.select_for_update().get(pk=version.procedure_id)
-        open_draft = procedure.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]).first()
+        open_draft = open_version_of(procedure.national_code)
         if open_draft is not None:
             raise ValidationError(
                 _("Version %(number)s of this procedure is still being edited or reviewed: finish it first.")
@@ -144,3 +145,43 @@ def refresh_search_vocabulary() -> int:
             [CatalogueWord(word=w) for w in sorted(words - existing)], ignore_conflicts=True, batch_size=500
         )
     return len(words)
+
+
+def add_draft(
+    *,
+    version: ProcedureVersion,
+    national_code: str,
+    by=None,
+    agencies=None,
+    fees: list[ProcedureFee] = (),
+    documents: list[RequiredDocument] = (),
+) -> ProcedureVersion:
+    """Save an entry typed in the admin or read from an import as a new draft: a new procedure for a new
+    national code, the next version number for a known one. Like create_new_version, refused while that
+    procedure already has a draft or a version in review. `by=None` is a system import (manage.py)."""
+    if by is not None:
+        _require(can_edit_catalogue(by), _("You may not edit the catalogue."))
+    with transaction.atomic():
+        procedure = Procedure.objects.select_for_update().filter(national_code=national_code).first()
+        if procedure is None:
+            procedure = Procedure(national_code=national_code)
+            procedure.full_clean()
+            procedure.save()
+        open_version = open_version_of(national_code)
+        if open_version is not None:
+            raise ValidationError(
+                _("Version %(number)s of this procedure is still being edited or reviewed: finish it first.")
+                % {"number": open_version.version_number}
+            )
+        version.procedure = procedure
+        version.version_number = (procedure.versions.aggregate(n=Max("version_number"))["n"] or 0) + 1
+        version.created_by = by
+        version.full_clean()
+        version.save()
+        if agencies is not None:
+            version.agencies.set(agencies)
+        for row in [*fees, *documents]:
+            row.version = version
+        ProcedureFee.objects.bulk_create(fees)
+        RequiredDocument.objects.bulk_create(documents)
+        return version

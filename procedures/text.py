@@ -49,7 +49,4 @@ def within_one_edit(a: str, b: str) -> bool:
             and a[diffs[1]] == b[diffs[0]]
         )
     shorter, longer = (a, b) if la < lb else (b, a)
-    for i in range(len(longer)):
-        if longer[:i] + longer[i + 1 :] == shorter:
-            return True
-    return False
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
