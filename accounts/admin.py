@@ -24,12 +24,24 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("full_name", "language", "role")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Sign-in"), {"fields": ("last_login", "date_joined", "failed_login_count", "locked_until")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),
+    )
 
     @admin.action(description=_("Unlock the selected accounts"))
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "role" in form.changed_data:
+            services.set_role(user=obj, role=obj.role)
+        if not change:
+            services.confirm_email_by_administrator(user=obj)
+
     def unlock(self, request, queryset):
         for user in queryset:
             services.unlock_account(user=user)

@@ -5,30 +5,46 @@ from django.utils.translation import gettext_lazy as _
 
 from procedures.models import AdministrativeUnit, GovernmentLevel
 
-from .models import CitizenProfile, User
+from . import services
+from .models import CitizenProfile
 
 
 class PortalLoginForm(LoginForm):
-    """allauth's login form that says plainly when an account is locked and until when."""
+    """allauth's login form that says plainly when sign-in is locked and until when.
+
+    The lock is checked before the password, so the right password does not get through either; an address
+    without an account is locked the same way (see services.login_locked_until), so the message tells
+    nobody whether an account exists.
+    """
 
     def clean(self):
-        email = (self.data.get("login") or "").strip()
-        user = User.objects.filter(email__iexact=email).only("locked_until").first() if email else None
-        if user is not None and user.is_locked():
-            until = formats.time_format(timezone.localtime(user.locked_until), "H:i")
+        self._refuse_if_locked()
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            self._refuse_if_locked()  # this failure may be the one that locked the account
+            raise
+
+    def _refuse_if_locked(self):
+        locked_until = services.login_locked_until(email=(self.data.get("login") or "").strip())
+        if locked_until is not None:
+            until = formats.date_format(timezone.localtime(locked_until), "H:i d/m/Y")
             raise forms.ValidationError(
                 _(
-                    "This account is locked after too many failed sign-ins. Try again after %(time)s, "
-                    "or reset your password."
+                    "Sign-in to this account is locked after too many failed attempts. "
+                    "Try again after %(until)s, or reset your password."
                 )
-                % {"time": until},
+                % {"until": until},
                 code="locked",
             )
-        return super().clean()
 
 
 class PortalSignupForm(SignupForm):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
 
     field_order = ["full_name", "email", "password1", "password2"]
 
@@ -39,26 +55,66 @@ class PortalSignupForm(SignupForm):
         return user
 
 
+class CommuneSelect(forms.Select):
+    """Communes grouped by province; each option names its province for the narrowing script."""
+
+    province_of: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        province = self.province_of.get(str(value))
+        if province:
+            option["attrs"]["data-province"] = province
+        return option
+
+
 class CitizenProfileForm(forms.ModelForm):
     class Meta:
         model = CitizenProfile
-        fields = ["full_name", "date_of_birth", "personal_id", "phone", "province", "commune", "street_address"]
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "personal_id",
+            "phone",
+            "province",
+            "commune",
+            "street_address",
+        ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "personal_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "personal_id": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12}
+            ),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "commune": CommuneSelect,
             "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["province"].queryset = AdministrativeUnit.objects.filter(
             level=GovernmentLevel.PROVINCE, is_legacy=False
         )
-        self.fields["commune"].queryset = AdministrativeUnit.objects.filter(
+        communes = AdministrativeUnit.objects.filter(
             level=GovernmentLevel.COMMUNE, is_legacy=False
         ).select_related("parent")
+        commune_field = self.fields["commune"]
+        commune_field.queryset = communes
+        # Display only: grouped by province, so the list is usable without the script. Validation still
+        # goes through the queryset, and clean() checks the commune is in the chosen province.
+        choices: list = [("", commune_field.empty_label)]
+        groups: dict[str, list] = {}
+        province_of = {}
+        for commune in communes.order_by("parent__name", "name"):
+            if commune.parent is None:
+                choices.append((commune.pk, commune.name))
+                continue
+            groups.setdefault(commune.parent.name, []).append((commune.pk, commune.name))
+            province_of[str(commune.pk)] = str(commune.parent_id)
+        commune_field.widget.choices = [*choices, *groups.items()]
+        commune_field.widget.province_of = province_of
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -94,6 +95,11 @@ phone_validator = RegexValidator(
     r"^(0|\+84)\d{9,10}$", _("Enter a Vietnamese phone number, e.g. 0912345678.")
 )
 
+DUPLICATE_PERSONAL_ID_MESSAGE = _(
+    "This personal identification number is already registered to another account. "
+    "If it is yours, please contact the help desk."
+)
+
 
 class CitizenProfile(models.Model):
     """What a citizen tells the portal once, so that no form asks for it again."""
@@ -142,9 +148,26 @@ class CitizenProfile(models.Model):
     def __str__(self):
         return self.full_name
 
+    def clean(self):
+        """A birth date cannot lie ahead; a personal ID belongs to one person only (one profile each)."""
+        errors = {}
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        if (
+            self.personal_id
+            and CitizenProfile.objects.filter(personal_id=self.personal_id).exclude(pk=self.pk).exists()
+        ):
+            errors["personal_id"] = DUPLICATE_PERSONAL_ID_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def address(self) -> str:
-        parts = [self.street_address, self.commune.name if self.commune else "", self.province.name if self.province else ""]
+        parts = [
+            self.street_address,
+            self.commune.name if self.commune else "",
+            self.province.name if self.province else "",
+        ]
         return ", ".join(p for p in parts if p)
 
 

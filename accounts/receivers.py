@@ -1,9 +1,11 @@
-"""Thin receivers: Django's auth signals feed the account-lock counter kept by accounts.services."""
+"""Thin receivers: Django's and allauth's auth signals feed the account lock and the session clock."""
 
+from allauth.account.signals import password_reset
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from . import services
+from .middleware import start_session_clock
 
 
 @receiver(user_login_failed)
@@ -16,3 +18,10 @@ def count_login_failure(sender, credentials, request=None, **kwargs):
 @receiver(user_logged_in)
 def reset_login_failures(sender, request, user, **kwargs):
     services.record_login_success(user=user)
+    if request is not None and hasattr(request, "session"):
+        start_session_clock(request.session)
+
+
+@receiver(password_reset)
+def unlock_after_password_reset(sender, request, user, **kwargs):
+    services.unlock_account(user=user)

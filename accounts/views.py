@@ -2,10 +2,11 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import services
@@ -15,8 +16,12 @@ from .middleware import SESSION_LAST_SEEN, session_deadline
 
 @login_required
 def profile(request):
+    """The signed-in citizen's own details; there is no way to name another person's profile."""
+    if not request.user.is_citizen:
+        raise PermissionDenied
     instance = getattr(request.user, "profile", None)
-    form = CitizenProfileForm(request.POST or None, instance=instance)
+    initial = {"full_name": request.user.full_name} if instance is None else None
+    form = CitizenProfileForm(request.POST or None, instance=instance, initial=initial)
     if request.method == "POST" and form.is_valid():
         details = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -30,6 +35,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def session_status(request):
     """GET tells the warning script how long the session has left; POST ("stay signed in") renews it."""

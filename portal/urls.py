@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -9,6 +10,9 @@ from . import views
 
 admin.site.site_header = "Cổng dịch vụ công — Quản trị"
 admin.site.site_title = "Cổng dịch vụ công"
+# Staff sign in through allauth (account lock, two-factor code), never through the admin's own
+# password-only login form: that one would skip the TOTP step.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -42,3 +42,9 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def base(live_server):
     return live_server.url
+
+
+@pytest.fixture(autouse=True)
+def _short_timeouts(page):
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(15_000)

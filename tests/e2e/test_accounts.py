@@ -1,0 +1,54 @@
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
+
+
+def test_sign_up_verify_by_the_mailed_link_and_sign_in(page, base):
+    page.goto(base + "/")
+    page.locator(".site-nav").get_by_role("link", name=re.compile("Đăng ký")).click()
+    page.locator("#id_full_name").fill("Phạm Thị Hoa")
+    page.locator("#id_email").fill("hoa.pham@example.vn")
+    page.locator("#id_password1").fill("Hoa-mat-khau-2026")
+    page.locator("#id_password2").fill("Hoa-mat-khau-2026")
+    page.locator("main").get_by_role("button").click()
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+
+    # The verification email is sent; nobody is signed in until the link is followed.
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["hoa.pham@example.vn"]
+    link = LINK.search(mail.outbox[0].body).group(0)
+    assert User.objects.get(email="hoa.pham@example.vn").full_name == "Phạm Thị Hoa"
+
+    page.goto(link.replace("http://testserver", base).replace("http://127.0.0.1:8000", base))
+    page.locator("main").get_by_role("button").click()
+    # First sign-in of a citizen goes to the profile, so forms can be prefilled later.
+    expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
+    expect(page.locator("#id_full_name")).to_have_value("Phạm Thị Hoa")
+
+    page.locator(".site-nav").get_by_role("button").click()  # sign out
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_login").fill("hoa.pham@example.vn")
+    page.locator("#id_password").fill("Hoa-mat-khau-2026")
+    page.locator("main").get_by_role("button").click()
+    expect(page.locator(".site-nav")).to_contain_text("Tài khoản")
+
+
+def test_wrong_password_is_refused_with_a_message(page, base):
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(email="lan@example.vn", password="Dung-mat-khau-1")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_login").fill("lan@example.vn")
+    page.locator("#id_password").fill("sai-mat-khau")
+    page.locator("main").get_by_role("button").click()
+    expect(page.locator("[role=alert]").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))

@@ -1,0 +1,187 @@
+"""`manage.py load_demo`: a realistic catalogue published through the services, demo accounts, idempotence."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.core.management import CommandError, call_command
+
+from accounts.models import AgencyMembership, CitizenProfile, Role, User
+from portal.demo import accounts as demo_accounts
+from portal.demo import catalogue, synthetic
+from procedures.models import (
+    AdministrativeUnit,
+    Agency,
+    CatalogueWord,
+    Field,
+    Procedure,
+    ProcedureFee,
+    ProcedureVersion,
+    RequiredDocument,
+    ServiceLevel,
+    VersionStatus,
+)
+from procedures.selectors import CatalogueFilters, published_procedures
+
+pytestmark = pytest.mark.django_db
+
+DEMO_CODES = [entry["code"] for entry in catalogue.PROCEDURES]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def load_demo(*args) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = [
+        AdministrativeUnit,
+        Agency,
+        Field,
+        Procedure,
+        ProcedureVersion,
+        ProcedureFee,
+        RequiredDocument,
+        User,
+        EmailAddress,
+        Authenticator,
+        AgencyMembership,
+        CitizenProfile,
+    ]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_demo_catalogue_data_is_well_formed():
+    codes = [entry["code"] for entry in catalogue.PROCEDURES]
+    assert len(codes) == len(set(codes)) >= 45
+    for entry in catalogue.PROCEDURES:
+        assert 2 <= len(entry["documents"]) <= 6, entry["code"]
+        if entry["service_level"] == ServiceLevel.PARTIAL:
+            assert entry["partial_reason"] in {"in_person", "originals", "on_site", "other"}, entry["code"]
+            assert entry["partial_reason_note"], entry["code"]
+
+
+def test_load_demo_publishes_a_realistic_catalogue_through_the_services():
+    output = load_demo()
+
+    published = ProcedureVersion.objects.published().filter(procedure__national_code__in=DEMO_CODES)
+    assert published.count() == len(DEMO_CODES) >= 40
+    assert published.values("field").distinct().count() >= 8
+    for version in published.prefetch_related("agencies", "documents"):
+        version.full_clean()
+        assert version.reviewed_by.email == demo_accounts.CATALOGUE_ADMIN_EMAIL
+        assert version.agencies.exists()
+        assert version.documents.exists()
+    full = published.filter(service_level=ServiceLevel.FULL_PROCESS).count()
+    assert 0.5 <= full / published.count() <= 0.9
+    assert published.filter(name__contains="Cấp đổi giấy phép lái xe").exists()
+    assert "Published catalogue entries" in output
+
+
+def test_demo_agencies_and_units_follow_the_national_formats_and_the_2025_merges():
+    load_demo()
+
+    for agency in Agency.objects.all():
+        agency.full_clean()
+    assert Agency.objects.filter(kind=Agency.Kind.DISTRICT, is_legacy=True).exists()
+    old_ward = AdministrativeUnit.objects.get(code="14335")
+    assert old_ward.is_legacy
+    assert old_ward.current().name == "Phường Hoa Lư"
+    assert AdministrativeUnit.objects.get(code="35").current().name == "Tỉnh Ninh Bình"
+    assert AdministrativeUnit.objects.filter(level="commune", is_legacy=False).count() == 12
+
+
+def test_every_demo_account_has_its_role_a_verified_email_and_staff_use_totp():
+    output = load_demo()
+
+    for row in demo_accounts.ACCOUNTS:
+        user = User.objects.get(email=row["email"])
+        assert user.role == row["role"]
+        assert user.check_password(demo_accounts.DEMO_PASSWORD)
+        assert EmailAddress.objects.filter(
+            user=user, email=row["email"], verified=True, primary=True
+        ).exists()
+        authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if row["role"] == Role.CITIZEN:
+            assert authenticator is None
+            assert user.profile.commune.name
+            assert len(user.profile.personal_id) == 12
+            continue
+        secret = demo_accounts.TOTP_SECRETS[row["email"]]
+        assert secret in output
+        code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+        assert TOTP(authenticator).validate_code(code)
+    admin = User.objects.get(email="admin@demo.vn")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.has_perm("procedures.publish_procedureversion")
+    officer = User.objects.get(email="officer@demo.vn")
+    assert officer.memberships.get().is_supervisor
+    assert officer.memberships.get().agency.name == "Sở Tư pháp"
+    clerk = User.objects.get(email="clerk@demo.vn")
+    assert clerk.memberships.count() == 2
+    assert demo_accounts.DEMO_PASSWORD in output
+
+
+def test_running_load_demo_twice_changes_nothing():
+    load_demo()
+    before = counts()
+    words = CatalogueWord.objects.count()
+
+    output = load_demo()
+
+    assert counts() == before
+    assert CatalogueWord.objects.count() == words
+    assert f"0 created, {len(DEMO_CODES)} already present" in output
+
+
+def test_revised_procedures_keep_the_archived_first_version():
+    load_demo()
+
+    for revision in catalogue.REVISIONS:
+        versions = ProcedureVersion.objects.filter(procedure__national_code=revision["code"])
+        assert sorted(versions.values_list("version_number", "status")) == [
+            (1, VersionStatus.ARCHIVED),
+            (2, VersionStatus.PUBLISHED),
+        ]
+        v2 = versions.get(version_number=2)
+        assert v2.change_note == revision["change_note"]
+        for name, value in revision["changes"].items():
+            assert getattr(v2, name) == value
+    licence_record = ProcedureVersion.objects.get(procedure__national_code="2.000488", version_number=2)
+    assert licence_record.fees.get(amount=200_000).online_discount_percent == 50
+
+
+def test_synthetic_procedures_are_published_searchable_and_added_once():
+    output = load_demo("--procedures", "50")
+    published = ProcedureVersion.objects.published().count()
+    again = load_demo("--procedures", "50")
+
+    synthetic_versions = ProcedureVersion.objects.published().filter(
+        procedure__national_code__startswith=synthetic.CODE_PREFIX
+    )
+    assert synthetic_versions.count() == 50
+    assert published == ProcedureVersion.objects.published().count() == len(DEMO_CODES) + 50
+    assert "Synthetic procedures: 50 created" in output
+    assert "Synthetic procedures: 0 created" in again
+    sample = synthetic_versions.prefetch_related("agencies").first()
+    sample.full_clean()
+    assert sample.agencies.exists() and sample.documents.exists()
+    found = published_procedures(CatalogueFilters(query=sample.name))
+    assert sample in found
+
+
+def test_load_demo_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(CommandError, match="production"):
+        load_demo()
+
+    assert not User.objects.filter(email=demo_accounts.CATALOGUE_ADMIN_EMAIL).exists()
