@@ -34,7 +34,6 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),
     )
 
-    @admin.action(description=_("Unlock the selected accounts"))
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change or "role" in form.changed_data:
@@ -42,6 +41,7 @@ class UserAdmin(DjangoUserAdmin):
         if not change:
             services.confirm_email_by_administrator(user=obj)
 
+    @admin.action(description=_("Unlock the selected accounts"))
     def unlock(self, request, queryset):
         for user in queryset:
             services.unlock_account(user=user)

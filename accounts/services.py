@@ -171,3 +171,9 @@ def confirm_email_by_administrator(*, user: User) -> None:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+
+
+def set_preferred_language(*, user: User, language: str) -> None:
+    """Remember the language a person chose, so mail and SMS reach them in it too."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)

@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -8,8 +9,8 @@ from procedures import api as procedures_api
 
 from . import views
 
-admin.site.site_header = "Cổng dịch vụ công — Quản trị"
-admin.site.site_title = "Cổng dịch vụ công"
+admin.site.site_header = _("Public Service Portal — administration")
+admin.site.site_title = _("Public Service Portal")
 # Staff sign in through allauth (account lock, two-factor code), never through the admin's own
 # password-only login form: that one would skip the TOTP step.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -22,7 +23,7 @@ urlpatterns = [
     path("procedures/", include("procedures.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/procedures/", procedures_api.ProcedureListAPI.as_view(), name="api-procedures"),

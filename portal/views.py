@@ -4,7 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
+from accounts import services as accounts_services
 from procedures import selectors as catalogue
 from procedures.models import Field, ProcedureVersion
 from procedures.services import can_edit_catalogue, can_publish_catalogue
@@ -59,6 +62,16 @@ def full_process_share(request):
             "published_full": ProcedureVersion.objects.published().filter(service_level="full").count(),
         },
     )
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, which also remembers the choice on the account."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated:
+        accounts_services.set_preferred_language(user=request.user, language=language)
+    return response
 
 
 @never_cache

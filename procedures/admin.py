@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_fsm import TransitionNotAllowed, can_proceed
@@ -501,7 +501,11 @@ class ProcedureVersionAdmin(ImportExportModelAdmin):
     def add_success_message(self, result, request):
         messages.success(
             request,
-            gettext("%(count)s draft versions were imported. Review them, then publish them.")
+            ngettext(
+                "%(count)s draft version was imported. Review it, then publish it.",
+                "%(count)s draft versions were imported. Review them, then publish them.",
+                result.totals["new"],
+            )
             % {"count": result.totals["new"]},
         )
 

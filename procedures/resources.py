@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from . import selectors, services
@@ -255,7 +255,7 @@ class ProcedureVersionResource(resources.ModelResource):
 
     class Meta:
         model = ProcedureVersion
-        name = "Catalogue (one row per procedure version)"
+        name = _("Catalogue (one row per procedure version)")
         fields = COLUMNS + EXPORT_ONLY_COLUMNS
         import_order = COLUMNS
         export_order = COLUMNS + EXPORT_ONLY_COLUMNS

@@ -4,6 +4,5 @@ import pytest
 @pytest.fixture
 def client(client):
     """Pages in English, so that tests can read allauth's messages (the site's default language is vi)."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["portal_language"] = "en"
     return client
-

@@ -27,9 +27,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
+def _english(settings, client):
     """Messages are checked in English, the msgid language; the site's default is Vietnamese."""
     settings.LANGUAGE_CODE = "en"
+    client.cookies["portal_language"] = "en"
     with translation.override("en"):
         yield
 
@@ -343,7 +344,7 @@ def test_the_admin_imports_a_good_csv_after_a_preview(client):
     version = ProcedureVersion.objects.get()
     assert (version.procedure.national_code, version.status) == ("1.001234", VersionStatus.DRAFT)
     assert version.fees.count() == 2 and version.documents.count() == 2 and version.agencies.count() == 2
-    assert any("1 draft versions were imported" in str(m) for m in get_messages(response.wsgi_request))
+    assert any("1 draft version was imported" in str(m) for m in get_messages(response.wsgi_request))
 
 
 def test_the_admin_import_shows_the_bad_row_and_imports_nothing(client):

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
+def _english(settings, client):
     """Messages are checked in English, the msgid language; the site's default is Vietnamese."""
     settings.LANGUAGE_CODE = "en"
+    client.cookies["portal_language"] = "en"
     with translation.override("en"):
         yield
 
