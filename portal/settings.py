@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "procedures",
     "accounts",
+    "dossiers",
     "portal",
 ]
 
@@ -256,3 +257,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Dossiers ----------------------------------------------------------------------------------------
+# Office hours of state agencies (working hours count only inside them; Decree 45/2020's 8 hours).
+WORKING_HOURS = [("07:30", "11:30"), ("13:30", "17:00")]
+INTAKE_ANSWER_WORKING_HOURS = 8
+DOSSIER_UPLOAD_MAX_BYTES = env.int("DOSSIER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DUE_SOON_WORKING_DAYS = 2

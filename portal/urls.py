@@ -21,6 +21,8 @@ urlpatterns = [
     path("dashboard/full-process/", views.full_process_share, name="full_process_share"),
     path("healthz", views.healthz, name="healthz"),
     path("procedures/", include("procedures.urls")),
+    path("dossiers/", include("dossiers.urls")),
+    path("", include("dossiers.staff_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -166,3 +166,33 @@ class AgencyMembershipFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, clerk=True)
     agency = factory.SubFactory(AgencyFactory)
+
+
+# --- dossiers ---------------------------------------------------------------------------------------------
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_upload(name="giay-to.pdf", content=PDF_BYTES):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def staff_member(agency, role="clerk", is_supervisor=False, **kwargs):
+    """A staff user who works for `agency`."""
+    user = UserFactory(role=role, **kwargs)
+    AgencyMembershipFactory(user=user, agency=agency, is_supervisor=is_supervisor)
+    return user
+
+
+def filed_dossier(version=None, applicant=None, documents=True):
+    """A dossier submitted online through the services, with every required document attached."""
+    from dossiers import services
+
+    version = version or ProcedureVersionFactory(published=True)
+    applicant = applicant or CitizenProfileFactory().user
+    dossier = services.start_draft(version=version, applicant=applicant)
+    if documents:
+        for required in version.documents.all():
+            services.attach_upload(dossier=dossier, required_document=required, uploaded=pdf_upload(), by=applicant)
+    return services.submit(dossier=dossier, by=applicant)

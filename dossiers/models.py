@@ -1,0 +1,483 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+
+from procedures.models import Agency, PartialReason, ProcedureVersion, RequiredDocument
+
+
+class RuleSet(models.Model):
+    """The one-stop-shop rules a dossier is received under: forms, slip titles, the code pattern.
+    Decided by the date of receipt, so an old dossier still prints its old slips (Decree 118/2025
+    replaced Decree 61/2018 on 1 July 2025; Circular 03/2025 replaced Circular 01/2018)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    valid_from = models.DateField(_("in force from"), unique=True)
+    dossier_code_pattern = models.CharField(
+        _("dossier code pattern"),
+        max_length=100,
+        default="{agency}-{yymmdd}-{seq:04d}",
+        help_text=_("Python format: {agency}, {yymmdd}, {date:%Y}, {seq:04d}."),
+    )
+    forms = models.JSONField(
+        _("forms"),
+        help_text=_('Per slip: {"receipt": {"number": "Mẫu số 01", "title": "…"}, …}'),
+    )
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def in_force_on(cls, day) -> "RuleSet":
+        rule_set = cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+        return rule_set or cls.objects.order_by("valid_from").first()
+
+    def form(self, slip: str) -> dict:
+        return self.forms.get(slip) or {"number": "", "title": slip}
+
+
+class CalendarException(models.Model):
+    """A day the government announced as off (extra holiday) or as a make-up working day (a Saturday)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), help_text=_("Checked: a make-up working day. Unchecked: an extra day off.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.note}"
+
+
+class DossierCodeSequence(models.Model):
+    agency_code = models.CharField(max_length=20)
+    day = models.DateField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency_code", "day"], name="unique_code_sequence")]
+
+    def __str__(self):
+        return f"{self.agency_code} {self.day}: {self.last_value}"
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, waiting for the one-stop shop")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    REFUSED = "refused", _("Refused")
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("Being processed")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    RESULT_READY = "result_ready", _("Result ready")
+    RETURNED = "returned", _("Result returned")
+    STOPPED = "stopped", _("Processing stopped")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+BEFORE_DECISION = [State.SUBMITTED, State.SUPPLEMENT_REQUESTED, State.RECEIVED, State.IN_PROGRESS]
+CLOSED_STATES = [State.REFUSED, State.DENIED, State.RETURNED, State.STOPPED, State.WITHDRAWN]
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    DESK = "desk", _("At the desk")
+    POST = "post", _("By public post")
+
+
+class ReturnChannel(models.TextChoices):
+    DESK = "desk", _("At the one-stop-shop desk")
+    POST = "post", _("By public post (BCCI)")
+    ELECTRONIC = "electronic", _("Electronically, into my account")
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Who may see a dossier: its applicant and the person who filed it; staff of the agencies
+        that receive or handle it; superusers. Everyone else sees nothing."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.is_staff_role:
+            agencies = user.memberships.values("agency_id")
+            of_my_agencies = Q(receiving_agency__in=agencies) | Q(handling_agency__in=agencies)
+            return self.filter((of_my_agencies & ~Q(state=State.DRAFT)) | Q(filed_by=user))
+        return self.filter(Q(applicant=user) | Q(filed_by=user))
+
+    def owned_by(self, user):
+        return self.filter(Q(applicant=user) | Q(filed_by=user))
+
+
+class Dossier(FSMModelMixin, models.Model):
+    """One filing of one procedure by one applicant, from draft to the returned result."""
+
+    code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure")
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("applicant's account"),
+        help_text=_("Empty for a person without an account who filed at the desk or by post."),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers_filed",
+        verbose_name=_("filed by"),
+        help_text=_("The clerk or authorised person who filed for the applicant."),
+    )
+    channel = models.CharField(_("filed"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    # What the applicant declared, kept as filed (the profile may change later).
+    applicant_name = models.CharField(_("applicant's full name"), max_length=150)
+    applicant_id_number = models.CharField(_("personal identification number"), max_length=12, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=15, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    form_data = models.JSONField(_("form data"), default=dict, blank=True)
+
+    receiving_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="received_dossiers", verbose_name=_("receiving agency")
+    )
+    handling_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_dossiers",
+        verbose_name=_("handling agency"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_dossiers",
+        verbose_name=_("assigned to"),
+    )
+    return_channel = models.CharField(
+        _("how the result comes back"),
+        max_length=12,
+        choices=ReturnChannel.choices,
+        default=ReturnChannel.DESK,
+    )
+    delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    fee_total = models.PositiveBigIntegerField(_("fees due (VND)"), default=0)
+
+    state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+    rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    originals_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    originals_checked_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    intake_deadline = models.DateTimeField(_("answer due by"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    due_date = models.DateField(_("appointment date"), null=True, blank=True, db_index=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_working_days_left = models.IntegerField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    result_ready_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    closed_reason = models.TextField(_("reason"), blank=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            models.Index(fields=["receiving_agency", "state", "due_date"]),
+            models.Index(fields=["handling_agency", "state", "due_date"]),
+            models.Index(fields=["applicant", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return self.code or f"{_('Draft')} #{self.pk}"
+
+    # --- facts the rules use --------------------------------------------------------------------------
+    @property
+    def procedure(self) -> ProcedureVersion:
+        return self.procedure_version
+
+    @property
+    def needs_originals_check(self) -> bool:
+        """Partial-service procedures whose catalogue entry asks for originals or an in-person visit
+        add that step at the desk before the dossier can be received."""
+        return (
+            self.procedure_version.service_level == "partial"
+            and self.procedure_version.partial_reason
+            in {
+                PartialReason.ORIGINALS,
+                PartialReason.IN_PERSON,
+            }
+        )
+
+    def originals_ready(self) -> bool:
+        return not self.needs_originals_check or self.originals_checked_at is not None
+
+    def intake_supplement_open(self) -> bool:
+        """One supplement request at intake, never a second (Decree 118/2025: one complete list)."""
+        return not self.supplement_requests.filter(
+            stage=SupplementRequest.Stage.INTAKE, sent_at__isnull=False
+        ).exists()
+
+    def has_result_document(self) -> bool:
+        return self.documents.filter(kind=DossierDocument.Kind.RESULT).exists()
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.due_date is not None and self.state not in CLOSED_STATES and today > self.due_date
+
+    # --- the state machine (fields only; services lock, check permissions, audit) --------------------
+    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
+    def submit(self):
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.RECEIVED, conditions=[originals_ready])
+    def receive(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.SUPPLEMENT_REQUESTED,
+        conditions=[intake_supplement_open],
+    )
+    def request_supplement_at_intake(self):
+        pass
+
+    @transition(field=state, source=State.IN_PROGRESS, target=State.SUPPLEMENT_REQUESTED)
+    def request_supplement_in_processing(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.SUPPLEMENT_REQUESTED,
+        target=RETURN_VALUE(State.SUBMITTED, State.IN_PROGRESS),
+    )
+    def complete_supplement(self, *, during_processing: bool):
+        """Back to the desk when asked at intake, back to the agency when asked during processing."""
+        return State.IN_PROGRESS if during_processing else State.SUBMITTED
+
+    @transition(field=state, source=State.SUBMITTED, target=State.REFUSED)
+    def refuse(self):
+        pass
+
+    @transition(field=state, source=[State.RECEIVED, State.IN_PROGRESS], target=State.IN_PROGRESS)
+    def transfer(self):
+        pass
+
+    @transition(
+        field=state, source=State.IN_PROGRESS, target=State.APPROVED, conditions=[has_result_document]
+    )
+    def approve(self):
+        pass
+
+    @transition(field=state, source=State.IN_PROGRESS, target=State.DENIED)
+    def deny(self):
+        pass
+
+    @transition(field=state, source=State.APPROVED, target=State.RESULT_READY)
+    def mark_result_ready(self):
+        pass
+
+    @transition(field=state, source=State.RESULT_READY, target=State.RETURNED, conditions=[originals_ready])
+    def mark_returned(self):
+        pass
+
+    @transition(field=state, source=[State.IN_PROGRESS, State.SUPPLEMENT_REQUESTED], target=State.STOPPED)
+    def stop(self):
+        pass
+
+    @transition(field=state, source=BEFORE_DECISION, target=State.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+
+def private_upload_path(instance, filename):
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"private/{instance.owner_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class StoredFile(models.Model):
+    """A file in the citizen's personal data store: uploaded once, reusable in later dossiers."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stored_files")
+    file = models.FileField(upload_to=private_upload_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    label = models.CharField(_("what it is"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class DossierDocument(models.Model):
+    """A file attached to a dossier: a required document, a supplement, or the result."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Application document")
+        SUPPLEMENT = "supplement", _("Supplement")
+        RESULT = "result", _("Result")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    required_document = models.ForeignKey(
+        RequiredDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="uses")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.APPLICATION)
+    reused = models.BooleanField(
+        default=False, help_text=_("Taken from the personal data store, not uploaded.")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "required_document__position", "pk"]
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+
+    def __str__(self):
+        return self.stored_file.original_name
+
+
+class SupplementRequest(models.Model):
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: one complete list of everything missing, with the reason.
+    At intake only one is allowed; during processing one needs a supervisor's approval."""
+
+    class Stage(models.TextChoices):
+        INTAKE = "intake", _("At intake")
+        PROCESSING = "processing", _("During processing")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for a supervisor's approval")
+        OPEN = "open", _("Sent to the applicant")
+        ANSWERED = "answered", _("Answered")
+        REJECTED = "rejected", _("Not approved")
+        CLOSED = "closed", _("Closed without answer")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    items = models.ManyToManyField(
+        RequiredDocument, blank=True, related_name="+", verbose_name=_("documents to add")
+    )
+    details = models.TextField(_("what else is needed"), blank=True)
+    reason = models.TextField(_("reason"))
+    contact = models.CharField(_("whom to ask"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+
+    def __str__(self):
+        return f"{self.dossier} — {self.get_stage_display()}"
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+class DossierEvent(models.Model):
+    """One row per transition or hand-off: the processing control slip and the audit trail."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(max_length=25, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=25, choices=State.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_role = models.CharField(max_length=20, blank=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.TextField(blank=True)
+    timeliness = models.CharField(max_length=8, choices=Timeliness.choices, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.action} {self.at:%H:%M %d/%m/%Y}"
+
+
+class Apology(models.Model):
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả: issued before the due date passes; moves the date."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
+    original_due_date = models.DateField()
+    new_due_date = models.DateField()
+    reason = models.TextField(_("reason for the delay"))
+    signed_by = models.CharField(_("signed by (head of agency)"), max_length=150)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issued_at"]
+        verbose_name = _("apology")
+        verbose_name_plural = _("apologies")
+
+    def __str__(self):
+        return f"{self.dossier} → {self.new_due_date:%d/%m/%Y}"

@@ -1,0 +1,156 @@
+"""Read queries shared by the citizen pages, the staff queue, the register and the API."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from . import working_days
+from .models import CLOSED_STATES, Dossier, State, SupplementRequest
+
+
+def my_dossiers(user) -> QuerySet[Dossier]:
+    return (
+        Dossier.objects.owned_by(user)
+        .select_related("procedure_version__procedure", "receiving_agency")
+        .order_by("-created_at")
+    )
+
+
+def dossier_for(user, pk: int) -> Dossier | None:
+    return (
+        Dossier.objects.visible_to(user)
+        .select_related(
+            "procedure_version__procedure",
+            "procedure_version__field",
+            "receiving_agency",
+            "handling_agency",
+            "assignee",
+            "applicant",
+            "filed_by",
+            "rule_set",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def timeline(dossier: Dossier):
+    return dossier.events.select_related("actor", "agency", "from_agency", "to_agency").order_by("at", "pk")
+
+
+class QueueView:
+    NEW = "new"
+    MINE = "mine"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    SUPPLEMENT = "supplement"
+    IN_PROGRESS = "in_progress"
+    ALL = "all"
+    CHOICES = [NEW, MINE, DUE_SOON, OVERDUE, SUPPLEMENT, IN_PROGRESS, ALL]
+
+
+OPEN_STATES = [
+    State.SUBMITTED,
+    State.RECEIVED,
+    State.IN_PROGRESS,
+    State.SUPPLEMENT_REQUESTED,
+    State.APPROVED,
+    State.RESULT_READY,
+]
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    condition: Q
+    label: str
+
+
+def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
+    today = today or timezone.localdate()
+    soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+    return {
+        QueueView.NEW: Q(state=State.SUBMITTED),
+        QueueView.MINE: Q(assignee=user, state__in=OPEN_STATES),
+        QueueView.DUE_SOON: Q(
+            state__in=[State.RECEIVED, State.IN_PROGRESS], due_date__gte=today, due_date__lte=soon
+        ),
+        QueueView.OVERDUE: Q(state__in=OPEN_STATES, due_date__lt=today)
+        & ~Q(state=State.SUPPLEMENT_REQUESTED),
+        QueueView.SUPPLEMENT: Q(state=State.SUPPLEMENT_REQUESTED)
+        | Q(supplement_requests__status=SupplementRequest.Status.PROPOSED),
+        QueueView.IN_PROGRESS: Q(
+            state__in=[State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
+        ),
+        QueueView.ALL: Q(),
+    }
+
+
+def agency_queue(user, agency, view: str, order: str = "due_date") -> QuerySet[Dossier]:
+    """A clerk's or officer's work list for one of their agencies."""
+    filters = queue_filters(user)
+    dossiers = (
+        Dossier.objects.visible_to(user)
+        .filter(Q(receiving_agency=agency) | Q(handling_agency=agency))
+        .filter(filters.get(view, filters[QueueView.NEW]))
+        .select_related("procedure_version__procedure", "assignee", "receiving_agency", "handling_agency")
+        .distinct()
+    )
+    orders = {
+        "due_date": ["due_date", "intake_deadline", "submitted_at"],
+        "-due_date": ["-due_date", "-submitted_at"],
+        "submitted_at": ["submitted_at"],
+        "-submitted_at": ["-submitted_at"],
+        "code": ["code"],
+    }
+    return dossiers.order_by(*orders.get(order, orders["due_date"]), "pk")
+
+
+def queue_counts(user, agency) -> dict[str, int]:
+    """All the tab counts in one query."""
+    filters = queue_filters(user)
+    base = Dossier.objects.visible_to(user).filter(Q(receiving_agency=agency) | Q(handling_agency=agency))
+    aggregates = {view: Count("pk", filter=condition, distinct=True) for view, condition in filters.items()}
+    return base.aggregate(**aggregates)
+
+
+def public_lookup(code: str, secret: str) -> Dossier | None:
+    """A dossier by code and the last 4 digits of the applicant's phone or ID number — both must match,
+    and a miss says nothing about whether the code exists."""
+    code, secret = code.strip().upper(), secret.strip()
+    if len(secret) != 4 or not secret.isdigit() or not code:
+        return None
+    dossier = (
+        Dossier.objects.filter(code__iexact=code)
+        .exclude(state=State.DRAFT)
+        .select_related("procedure_version", "receiving_agency", "handling_agency")
+        .first()
+    )
+    if dossier is None:
+        return None
+    if dossier.applicant_phone.endswith(secret) or dossier.applicant_id_number.endswith(secret):
+        return dossier
+    return None
+
+
+def register(user, agency, *, date_from=None, date_to=None, state: str = "", procedure_code: str = ""):
+    """Sổ theo dõi hồ sơ: every dossier received by or handled at an agency, filterable."""
+    dossiers = Dossier.objects.visible_to(user).filter(Q(receiving_agency=agency) | Q(handling_agency=agency))
+    dossiers = dossiers.exclude(state=State.DRAFT)
+    if date_from:
+        dossiers = dossiers.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        dossiers = dossiers.filter(submitted_at__date__lte=date_to)
+    if state:
+        dossiers = dossiers.filter(state=state)
+    if procedure_code:
+        dossiers = dossiers.filter(procedure_version__procedure__national_code=procedure_code)
+    return dossiers.select_related(
+        "procedure_version__procedure", "receiving_agency", "handling_agency", "assignee"
+    ).order_by("submitted_at", "pk")
+
+
+def is_closed(dossier: Dossier) -> bool:
+    return dossier.state in CLOSED_STATES
