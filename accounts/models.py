@@ -54,8 +54,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
     )
-    failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    failed_login_count = models.PositiveSmallIntegerField(
+        _("failed sign-ins in a row"), default=0, editable=False
+    )
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -104,7 +106,9 @@ DUPLICATE_PERSONAL_ID_MESSAGE = _(
 class CitizenProfile(models.Model):
     """What a citizen tells the portal once, so that no form asks for it again."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="profile"
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     personal_id = models.CharField(
@@ -134,7 +138,7 @@ class CitizenProfile(models.Model):
         limit_choices_to={"level": "commune", "is_legacy": False},
     )
     street_address = models.CharField(_("house number, street, hamlet"), max_length=255, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("citizen profile")
@@ -174,12 +178,16 @@ class CitizenProfile(models.Model):
 class AgencyMembership(models.Model):
     """A member of staff works for an agency; clerks and officers see only their agencies' dossiers."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="memberships"
+    )
     is_supervisor = models.BooleanField(
         _("supervisor"), default=False, help_text=_("May approve a supplement request during processing.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("agency membership")

@@ -134,7 +134,7 @@ class Procedure(models.Model):
     national_code = models.CharField(
         _("national code"), max_length=10, unique=True, validators=[national_code_validator]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["national_code"]
@@ -190,7 +190,9 @@ class ProcedureVersion(FSMModelMixin, models.Model):
     """One version of a procedure's catalogue entry. Published versions are frozen: a dossier keeps the
     version it was filed under, so a change is always a new version (Decree 63/2010 on publishing)."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="versions"
+    )
     version_number = models.PositiveIntegerField(_("version"), default=1)
     status = FSMField(_("status"), default=VersionStatus.DRAFT, choices=VersionStatus.choices, protected=True)
 
@@ -229,19 +231,34 @@ class ProcedureVersion(FSMModelMixin, models.Model):
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     objects = ProcedureVersionQuerySet.as_manager()
 
@@ -352,14 +369,16 @@ class ProcedureFee(models.Model):
         FEE = "fee", _("Fee")
         CHARGE = "charge", _("Charge")
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="fees"
+    )
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
     description = models.CharField(_("description"), max_length=300)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
     online_discount_percent = models.PositiveSmallIntegerField(
         _("online-filing discount (%)"), default=0, validators=[MaxValueValidator(100)]
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -384,8 +403,10 @@ class RequiredDocument(models.Model):
         COPY = "copy", _("Copy")
         ORIGINAL_OR_COPY = "original_or_copy", _("Original or certified copy")
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="documents")
-    position = models.PositiveSmallIntegerField(default=0)
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="documents"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=500)
     copy_kind = models.CharField(_("original or copy"), max_length=20, choices=CopyKind.choices)
     count = models.PositiveSmallIntegerField(
