@@ -1,0 +1,75 @@
+"""Catalogue search latency with a province-sized catalogue (run on demand, not a test).
+
+    DATABASE_URL=sqlite:////tmp/bench-catalogue.sqlite3 .venv/bin/python bench/catalogue_search.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_catalogue \
+        .venv/bin/python bench/catalogue_search.py
+
+Migrates the database, loads the demo catalogue plus synthetic entries up to --procedures, then times the
+catalogue page (rendered through Django's test client) for accented, unaccented and misspelt queries.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+QUERIES = ["giấy phép lái xe", "giay phep lai xe", "giay phpe lai xe", "dang ky khai sinh", "xay dung", ""]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--procedures", type=int, default=2000)
+    parser.add_argument("--iterations", type=int, default=50)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.get_connection_params()
+        name = connection.settings_dict["NAME"]
+        with psycopg.connect(
+            host=params.get("host"),
+            port=params.get("port"),
+            user=params.get("user"),
+            dbname="postgres",
+            autocommit=True,
+        ) as admin:
+            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                admin.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", procedures=args.procedures, stdout=io.StringIO())
+
+    setup_test_environment()  # lets the client see the rendered context (result counts)
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(
+        f"{connection.vendor}, {args.procedures} synthetic + demo procedures, {args.iterations} requests each"
+    )
+    print(f"{'query':<24} {'results':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for query in QUERIES:
+        timings = []
+        for _ in range(args.iterations):
+            started = time.perf_counter()
+            response = client.get("/procedures/", {"q": query})
+            timings.append((time.perf_counter() - started) * 1000)
+        found = response.context["page"].paginator.count
+        timings.sort()
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        print(f"{query or '(all)':<24} {found:>7} {statistics.median(timings):>8.1f} {p95:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
