@@ -256,8 +256,13 @@ class Dossier(FSMModelMixin, models.Model):
         return self.documents.filter(kind=DossierDocument.Kind.RESULT).exists()
 
     def is_overdue(self, today=None) -> bool:
+        """Past the appointment date and still open; not while a supplement is awaited (the clock stops)."""
         today = today or timezone.localdate()
-        return self.due_date is not None and self.state not in CLOSED_STATES and today > self.due_date
+        return (
+            self.due_date is not None
+            and self.state not in [*CLOSED_STATES, State.SUPPLEMENT_REQUESTED]
+            and today > self.due_date
+        )
 
     # --- the state machine (fields only; services lock, check permissions, audit) --------------------
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)

@@ -79,8 +79,9 @@ def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
         ),
         QueueView.OVERDUE: Q(state__in=OPEN_STATES, due_date__lt=today)
         & ~Q(state=State.SUPPLEMENT_REQUESTED),
+        # A proposal waits for a supervisor only while the dossier is processed (it cannot be approved after).
         QueueView.SUPPLEMENT: Q(state=State.SUPPLEMENT_REQUESTED)
-        | Q(supplement_requests__status=SupplementRequest.Status.PROPOSED),
+        | Q(state=State.IN_PROGRESS, supplement_requests__status=SupplementRequest.Status.PROPOSED),
         QueueView.IN_PROGRESS: Q(
             state__in=[State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
         ),

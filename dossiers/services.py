@@ -15,6 +15,7 @@ from procedures.models import Agency, ProcedureVersion, RequiredDocument, Versio
 
 from . import codes, working_days
 from .models import (
+    CLOSED_STATES,
     Apology,
     Channel,
     Dossier,
@@ -65,7 +66,10 @@ def _require(allowed: bool) -> None:
 
 # --- helpers --------------------------------------------------------------------------------------------
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
-    locked = Dossier.objects.select_for_update().select_related("procedure_version").get(pk=dossier.pk)
+    # of=("self",): lock the dossier row only, not its procedure version (shared by every dossier of it).
+    locked = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version").get(pk=dossier.pk)
+    )
     if expected_version is not None and locked.lock_version != expected_version:
         raise DossierChanged
     return locked
@@ -382,9 +386,17 @@ def submit(*, dossier: Dossier, by) -> Dossier:
 
 
 def register_at_desk(
-    *, version: ProcedureVersion, clerk, receiving_agency: Agency, channel: str, applicant=None, details: dict
+    *,
+    version: ProcedureVersion,
+    clerk,
+    receiving_agency: Agency,
+    channel: str,
+    applicant=None,
+    details: dict,
+    uploads=(),
 ) -> Dossier:
-    """A clerk records a dossier brought to the desk or sent by post, on the applicant's behalf."""
+    """A clerk records a dossier brought to the desk or sent by post, on the applicant's behalf.
+    `uploads`: (required document or None, uploaded file) pairs, attached before the dossier is filed."""
     _require(clerk.role == Role.CLERK and is_member(clerk, receiving_agency))
     if channel not in {Channel.DESK, Channel.POST}:
         raise ValidationError(_("A clerk registers dossiers brought to the desk or sent by post."))
@@ -404,6 +416,17 @@ def register_at_desk(
             **allowed,
         )
         dossier.save()
+        for required_document, uploaded in uploads:
+            _slot(dossier, required_document)
+            stored = store_upload(
+                owner=applicant or clerk,
+                uploaded=uploaded,
+                by=clerk,
+                label=required_document.name if required_document else "",
+            )
+            DossierDocument.objects.create(
+                dossier=dossier, required_document=required_document, stored_file=stored, added_by=clerk
+            )
         dossier.submit()
         now = timezone.now()
         _assign_code(dossier, now)
@@ -614,10 +637,9 @@ def approve_supplement_request(
     *, request: SupplementRequest, supervisor, expected_version: int | None = None
 ):
     """A supervisor approves a supplement request made during processing; the applicant is then asked."""
-    dossier = request.dossier
-    _require(is_supervisor(supervisor, dossier.handling_agency))
     with transaction.atomic():
-        dossier = _lock(dossier, expected_version)
+        dossier = _lock(request.dossier, expected_version)
+        _require(is_supervisor(supervisor, dossier.handling_agency))
         request = SupplementRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != SupplementRequest.Status.PROPOSED:
             raise ValidationError(_("This request is not waiting for approval."))
@@ -626,13 +648,14 @@ def approve_supplement_request(
         return request
 
 
-def reject_supplement_request(*, request: SupplementRequest, supervisor, note: str) -> SupplementRequest:
-    dossier = request.dossier
-    _require(is_supervisor(supervisor, dossier.handling_agency))
+def reject_supplement_request(
+    *, request: SupplementRequest, supervisor, note: str, expected_version: int | None = None
+) -> SupplementRequest:
     if not note.strip():
         raise ValidationError(_("Say why the request is not approved."))
     with transaction.atomic():
-        _lock(dossier, None)
+        dossier = _lock(request.dossier, expected_version)
+        _require(is_supervisor(supervisor, dossier.handling_agency))
         request = SupplementRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != SupplementRequest.Status.PROPOSED:
             raise ValidationError(_("This request is not waiting for approval."))
@@ -660,8 +683,12 @@ def answer_supplement(*, dossier: Dossier, by, note: str = "") -> Dossier:
         request = dossier.supplement_requests.filter(status=SupplementRequest.Status.OPEN).first()
         if dossier.state != State.SUPPLEMENT_REQUESTED or request is None:
             raise ValidationError(_("No supplement is being asked for this dossier."))
+        # Only what was added for this request: a file sent for an earlier one does not answer it.
         added = {
-            d.required_document_id for d in dossier.documents.filter(kind=DossierDocument.Kind.SUPPLEMENT)
+            d.required_document_id
+            for d in dossier.documents.filter(
+                kind=DossierDocument.Kind.SUPPLEMENT, added_at__gte=request.sent_at
+            )
         }
         missing = [item.name for item in request.items.all() if item.pk not in added]
         if missing:
@@ -753,11 +780,13 @@ def approve(
     *, dossier: Dossier, officer, result_file, note: str = "", expected_version: int | None = None
 ) -> Dossier:
     """The agency decides yes: the result document (signed, electronic where possible) is attached."""
-    _require(officer.role == Role.OFFICER and is_member(officer, dossier.handling_agency))
     with transaction.atomic():
         dossier = _lock(dossier, expected_version)
+        _require(officer.role == Role.OFFICER and is_member(officer, dossier.handling_agency))
         if dossier.state != State.IN_PROGRESS:
             raise ValidationError(_("This dossier cannot be approved now."))
+        if not result_file:
+            raise ValidationError(_("Attach the result document before approving."))
         stored = store_upload(
             owner=dossier.applicant or officer,
             uploaded=result_file,
@@ -783,11 +812,11 @@ def approve(
 
 
 def deny(*, dossier: Dossier, officer, reason: str, expected_version: int | None = None) -> Dossier:
-    _require(officer.role == Role.OFFICER and is_member(officer, dossier.handling_agency))
     if not reason.strip():
         raise ValidationError(_("Give the reasons for the decision."))
     with transaction.atomic():
         dossier = _lock(dossier, expected_version)
+        _require(officer.role == Role.OFFICER and is_member(officer, dossier.handling_agency))
         from_state = dossier.state
         _proceed(dossier, dossier.deny, _("This dossier cannot be denied now."))
         dossier.closed_reason = reason.strip()
@@ -805,9 +834,9 @@ def deny(*, dossier: Dossier, officer, reason: str, expected_version: int | None
 
 
 def mark_result_ready(*, dossier: Dossier, by, expected_version: int | None = None) -> Dossier:
-    _require(acts_for_handling_agency(by, dossier) or acts_for_receiving_agency(by, dossier))
     with transaction.atomic():
         dossier = _lock(dossier, expected_version)
+        _require(acts_for_handling_agency(by, dossier) or acts_for_receiving_agency(by, dossier))
         from_state = dossier.state
         _proceed(dossier, dossier.mark_result_ready, _("The result is not approved yet."))
         dossier.result_ready_at = timezone.now()
@@ -846,11 +875,11 @@ def mark_returned(*, dossier: Dossier, by, note: str = "", expected_version: int
 
 def stop(*, dossier: Dossier, by, reason: str, expected_version: int | None = None) -> Dossier:
     """Thông báo dừng xử lý (Circular 03/2025): e.g. the supplement never came, or the applicant asked."""
-    _require(acts_for_handling_agency(by, dossier))
     if not reason.strip():
         raise ValidationError(_("Give the reason for stopping."))
     with transaction.atomic():
         dossier = _lock(dossier, expected_version)
+        _require(acts_for_handling_agency(by, dossier))
         from_state = dossier.state
         _proceed(dossier, dossier.stop, _("Processing of this dossier cannot be stopped now."))
         dossier.closed_reason = reason.strip()
@@ -898,11 +927,11 @@ def issue_apology(
 ) -> Apology:
     """Phiếu xin lỗi và hẹn lại ngày trả kết quả: only before the due date passes, signed by the head of
     the agency; the new date replaces the old one."""
-    _require(acts_for_handling_agency(by, dossier))
     if not reason.strip() or not signed_by.strip():
         raise ValidationError(_("Give the reason for the delay and who signs the apology."))
     with transaction.atomic():
         dossier = _lock(dossier, expected_version)
+        _require(acts_for_handling_agency(by, dossier))
         if dossier.state not in {State.RECEIVED, State.IN_PROGRESS} or dossier.due_date is None:
             raise ValidationError(_("An apology can be issued only while the dossier is being processed."))
         today = timezone.localdate()
@@ -937,3 +966,64 @@ def issue_apology(
             },
         )
         return apology
+
+
+# --- what a member of staff may do now ------------------------------------------------------------------
+STAFF_ACTIONS = (
+    "check_originals",
+    "receive",
+    "request_supplement",
+    "approve_supplement",
+    "reject_supplement",
+    "refuse",
+    "transfer",
+    "assign",
+    "approve",
+    "deny",
+    "result_ready",
+    "returned",
+    "stop",
+    "apology",
+)
+
+
+def allowed_actions(dossier: Dossier, user) -> list[str]:
+    """The actions the state machine and the role rules let `user` take on `dossier` now, in workflow
+    order (the staff dossier page shows one form each). The services check all of it again."""
+    if not user.is_authenticated or not user.is_staff_role:
+        return []
+    state = dossier.state
+    desk = acts_for_receiving_agency(user, dossier)
+    handler = acts_for_handling_agency(user, dossier)
+    officer = user.role == Role.OFFICER and is_member(user, dossier.handling_agency)
+    proposed = (
+        state == State.IN_PROGRESS
+        and dossier.supplement_requests.filter(status=SupplementRequest.Status.PROPOSED).exists()
+    )
+    supervises = proposed and is_supervisor(user, dossier.handling_agency)
+    checks = {
+        "check_originals": desk
+        and dossier.needs_originals_check
+        and dossier.originals_checked_at is None
+        and state in {State.SUBMITTED, State.RESULT_READY},
+        "receive": desk and can_proceed(dossier.receive),
+        # At intake only while the one request is unused; during processing a proposal, one at a time.
+        "request_supplement": (desk and can_proceed(dossier.request_supplement_at_intake))
+        or (handler and state == State.IN_PROGRESS and not proposed),
+        "approve_supplement": supervises,
+        "reject_supplement": supervises,
+        "refuse": desk and can_proceed(dossier.refuse),
+        "transfer": can_proceed(dossier.transfer) and (desk if state == State.RECEIVED else handler),
+        "assign": state not in {State.DRAFT, *CLOSED_STATES} and is_member(user, dossier.handling_agency),
+        "approve": officer and state == State.IN_PROGRESS,
+        "deny": officer and can_proceed(dossier.deny),
+        "result_ready": (handler or desk) and can_proceed(dossier.mark_result_ready),
+        "returned": desk and can_proceed(dossier.mark_returned),
+        "stop": handler and can_proceed(dossier.stop),
+        # Phiếu xin lỗi: only before the appointment date has passed.
+        "apology": handler
+        and state in {State.RECEIVED, State.IN_PROGRESS}
+        and dossier.due_date is not None
+        and timezone.localdate() <= dossier.due_date,
+    }
+    return [name for name in STAFF_ACTIONS if checks[name]]

@@ -1,5 +1,19 @@
+"""The back office (app "staff"), included at the site root: the queue, a dossier and its actions, the desk,
+the register, and the slips (which the applicant may open too)."""
+
 from django.urls import path
+
+from .views import slips, staff
 
 app_name = "staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("staff/", staff.home, name="home"),
+    path("staff/dossiers/<int:pk>/", staff.detail, name="detail"),
+    path("staff/dossiers/<int:pk>/<str:action>/", staff.act, name="act"),
+    path("staff/<str:agency_code>/queue/", staff.queue, name="queue"),
+    path("staff/<str:agency_code>/new/", staff.desk, name="desk"),
+    path("staff/<str:agency_code>/register/", staff.register, name="register"),
+    path("staff/<str:agency_code>/register.xlsx", staff.register_xlsx, name="register_xlsx"),
+    path("dossiers/<int:pk>/slips/<str:kind>.pdf", slips.slip, name="slip"),
+]

@@ -1,5 +1,19 @@
 from django.urls import path
 
+from .views import citizen, documents, public
+
 app_name = "dossiers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", citizen.my_dossiers, name="mine"),
+    path("start/<str:national_code>/", citizen.start, name="start"),
+    path("<int:pk>/", citizen.detail, name="detail"),
+    path("<int:pk>/edit/<str:step>/", citizen.wizard, name="wizard"),
+    path("<int:pk>/submit/", citizen.submit, name="submit"),
+    path("<int:pk>/supplement/", citizen.answer_supplement, name="answer_supplement"),
+    path("<int:pk>/withdraw/", citizen.withdraw, name="withdraw"),
+    path("documents/<int:pk>/", documents.document, name="document"),
+    path("files/", documents.data_store, name="data_store"),
+    path("files/<int:pk>/", documents.stored_file, name="stored_file"),
+    path("lookup/", public.lookup, name="lookup"),
+]

@@ -18,6 +18,14 @@ def _public_holidays(year: int) -> frozenset[datetime.date]:
     return frozenset(holidays.country_holidays("VN", years=year).keys())
 
 
+@lru_cache(maxsize=32)
+def _make_up_working_days(year: int) -> frozenset[datetime.date]:
+    """The other half of the swaps the package knows (Friday 2/5/2025 off, Saturday 26/4/2025 worked):
+    weekend days of `year` that are working days. A swap may be announced with the next year's holidays."""
+    days = holidays.country_holidays("VN", years=[year, year + 1])
+    return frozenset(day for day in getattr(days, "weekend_workdays", ()) if day.year == year)
+
+
 def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
     from .models import CalendarException
 
@@ -37,7 +45,7 @@ class WorkingCalendar:
         if day in self.exceptions:
             return self.exceptions[day]
         if day.weekday() >= 5:
-            return False
+            return day in _make_up_working_days(day.year)
         return day not in _public_holidays(day.year)
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services as accounts_services
+from dossiers import selectors as dossier_selectors
 from procedures import selectors as catalogue
 from procedures.models import Field, ProcedureVersion
 from procedures.services import can_edit_catalogue, can_publish_catalogue
@@ -37,6 +38,7 @@ def dashboard(request):
         "portal/dashboard.html",
         {
             "profile": getattr(user, "profile", None) if user.is_citizen else None,
+            "latest_dossiers": list(dossier_selectors.my_dossiers(user)[:5]) if user.is_citizen else [],
             "memberships": user.memberships.select_related("agency") if user.is_staff_role else [],
             "can_edit_catalogue": can_edit_catalogue(user),
         },

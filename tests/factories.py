@@ -194,5 +194,7 @@ def filed_dossier(version=None, applicant=None, documents=True):
     dossier = services.start_draft(version=version, applicant=applicant)
     if documents:
         for required in version.documents.all():
-            services.attach_upload(dossier=dossier, required_document=required, uploaded=pdf_upload(), by=applicant)
+            services.attach_upload(
+                dossier=dossier, required_document=required, uploaded=pdf_upload(), by=applicant
+            )
     return services.submit(dossier=dossier, by=applicant)

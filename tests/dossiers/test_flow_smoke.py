@@ -14,12 +14,19 @@ def test_the_whole_journey_through_the_services():
     officer = staff_member(agency, role="officer")
     assert dossier.state == State.SUBMITTED and dossier.code.startswith(agency.code)
     request = services.request_supplement(
-        dossier=dossier, by=clerk, items=[dossier.procedure_version.documents.first()], details="", reason="Bản mờ"
+        dossier=dossier,
+        by=clerk,
+        items=[dossier.procedure_version.documents.first()],
+        details="",
+        reason="Bản mờ",
     )
     dossier.refresh_from_db()
     assert dossier.state == State.SUPPLEMENT_REQUESTED
     services.attach_upload(
-        dossier=dossier, required_document=request.items.first(), uploaded=pdf_upload(), by=dossier.applicant,
+        dossier=dossier,
+        required_document=request.items.first(),
+        uploaded=pdf_upload(),
+        by=dossier.applicant,
         kind="supplement",
     )
     dossier = services.answer_supplement(dossier=dossier, by=dossier.applicant)
@@ -32,5 +39,12 @@ def test_the_whole_journey_through_the_services():
     dossier = services.mark_returned(dossier=dossier, by=clerk)
     assert dossier.state == State.RETURNED
     assert [e.action for e in dossier.events.all()] == [
-        "submit", "request_supplement", "answer_supplement", "receive", "transfer", "approve", "result_ready", "return",
+        "submit",
+        "request_supplement",
+        "answer_supplement",
+        "receive",
+        "transfer",
+        "approve",
+        "result_ready",
+        "return",
     ]

@@ -7,8 +7,11 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import AgencyMembership, CitizenProfile, Role, User
+from dossiers import selectors
+from dossiers.models import Apology, Dossier, DossierDocument, State, SupplementRequest
 from portal.demo import accounts as demo_accounts
 from portal.demo import catalogue, synthetic
 from procedures.models import (
@@ -185,3 +188,48 @@ def test_load_demo_refuses_to_run_in_production(settings):
         load_demo()
 
     assert not User.objects.filter(email=demo_accounts.CATALOGUE_ADMIN_EMAIL).exists()
+
+
+def test_load_demo_files_dossiers_in_every_state_through_the_services_once():
+    output = load_demo()
+    again = load_demo()
+
+    dossiers = Dossier.objects.all()
+    assert {dossier.state for dossier in dossiers} == set(State.values)
+    # Every step went through a service, which writes the audit row; only a draft has none yet.
+    for dossier in dossiers.exclude(state=State.DRAFT):
+        assert dossier.events.exists(), dossier.state
+        assert dossier.code.startswith(catalogue.UBND_PHUONG_HOA_LU)
+    assert dossiers.filter(applicant__email="citizen@demo.vn").exists()
+    assert dossiers.filter(applicant__email="citizen2@demo.vn").exists()
+    assert "Demo dossiers: 16 created" in output
+    assert "Demo dossiers: already present" in again
+    assert dossiers.count() == 16
+
+
+def test_demo_dossiers_keep_the_clerk_and_the_officer_busy():
+    load_demo()
+    clerk = User.objects.get(email="clerk@demo.vn")
+    officer = User.objects.get(email="officer@demo.vn")
+    hoa_lu = Agency.objects.get(code=catalogue.UBND_PHUONG_HOA_LU)
+    justice = Agency.objects.get(code=catalogue.SO_TU_PHAP)
+
+    for view in ["new", "due_soon", "overdue", "supplement", "in_progress"]:
+        assert selectors.agency_queue(clerk, hoa_lu, view).exists(), view
+    for view in ["mine", "due_soon", "overdue", "supplement"]:
+        assert selectors.agency_queue(officer, justice, view).exists(), view
+    waiting = Dossier.objects.filter(state=State.SUBMITTED)
+    assert waiting.filter(intake_deadline__lt=timezone.now()).count() == 1
+    walk_in = Dossier.objects.get(applicant__isnull=True)
+    assert walk_in.filed_by == clerk and walk_in.channel == "desk"
+    assert SupplementRequest.objects.filter(
+        stage=SupplementRequest.Stage.PROCESSING,
+        approved_by=officer,
+        dossier__state=State.SUPPLEMENT_REQUESTED,
+    ).exists()
+    assert SupplementRequest.objects.filter(stage=SupplementRequest.Stage.INTAKE, status="answered").exists()
+    assert Apology.objects.get().new_due_date > Apology.objects.get().original_due_date
+    for dossier in Dossier.objects.filter(state__in=[State.APPROVED, State.RESULT_READY, State.RETURNED]):
+        result = dossier.documents.get(kind=DossierDocument.Kind.RESULT).stored_file.file
+        with result.open("rb"):
+            assert result.read(5) == b"%PDF-"

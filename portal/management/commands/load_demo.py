@@ -1,8 +1,10 @@
-"""`manage.py load_demo [--procedures N]`: a demo province, its catalogue and one account per role.
+"""`manage.py load_demo [--procedures N]`: a demo province, its catalogue, one account per role and
+dossiers in every state.
 
 Idempotent: units, agencies and fields are keyed on their codes, accounts on their emails; a procedure that
-already has a version is left alone. Catalogue entries go through the same review and publish services as
-an administrator's edits; only the synthetic load-test entries (`--procedures N`) are bulk-inserted.
+already has a version is left alone; dossiers are made only while the demo citizen has none. Catalogue
+entries go through the same review and publish services as an administrator's edits, dossiers through the
+dossier services; only the synthetic load-test entries (`--procedures N`) are bulk-inserted.
 """
 
 import datetime
@@ -20,6 +22,7 @@ from accounts.models import AgencyMembership, CitizenProfile, Role, User
 from accounts.services import save_citizen_profile, set_role
 from portal.demo import accounts as demo_accounts
 from portal.demo import catalogue, synthetic
+from portal.demo.dossiers import load_dossiers
 from procedures import services
 from procedures.models import (
     AdministrativeUnit,
@@ -54,7 +57,7 @@ OPTIONAL_TEXT = {"partial_reason", "partial_reason_note", "processing_time_note"
 
 
 class Command(BaseCommand):
-    help = "Load the demo province, agencies, catalogue and accounts (safe to run again)."
+    help = "Load the demo province, agencies, catalogue, accounts and dossiers (safe to run again)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -81,6 +84,7 @@ class Command(BaseCommand):
         created, skipped = load_procedures(admin=admin, agencies=agencies, fields=fields)
         generated = load_synthetic(procedures, admin=admin, agencies=agencies, fields=fields)
         words = services.refresh_search_vocabulary()
+        dossiers = load_dossiers()
         elapsed = time.monotonic() - started
 
         published = ProcedureVersion.objects.published().count()
@@ -89,6 +93,7 @@ class Command(BaseCommand):
             f"Demo procedures: {created} created, {skipped} already present. "
             f"Synthetic procedures: {generated} created.\n"
             f"Published catalogue entries: {published}; search vocabulary: {words} words.\n"
+            f"Demo dossiers: {'already present' if dossiers is None else f'{dossiers} created'}.\n"
             f"Done in {elapsed:.1f} s.\n"
         )
         self.stdout.write(self.style.SUCCESS(account_table(users)))

@@ -1,0 +1,692 @@
+"""The citizen's pages: start filing, the wizard, submit, "my dossiers", a dossier, supplements, withdrawal.
+
+Every page finds the dossier through `Dossier.objects.owned_by(user)`: another person's pk is a 404.
+Every change goes through `dossiers.services`; a ValidationError from a service is shown where it belongs.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from procedures import selectors as catalogue
+from procedures.models import Agency
+
+from .. import selectors, services
+from ..forms import (
+    ApplicantForm,
+    DeliveryForm,
+    DetailsForm,
+    StartForm,
+    SupplementAnswerForm,
+    UploadForm,
+    WithdrawForm,
+)
+from ..models import (
+    BEFORE_DECISION,
+    Dossier,
+    DossierDocument,
+    ReturnChannel,
+    RuleSet,
+    State,
+    StoredFile,
+    SupplementRequest,
+)
+from .public import plain_timeline
+
+STEPS = [
+    ("applicant", gettext_lazy("Your details")),
+    ("details", gettext_lazy("Your request")),
+    ("documents", gettext_lazy("Documents")),
+    ("delivery", gettext_lazy("Receiving the result")),
+    ("review", gettext_lazy("Check and file")),
+]
+STEP_NAMES = [name for name, _label in STEPS]
+MY_DOSSIERS_PER_PAGE = 20
+OTHER_FILES_PER_SLOT = 10
+RESULT_STATES = {State.APPROVED, State.RESULT_READY, State.RETURNED}
+# The appointment date means something to the applicant only while it runs (paused during a supplement).
+DUE_DATE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
+
+# Slips the applicant may open once they exist (built by the staff side: `staff:slip`).
+SLIP_LABELS = {
+    "receipt": gettext_lazy("Receipt and appointment slip"),
+    "supplement": gettext_lazy("Supplement request"),
+    "refusal": gettext_lazy("Refusal slip"),
+    "apology": gettext_lazy("Apology and new appointment date"),
+    "stop": gettext_lazy("Notice of stopping processing"),
+}
+
+
+# --- access -------------------------------------------------------------------------------------------------
+def citizen_only(view):
+    """Signed-in citizens only. Staff file at the desk from the back office, not through these pages."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_citizen:
+            return render(request, "dossiers/citizen/citizens_only.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def own_dossier(user, pk: int) -> Dossier:
+    dossier = (
+        Dossier.objects.owned_by(user)
+        .select_related("procedure_version__procedure", "receiving_agency", "handling_agency", "rule_set")
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def _posted(request):
+    """The form data of a POST (even an empty one), None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+# --- what the citizen sees about a dossier ------------------------------------------------------------------
+def _at(value) -> str:
+    return date_format(timezone.localtime(value), "H:i d/m/Y") if value else ""
+
+
+def next_action(dossier: Dossier) -> str:
+    """What the citizen has to do next, in a few words (empty when nothing)."""
+    state = dossier.state
+    if state == State.DRAFT:
+        return _("Finish filling it in and file it")
+    if state == State.SUPPLEMENT_REQUESTED:
+        return _("Add the missing documents")
+    if state == State.SUBMITTED:
+        return _("Nothing to do: the one-stop shop answers by %(time)s") % {
+            "time": _at(dossier.intake_deadline)
+        }
+    if state in {State.RECEIVED, State.IN_PROGRESS, State.APPROVED}:
+        return _("Nothing to do: wait for the result")
+    if state == State.RESULT_READY:
+        return {
+            ReturnChannel.DESK: _("Collect the result at the one-stop-shop desk"),
+            ReturnChannel.POST: _("The result is on its way by post"),
+            ReturnChannel.ELECTRONIC: _("Download the result"),
+        }.get(dossier.return_channel, "")
+    if state in {State.REFUSED, State.DENIED, State.STOPPED}:
+        return _("Read the reason")
+    return ""
+
+
+@dataclass(frozen=True)
+class StepLink:
+    name: str
+    label: str
+    url: str
+    done: bool
+    current: bool
+    number: int
+
+
+def _steps_done(dossier: Dossier, attached_slots: set[int], required_documents) -> dict[str, bool]:
+    """A display hint for the step list only; what blocks filing is services.problems_before_submit."""
+    channels = dossier.procedure_version.return_channels
+    return {
+        "applicant": bool(dossier.applicant_name.strip())
+        and bool(dossier.applicant_phone or dossier.applicant_email),
+        "details": DetailsForm(data=dossier.form_data).is_valid(),
+        "documents": all(d.pk in attached_slots for d in required_documents if d.is_required),
+        "delivery": dossier.return_channel in channels
+        and (dossier.return_channel != ReturnChannel.POST or bool(dossier.delivery_address.strip())),
+        "review": False,
+    }
+
+
+def _step_links(dossier: Dossier, current: str, done: dict[str, bool]) -> list[StepLink]:
+    return [
+        StepLink(
+            name=name,
+            label=str(label),
+            url=reverse("dossiers:wizard", args=[dossier.pk, name]),
+            done=done.get(name, False),
+            current=name == current,
+            number=index,
+        )
+        for index, (name, label) in enumerate(STEPS, start=1)
+    ]
+
+
+def _form_problems(dossier: Dossier) -> list[str]:
+    """What the wizard's own forms require and the services do not check (the request's purpose)."""
+    if DetailsForm(data=dossier.form_data).is_valid():
+        return []
+    return [_("Say what you are asking for (step “Your request”).")]
+
+
+def _application_documents(dossier: Dossier) -> list[DossierDocument]:
+    return list(
+        dossier.documents.filter(kind=DossierDocument.Kind.APPLICATION).select_related(
+            "stored_file", "required_document"
+        )
+    )
+
+
+# --- the slots where files are attached (wizard step "documents" and the supplement page) -------------------
+@dataclass
+class Slot:
+    """One place to attach files: a required document of the procedure, or "other" (None)."""
+
+    key: str
+    required_document: object | None
+    name: str
+    is_required: bool
+    documents: list
+    matching_files: list
+    other_files: list
+    form: UploadForm
+
+
+def _reusable_files(user) -> list[StoredFile]:
+    """The applicant's data store, newest first, one entry per identical content."""
+    seen, files = set(), []
+    for stored in StoredFile.objects.filter(owner=user).order_by("-uploaded_at")[:300]:
+        if stored.sha256 not in seen:
+            seen.add(stored.sha256)
+            files.append(stored)
+    return files
+
+
+def _build_slots(user, required_documents, documents, *, with_other: bool = False) -> list[Slot]:
+    files = _reusable_files(user)
+    entries = [(str(d.pk), d) for d in required_documents]
+    # "Other": what a request describes in words only, or an extra file the applicant wants to add.
+    other_name = _("Another document (optional)") if entries else _("Attach what was asked for")
+    if with_other:
+        entries.append(("other", None))
+    slots = []
+    for key, required in entries:
+        in_slot = [d for d in documents if d.required_document_id == (required.pk if required else None)]
+        used_pks = {d.stored_file_id for d in in_slot}
+        used_contents = {d.stored_file.sha256 for d in in_slot}
+        free = [f for f in files if f.pk not in used_pks and f.sha256 not in used_contents]
+        name = required.name if required else ""
+        matching = [f for f in free if name and f.label.strip().casefold() == name.strip().casefold()]
+        others = [f for f in free if f not in matching][:OTHER_FILES_PER_SLOT]
+        slots.append(
+            Slot(
+                key=key,
+                required_document=required,
+                name=name or other_name,
+                is_required=bool(required and required.is_required),
+                documents=in_slot,
+                matching_files=matching,
+                other_files=others,
+                form=UploadForm(prefix=f"slot-{key}"),
+            )
+        )
+    return slots
+
+
+def _document_action(request, dossier: Dossier, slots: list[Slot], kind: str) -> bool:
+    """Upload, reuse or remove a file in one slot. True when done (the caller redirects); on a refusal
+    the message is put on the slot's form, next to the slot."""
+    action = request.POST.get("action")
+    if action == "remove":
+        document = dossier.documents.filter(pk=request.POST.get("document") or 0, kind=kind).first()
+        if document is None:
+            return True  # already gone (a second click): nothing to do
+        try:
+            services.remove_document(document=document, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Removed: %(name)s.") % {"name": document.stored_file.original_name})
+        return True
+    slot = next((s for s in slots if s.key == request.POST.get("slot")), None)
+    if slot is None:
+        messages.error(request, _("This document is not part of this procedure."))
+        return True
+    slot.form = UploadForm(request.POST, request.FILES, prefix=f"slot-{slot.key}")
+    if not slot.form.is_valid():
+        return False
+    if action == "upload":
+        if not slot.form.cleaned_data["file"]:
+            slot.form.add_error("file", _("Choose a file to upload."))
+            return False
+        try:
+            added = services.attach_upload(
+                dossier=dossier,
+                required_document=slot.required_document,
+                uploaded=slot.form.cleaned_data["file"],
+                by=request.user,
+                kind=kind,
+            )
+        except ValidationError as error:
+            slot.form.add_error("file", error)
+            return False
+        messages.success(request, _("Attached: %(name)s.") % {"name": added.stored_file.original_name})
+        return True
+    if action == "reuse":
+        stored = StoredFile.objects.filter(
+            owner=request.user, pk=request.POST.get("stored_file") or 0
+        ).first()
+        if stored is None:
+            slot.form.add_error("file", _("This file is not in your data store."))
+            return False
+        try:
+            services.reuse_stored_file(
+                dossier=dossier,
+                required_document=slot.required_document,
+                stored_file=stored,
+                by=request.user,
+                kind=kind,
+            )
+        except PermissionDenied as error:
+            slot.form.add_error("file", str(error))
+            return False
+        except ValidationError as error:
+            slot.form.add_error("file", error)
+            return False
+        messages.success(request, _("Added from your files: %(name)s.") % {"name": stored.original_name})
+        return True
+    messages.error(request, _("Choose what to do with the file."))
+    return True
+
+
+# --- start filing -------------------------------------------------------------------------------------------
+@citizen_only
+def start(request, national_code):
+    """The "File online" button of a catalogue entry. GET explains and offers a draft to continue;
+    POST creates the draft (or continues the existing one unless a second one is asked for)."""
+    version = catalogue.published_version_of(national_code)
+    if version is None:
+        raise Http404
+    agencies = services.receiving_agencies_for(version)
+    form = StartForm(
+        _posted(request), agencies=Agency.objects.filter(pk__in=[agency.pk for agency in agencies])
+    )
+    drafts = list(
+        Dossier.objects.owned_by(request.user)
+        .filter(procedure_version=version, state=State.DRAFT)
+        .order_by("-updated_at")
+    )
+    if request.method == "POST" and form.is_valid():
+        if drafts and request.POST.get("start_new") != "1":
+            messages.info(request, _("You already started this dossier: continue where you left off."))
+            return redirect("dossiers:wizard", drafts[0].pk, "applicant")
+        try:
+            dossier = services.start_draft(
+                version=version,
+                applicant=request.user,
+                receiving_agency=form.cleaned_data.get("receiving_agency"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("dossiers:wizard", dossier.pk, "applicant")
+    return render(
+        request,
+        "dossiers/citizen/start.html",
+        {"version": version, "form": form, "drafts": drafts, "can_file": bool(agencies)},
+    )
+
+
+# --- the wizard ---------------------------------------------------------------------------------------------
+@citizen_only
+def wizard(request, pk, step):
+    dossier = own_dossier(request.user, pk)
+    if step not in STEP_NAMES:
+        raise Http404
+    if dossier.state != State.DRAFT:
+        messages.info(request, _("This dossier has been filed: it can no longer be changed."))
+        return redirect("dossiers:detail", dossier.pk)
+    handler = {
+        "applicant": _applicant_step,
+        "details": _details_step,
+        "documents": _documents_step,
+        "delivery": _delivery_step,
+        "review": _review_step,
+    }[step]
+    return handler(request, dossier)
+
+
+def _next_step_url(dossier: Dossier, step: str) -> str:
+    following = STEP_NAMES[min(STEP_NAMES.index(step) + 1, len(STEP_NAMES) - 1)]
+    return reverse("dossiers:wizard", args=[dossier.pk, following])
+
+
+def _render_step(request, dossier, step, context, status=200):
+    required_documents = context.get("required_documents")
+    if required_documents is None:
+        required_documents = list(dossier.procedure_version.documents.all())
+    documents = context.get("documents")
+    if documents is None:
+        documents = _application_documents(dossier)
+    attached = {d.required_document_id for d in documents}
+    done = _steps_done(dossier, attached, required_documents)
+    index = STEP_NAMES.index(step)
+    context = {
+        "dossier": dossier,
+        "version": dossier.procedure_version,
+        "step": step,
+        "step_label": dict(STEPS)[step],
+        "step_number": index + 1,
+        "step_count": len(STEPS),
+        "steps": _step_links(dossier, step, done),
+        "previous_url": reverse("dossiers:wizard", args=[dossier.pk, STEP_NAMES[index - 1]]) if index else "",
+        **context,
+    }
+    return render(request, f"dossiers/citizen/wizard_{step}.html", context, status=status)
+
+
+def _save_draft(request, dossier, form, **changes) -> bool:
+    try:
+        services.update_draft(dossier=dossier, by=request.user, **changes)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+def _applicant_step(request, dossier):
+    initial = {name: getattr(dossier, name) for name in ApplicantForm.base_fields}
+    form = ApplicantForm(_posted(request), initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_draft(request, dossier, form, **form.cleaned_data)
+    ):
+        return redirect(_next_step_url(dossier, "applicant"))
+    return _render_step(
+        request,
+        dossier,
+        "applicant",
+        {"form": form, "has_profile": hasattr(request.user, "profile")},
+        status=400 if form.errors else 200,
+    )
+
+
+def _details_step(request, dossier):
+    initial = {name: dossier.form_data.get(name, "") for name in DetailsForm.base_fields}
+    form = DetailsForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form_data = {**dossier.form_data, **form.cleaned_data}
+        if _save_draft(request, dossier, form, form_data=form_data):
+            return redirect(_next_step_url(dossier, "details"))
+    return _render_step(request, dossier, "details", {"form": form}, status=400 if form.errors else 200)
+
+
+def _documents_step(request, dossier):
+    required_documents = list(dossier.procedure_version.documents.all())
+    documents = _application_documents(dossier)
+    slots = _build_slots(request.user, required_documents, documents)
+    if request.method == "POST" and _document_action(
+        request, dossier, slots, DossierDocument.Kind.APPLICATION
+    ):
+        anchor = f"#slot-{request.POST.get('slot')}" if request.POST.get("slot") else ""
+        return redirect(reverse("dossiers:wizard", args=[dossier.pk, "documents"]) + anchor)
+    failed = any(slot.form.errors for slot in slots)
+    return _render_step(
+        request,
+        dossier,
+        "documents",
+        {
+            "slots": slots,
+            "documents": documents,
+            "required_documents": required_documents,
+            "max_bytes": settings.DOSSIER_UPLOAD_MAX_BYTES,
+            "max_megabytes": settings.DOSSIER_UPLOAD_MAX_BYTES // (1024 * 1024),
+            "next_url": _next_step_url(dossier, "documents"),
+        },
+        status=400 if failed else 200,
+    )
+
+
+def _delivery_step(request, dossier):
+    version = dossier.procedure_version
+    agencies = services.receiving_agencies_for(version)
+    initial = {
+        "return_channel": dossier.return_channel,
+        "delivery_address": dossier.delivery_address,
+        "receiving_agency": dossier.receiving_agency_id,
+    }
+    form = DeliveryForm(
+        _posted(request),
+        initial=initial,
+        channels=version.return_channels,
+        agencies=Agency.objects.filter(pk__in=[agency.pk for agency in agencies]),
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            "return_channel": form.cleaned_data["return_channel"],
+            "delivery_address": form.cleaned_data["delivery_address"].strip(),
+        }
+        if "receiving_agency" in form.cleaned_data:
+            changes["receiving_agency"] = form.cleaned_data["receiving_agency"]
+        if _save_draft(request, dossier, form, **changes):
+            return redirect(_next_step_url(dossier, "delivery"))
+    return _render_step(
+        request,
+        dossier,
+        "delivery",
+        {"form": form, "agency_count": len(agencies)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _review_step(request, dossier, problems=None, status=200):
+    if problems is None:
+        problems = _form_problems(dossier) + services.problems_before_submit(dossier)
+    return _render_step(
+        request,
+        dossier,
+        "review",
+        {
+            "problems": problems,
+            "required_documents": list(dossier.procedure_version.documents.all()),
+            "documents": _application_documents(dossier),
+            "intake_hours": settings.INTAKE_ANSWER_WORKING_HOURS,
+            "return_channel_label": ReturnChannel(dossier.return_channel).label,
+            "fees": list(dossier.procedure_version.fees.all()),
+        },
+        status=status,
+    )
+
+
+@citizen_only
+@require_POST
+def submit(request, pk):
+    """File the dossier. On a problem the review page comes back with the list; nothing is filed."""
+    dossier = own_dossier(request.user, pk)
+    if dossier.state != State.DRAFT:
+        messages.info(request, _("This dossier has already been filed."))
+        return redirect("dossiers:detail", dossier.pk)
+    problems = _form_problems(dossier)
+    if not problems:
+        try:
+            dossier = services.submit(dossier=dossier, by=request.user)
+        except ValidationError as error:
+            problems = error.messages
+    if problems:
+        return _review_step(request, dossier, problems=problems, status=400)
+    messages.success(
+        request,
+        _(
+            "Your dossier was filed. Its code is %(code)s. The one-stop shop answers within "
+            "%(hours)s working hours, by %(deadline)s: it receives the dossier or tells you exactly what "
+            "is missing."
+        )
+        % {
+            "code": dossier.code,
+            "hours": settings.INTAKE_ANSWER_WORKING_HOURS,
+            "deadline": _at(dossier.intake_deadline),
+        },
+    )
+    return redirect("dossiers:detail", dossier.pk)
+
+
+# --- my dossiers, one dossier -------------------------------------------------------------------------------
+@citizen_only
+def my_dossiers(request):
+    page = Paginator(selectors.my_dossiers(request.user), MY_DOSSIERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(dossier, next_action(dossier)) for dossier in page]
+    return render(
+        request,
+        "dossiers/citizen/mine.html",
+        {"page": page, "rows": rows, "due_date_states": [str(state) for state in DUE_DATE_STATES]},
+    )
+
+
+def _slip_links(dossier: Dossier, has_supplement: bool, has_apology: bool) -> list[dict]:
+    """Links to the slips that exist for this dossier. The slip pages belong to the staff side; until
+    they exist the list is simply empty."""
+    kinds = []
+    if dossier.received_at:
+        kinds.append("receipt")
+    if has_supplement:
+        kinds.append("supplement")
+    if dossier.state == State.REFUSED:
+        kinds.append("refusal")
+    if has_apology:
+        kinds.append("apology")
+    if dossier.state == State.STOPPED:
+        kinds.append("stop")
+    if not kinds:
+        return []
+    rule_set = dossier.rule_set or RuleSet.in_force_on(
+        timezone.localdate(dossier.submitted_at or dossier.created_at)
+    )
+    links = []
+    for kind in kinds:
+        if rule_set is not None and kind not in rule_set.forms:
+            continue  # e.g. no stop notice before Circular 03/2025
+        try:
+            url = reverse("staff:slip", args=[dossier.pk, kind])
+        except NoReverseMatch:
+            continue
+        form = rule_set.form(kind) if rule_set else {}
+        legal = " — ".join(
+            part for part in [form.get("number", ""), form.get("title", "").capitalize()] if part
+        )
+        links.append({"label": SLIP_LABELS[kind], "legal": legal if form.get("number") else "", "url": url})
+    return links
+
+
+@citizen_only
+def detail(request, pk):
+    dossier = own_dossier(request.user, pk)
+    documents = list(dossier.documents.select_related("stored_file", "required_document"))
+    requests = list(dossier.supplement_requests.exclude(sent_at__isnull=True).prefetch_related("items"))
+    open_request = next((r for r in requests if r.status == SupplementRequest.Status.OPEN), None)
+    has_apology = dossier.apologies.exists() if dossier.received_at else False
+    context = {
+        "dossier": dossier,
+        "version": dossier.procedure_version,
+        "application_documents": [d for d in documents if d.kind == DossierDocument.Kind.APPLICATION],
+        "supplement_documents": [d for d in documents if d.kind == DossierDocument.Kind.SUPPLEMENT],
+        "result_documents": (
+            [d for d in documents if d.kind == DossierDocument.Kind.RESULT]
+            if dossier.state in RESULT_STATES
+            else []
+        ),
+        "open_request": open_request,
+        "timeline": plain_timeline(dossier, public=False),
+        "slips": _slip_links(dossier, bool(requests), has_apology),
+        "can_withdraw": dossier.state in BEFORE_DECISION,
+        "show_due_date": dossier.state in DUE_DATE_STATES,
+        "next_action": next_action(dossier),
+        "return_channel_label": ReturnChannel(dossier.return_channel).label,
+    }
+    return render(request, "dossiers/citizen/detail.html", context)
+
+
+# --- answering a supplement request, withdrawing ------------------------------------------------------------
+@citizen_only
+def answer_supplement(request, pk):
+    """Phiếu yêu cầu bổ sung answered online: the requested files, a note, then "Send". No visit."""
+    dossier = own_dossier(request.user, pk)
+    supplement = (
+        dossier.supplement_requests.filter(status=SupplementRequest.Status.OPEN)
+        .prefetch_related("items")
+        .first()
+    )
+    if dossier.state != State.SUPPLEMENT_REQUESTED or supplement is None:
+        messages.info(request, _("No supplement is being asked for this dossier."))
+        return redirect("dossiers:detail", dossier.pk)
+    items = sorted(supplement.items.all(), key=lambda item: (item.position, item.pk))
+    added = list(
+        dossier.documents.filter(kind=DossierDocument.Kind.SUPPLEMENT, added_at__gte=supplement.sent_at)
+        .select_related("stored_file", "required_document")
+        .order_by("pk")
+    )
+    slots = _build_slots(request.user, items, added, with_other=True)
+    answer_form = SupplementAnswerForm(request.POST if request.POST.get("action") == "send" else None)
+    send_errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "send":
+            if answer_form.is_valid():
+                try:
+                    services.answer_supplement(
+                        dossier=dossier, by=request.user, note=answer_form.cleaned_data["note"]
+                    )
+                except ValidationError as error:
+                    send_errors = error.messages
+                else:
+                    messages.success(
+                        request,
+                        _("Your supplement was sent. The agency continues with your dossier from today."),
+                    )
+                    return redirect("dossiers:detail", dossier.pk)
+            status = 400
+        elif _document_action(request, dossier, slots, DossierDocument.Kind.SUPPLEMENT):
+            anchor = f"#slot-{request.POST.get('slot')}" if request.POST.get("slot") else ""
+            return redirect(reverse("dossiers:answer_supplement", args=[dossier.pk]) + anchor)
+        else:
+            status = 400
+    return render(
+        request,
+        "dossiers/citizen/supplement.html",
+        {
+            "dossier": dossier,
+            "version": dossier.procedure_version,
+            "supplement": supplement,
+            "slots": slots,
+            "answer_form": answer_form,
+            "send_errors": send_errors,
+            "max_bytes": settings.DOSSIER_UPLOAD_MAX_BYTES,
+            "max_megabytes": settings.DOSSIER_UPLOAD_MAX_BYTES // (1024 * 1024),
+        },
+        status=status,
+    )
+
+
+@citizen_only
+def withdraw(request, pk):
+    dossier = own_dossier(request.user, pk)
+    if dossier.state not in BEFORE_DECISION:
+        messages.info(request, _("A dossier can be withdrawn only before a decision."))
+        return redirect("dossiers:detail", dossier.pk)
+    form = WithdrawForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(dossier=dossier, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("You withdrew the dossier %(code)s.") % {"code": dossier.code})
+            return redirect("dossiers:detail", dossier.pk)
+    return render(request, "dossiers/citizen/withdraw.html", {"dossier": dossier, "form": form})

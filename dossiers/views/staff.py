@@ -1,0 +1,491 @@
+"""The back office of the one-stop shop and the agencies: the work queue, a dossier with the actions allowed
+now, registration at the desk, the tracking register.
+
+Staff roles only (a citizen gets 403); an agency's pages only for its members (others: 404); a dossier only
+through `selectors.dossier_for` (visible_to: 404 otherwise). Each action parses one small form and calls one
+service; the services check again who may act and lock the row against a stale page (`expected_version`).
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+from procedures.models import Agency
+
+from .. import register_export, selectors, services, slips, working_days
+from ..models import Dossier, DossierDocument, RuleSet, State, SupplementRequest, Timeliness
+from ..selectors import QueueView
+from ..staff_forms import ACTION_FORMS, DeskForm, DeskProcedureForm, RegisterFilterForm
+
+QUEUE_PER_PAGE = 25
+REGISTER_PER_PAGE = 50
+
+QUEUE_TABS = [
+    (QueueView.NEW, gettext_lazy("New")),
+    (QueueView.MINE, gettext_lazy("Assigned to me")),
+    (QueueView.DUE_SOON, gettext_lazy("Due soon")),
+    (QueueView.OVERDUE, gettext_lazy("Overdue")),
+    (QueueView.SUPPLEMENT, gettext_lazy("Supplement pending")),
+    (QueueView.IN_PROGRESS, gettext_lazy("In progress")),
+    (QueueView.ALL, gettext_lazy("All")),
+]
+QUEUE_SORTS = [
+    ("due_date", gettext_lazy("Due date")),
+    ("-submitted_at", gettext_lazy("Newest first")),
+    ("submitted_at", gettext_lazy("Oldest first")),
+    ("code", gettext_lazy("Code")),
+]
+
+ACTION_LABELS = {
+    "check_originals": gettext_lazy("Originals checked"),
+    "receive": gettext_lazy("Receive"),
+    "request_supplement": gettext_lazy("Request a supplement"),
+    "approve_supplement": gettext_lazy("Approve the supplement request"),
+    "reject_supplement": gettext_lazy("Reject the supplement request"),
+    "refuse": gettext_lazy("Refuse"),
+    "transfer": gettext_lazy("Transfer"),
+    "assign": gettext_lazy("Assign"),
+    "approve": gettext_lazy("Approve and issue the result"),
+    "deny": gettext_lazy("Deny"),
+    "result_ready": gettext_lazy("Result ready"),
+    "returned": gettext_lazy("Result returned"),
+    "stop": gettext_lazy("Stop processing"),
+    "apology": gettext_lazy("Apology and new date"),
+}
+ACTION_HELP = {
+    "check_originals": gettext_lazy("The applicant showed the originals (or came in person)."),
+    "receive": gettext_lazy("The dossier is complete: issue the receipt and appointment slip."),
+    "refuse": gettext_lazy("Outside this agency's scope or ineligible; the applicant gets the reason."),
+    "approve": gettext_lazy("Attach the signed result."),
+    "deny": gettext_lazy("The applicant gets the reasons."),
+    "stop": gettext_lazy("E.g. the supplement never came, or the applicant asked."),
+    "apology": gettext_lazy("Only before the appointment date passes; signed by the head of the agency."),
+}
+EVENT_LABELS = {
+    "submit": gettext_lazy("Filed online"),
+    "register_at_desk": gettext_lazy("Registered at the desk"),
+    "check_originals": gettext_lazy("Originals checked"),
+    "receive": gettext_lazy("Received"),
+    "request_supplement": gettext_lazy("Supplement requested"),
+    "propose_supplement": gettext_lazy("Supplement proposed"),
+    "reject_supplement": gettext_lazy("Supplement proposal rejected"),
+    "answer_supplement": gettext_lazy("Supplement sent"),
+    "refuse": gettext_lazy("Refused"),
+    "transfer": gettext_lazy("Transferred"),
+    "assign": gettext_lazy("Assigned"),
+    "approve": gettext_lazy("Approved"),
+    "deny": gettext_lazy("Denied"),
+    "result_ready": gettext_lazy("Result ready"),
+    "return": gettext_lazy("Result returned"),
+    "stop": gettext_lazy("Processing stopped"),
+    "apology": gettext_lazy("Apology, new date"),
+    "withdraw": gettext_lazy("Withdrawn"),
+}
+SLIP_LABELS = {
+    "receipt": gettext_lazy("Receipt and appointment slip"),
+    "supplement": gettext_lazy("Supplement request"),
+    "refusal": gettext_lazy("Refusal slip"),
+    "apology": gettext_lazy("Apology and new appointment date"),
+    "stop": gettext_lazy("Notice of stopping processing"),
+    "control": gettext_lazy("Processing control slip"),
+}
+FORM_DATA_LABELS = {"purpose": gettext_lazy("Request"), "notes": gettext_lazy("Notes")}
+
+
+# --- access -----------------------------------------------------------------------------------------------
+def staff_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff_role:
+            raise PermissionDenied(_("These pages are for the staff of the agencies."))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def member_agency(user, agency_code: str) -> Agency:
+    """An agency the user works for; any other (or an unknown code) does not exist for them."""
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None or not (user.is_superuser or user.memberships.filter(agency=agency).exists()):
+        raise Http404
+    return agency
+
+
+def visible_dossier(user, pk: int) -> Dossier:
+    dossier = selectors.dossier_for(user, pk)
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+# --- home and queue ---------------------------------------------------------------------------------------
+@require_GET
+@staff_only
+def home(request):
+    memberships = request.user.memberships.select_related("agency").order_by("agency__name")
+    rows = []
+    for membership in memberships:
+        counts = selectors.queue_counts(request.user, membership.agency)
+        rows.append((membership, [(key, label, counts.get(key, 0)) for key, label in QUEUE_TABS]))
+    return render(request, "dossiers/staff/home.html", {"rows": rows})
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    dossier: Dossier
+    intake_late: bool
+    due_flag: str  # "overdue", "due_soon" or ""
+
+
+def queue_row(
+    dossier: Dossier, now: datetime.datetime, today: datetime.date, soon: datetime.date
+) -> QueueRow:
+    intake_late = (
+        dossier.state == State.SUBMITTED
+        and dossier.intake_deadline is not None
+        and dossier.intake_deadline < now
+    )
+    due_flag = ""
+    if dossier.is_overdue(today):
+        due_flag = "overdue"
+    elif (
+        dossier.state in {State.RECEIVED, State.IN_PROGRESS} and dossier.due_date and dossier.due_date <= soon
+    ):
+        due_flag = "due_soon"
+    return QueueRow(dossier=dossier, intake_late=intake_late, due_flag=due_flag)
+
+
+@require_GET
+@staff_only
+def queue(request, agency_code):
+    agency = member_agency(request.user, agency_code)
+    view = request.GET.get("view")
+    view = view if view in QueueView.CHOICES else QueueView.NEW
+    order = request.GET.get("order")
+    order = order if order in dict(QUEUE_SORTS) else "due_date"
+    counts = selectors.queue_counts(request.user, agency)
+    dossiers = selectors.agency_queue(request.user, agency, view, order)
+    page = Paginator(dossiers, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    now, today = timezone.now(), timezone.localdate()
+    soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+    return render(
+        request,
+        "dossiers/staff/queue.html",
+        {
+            "agency": agency,
+            "view": view,
+            "order": order,
+            "tabs": [(key, label, counts.get(key, 0)) for key, label in QUEUE_TABS],
+            "sorts": QUEUE_SORTS,
+            "page": page,
+            "rows": [queue_row(dossier, now, today, soon) for dossier in page],
+            "due_soon_days": settings.DUE_SOON_WORKING_DAYS,
+            "is_clerk": request.user.role == Role.CLERK,
+        },
+    )
+
+
+# --- a dossier --------------------------------------------------------------------------------------------
+def _document_url(document: DossierDocument) -> str:
+    try:
+        return reverse("dossiers:document", args=[document.pk])
+    except NoReverseMatch:  # the citizen side's file view is not installed
+        return ""
+
+
+def _timeline(dossier: Dossier) -> list[dict]:
+    events = list(selectors.timeline(dossier))
+    labels = dict(Timeliness.choices)
+    return [
+        {
+            "row": row,
+            "label": EVENT_LABELS.get(row.action, row.action),
+            "timeliness": labels.get(row.timeliness, ""),
+        }
+        for row in slips.handoffs(dossier, events, assignees=slips.assignee_names(events))
+    ]
+
+
+def _action_forms(request, dossier: Dossier, bound: tuple | None) -> list[dict]:
+    actions = []
+    for name in services.allowed_actions(dossier, request.user):
+        if bound is not None and bound[0] == name:
+            form = bound[1]
+        else:
+            form = ACTION_FORMS[name](dossier=dossier, auto_id=f"id_{name}_%s")
+        label = ACTION_LABELS[name]
+        help_text = ACTION_HELP.get(name, "")
+        if name == "request_supplement" and dossier.state == State.IN_PROGRESS:
+            if not services.is_supervisor(request.user, dossier.handling_agency):
+                label = _("Propose a supplement request")
+                help_text = _("During processing a supervisor must approve it; give the reason.")
+        elif name == "request_supplement":
+            help_text = _("One complete list, once: the rules allow no second request at intake.")
+        actions.append(
+            {
+                "name": name,
+                "label": label,
+                "help": help_text,
+                "form": form,
+                "url": reverse("staff:act", args=[dossier.pk, name]),
+                "multipart": name == "approve",
+                "open": bound is not None and bound[0] == name,
+            }
+        )
+    return actions
+
+
+def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: int = 200):
+    documents = list(dossier.documents.select_related("stored_file", "required_document"))
+    for document in documents:
+        document.url = _document_url(document)
+    requests = list(
+        dossier.supplement_requests.select_related("requested_by", "approved_by").prefetch_related("items")
+    )
+    active = {SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED}
+    slip_links = [
+        {"label": SLIP_LABELS[kind], "url": reverse("staff:slip", args=[dossier.pk, kind]), "kind": kind}
+        for kind in slips.available_kinds(dossier)
+    ]
+    context = {
+        "dossier": dossier,
+        "version": dossier.procedure_version,
+        "rule_set": slips.rule_set_for(dossier) if dossier.code else None,
+        "form_data": [(FORM_DATA_LABELS.get(key, key), value) for key, value in dossier.form_data.items()],
+        "documents": {
+            kind: [d for d in documents if d.kind == kind] for kind, _label in DossierDocument.Kind.choices
+        },
+        "active_requests": [r for r in requests if r.status in active],
+        "past_requests": [r for r in requests if r.status not in active],
+        "timeline": _timeline(dossier),
+        "actions": _action_forms(request, dossier, bound),
+        "slips": slip_links,
+        "intake_late": dossier.state == State.SUBMITTED
+        and dossier.intake_deadline is not None
+        and dossier.intake_deadline < timezone.now(),
+        "overdue": dossier.is_overdue(),
+        "my_agencies": [
+            m.agency
+            for m in request.user.memberships.select_related("agency")
+            if m.agency_id in {dossier.receiving_agency_id, dossier.handling_agency_id}
+        ],
+    }
+    return render(request, "dossiers/staff/detail.html", context, status=status)
+
+
+@require_GET
+@staff_only
+def detail(request, pk):
+    return _detail(request, visible_dossier(request.user, pk))
+
+
+def _perform(action: str, user, dossier: Dossier, data: dict) -> str:
+    """Call the one service behind an action; returns the success message."""
+    version = data["expected_version"]
+    match action:
+        case "check_originals":
+            services.check_originals(dossier=dossier, clerk=user, expected_version=version, note=data["note"])
+            return _("The originals were checked.")
+        case "receive":
+            dossier = services.receive(dossier=dossier, clerk=user, expected_version=version)
+            return _("Received. Appointment date: %(date)s. Print the receipt below.") % {
+                "date": dossier.due_date.strftime("%d/%m/%Y")
+            }
+        case "request_supplement":
+            request = services.request_supplement(
+                dossier=dossier,
+                by=user,
+                items=list(data["items"]),
+                details=data["details"],
+                reason=data["reason"],
+                contact=data["contact"],
+                expected_version=version,
+            )
+            if request.status == SupplementRequest.Status.PROPOSED:
+                return _("The supplement request waits for a supervisor's approval.")
+            return _("The applicant was asked for the supplement.")
+        case "approve_supplement":
+            services.approve_supplement_request(
+                request=data["request"], supervisor=user, expected_version=version
+            )
+            return _("Approved: the applicant was asked for the supplement.")
+        case "reject_supplement":
+            services.reject_supplement_request(
+                request=data["request"], supervisor=user, note=data["note"], expected_version=version
+            )
+            return _("The supplement request was not approved.")
+        case "refuse":
+            services.refuse(dossier=dossier, clerk=user, reason=data["reason"], expected_version=version)
+            return _("Refused. The refusal slip is ready.")
+        case "transfer":
+            dossier = services.transfer(
+                dossier=dossier,
+                by=user,
+                to_agency=data["to_agency"],
+                assignee=data["assignee"],
+                note=data["note"],
+                expected_version=version,
+            )
+            return _("Transferred to %(agency)s.") % {"agency": dossier.handling_agency.name}
+        case "assign":
+            services.assign(dossier=dossier, by=user, assignee=data["assignee"], expected_version=version)
+            return _("Assigned to %(name)s.") % {"name": data["assignee"].get_full_name()}
+        case "approve":
+            services.approve(
+                dossier=dossier,
+                officer=user,
+                result_file=data["result_file"],
+                note=data["note"],
+                expected_version=version,
+            )
+            return _("Approved: the result is attached.")
+        case "deny":
+            services.deny(dossier=dossier, officer=user, reason=data["reason"], expected_version=version)
+            return _("Denied. The applicant gets the reasons.")
+        case "result_ready":
+            services.mark_result_ready(dossier=dossier, by=user, expected_version=version)
+            return _("The result is ready to be returned.")
+        case "returned":
+            services.mark_returned(dossier=dossier, by=user, note=data["note"], expected_version=version)
+            return _("The result was returned.")
+        case "stop":
+            services.stop(dossier=dossier, by=user, reason=data["reason"], expected_version=version)
+            return _("Processing stopped. The notice is ready.")
+        case "apology":
+            services.issue_apology(
+                dossier=dossier,
+                by=user,
+                new_due_date=data["new_due_date"],
+                reason=data["reason"],
+                signed_by=data["signed_by"],
+                expected_version=version,
+            )
+            return _("The apology was issued; the new appointment date applies.")
+    raise Http404
+
+
+@require_POST
+@staff_only
+def act(request, pk, action):
+    """One action on a dossier. Invalid input or a rule the service enforces: the page again with the
+    message, nothing applied. A stale page: 409, nothing applied. Not allowed for this user: 403."""
+    if action not in ACTION_FORMS:
+        raise Http404
+    dossier = visible_dossier(request.user, pk)
+    form = ACTION_FORMS[action](request.POST, request.FILES, dossier=dossier, auto_id=f"id_{action}_%s")
+    if not form.is_valid():
+        messages.error(request, _("Check what you entered: nothing was changed."))
+        return _detail(request, dossier, bound=(action, form), status=400)
+    try:
+        message = _perform(action, request.user, dossier, form.cleaned_data)
+    except services.DossierChanged as changed:
+        return render(
+            request,
+            "dossiers/staff/conflict.html",
+            {"dossier": dossier, "message": str(changed)},
+            status=409,
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return _detail(request, visible_dossier(request.user, pk), bound=(action, form), status=400)
+    messages.success(request, message)
+    return redirect("staff:detail", dossier.pk)
+
+
+# --- registration at the desk -----------------------------------------------------------------------------
+@staff_only
+def desk(request, agency_code):
+    """A dossier brought to the desk or sent by post: the clerk files it for the applicant, papers
+    scanned and attached; then checks the originals and receives it on the dossier's page."""
+    agency = member_agency(request.user, agency_code)
+    if request.user.role != Role.CLERK:
+        raise PermissionDenied(_("Only one-stop-shop clerks register dossiers at the desk."))
+    chooser = DeskProcedureForm(request.GET if "version" in request.GET else None, agency=agency)
+    version = chooser.cleaned_data["version"] if chooser.is_bound and chooser.is_valid() else None
+    form = None
+    if version is not None:
+        posted = request.method == "POST"
+        form = DeskForm(request.POST if posted else None, request.FILES if posted else None, version=version)
+        if posted and form.is_valid():
+            try:
+                dossier = services.register_at_desk(
+                    version=version,
+                    clerk=request.user,
+                    receiving_agency=agency,
+                    channel=form.cleaned_data["channel"],
+                    applicant=form.applicant,
+                    details=form.details(),
+                    uploads=form.uploads(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Registered as %(code)s. Check the papers and receive it.") % {"code": dossier.code},
+                )
+                return redirect("staff:detail", dossier.pk)
+    return render(
+        request,
+        "dossiers/staff/desk.html",
+        {"agency": agency, "chooser": chooser, "version": version, "form": form},
+        status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+# --- the tracking register --------------------------------------------------------------------------------
+def _register_rows(request, agency):
+    filters = RegisterFilterForm(request.GET or None)
+    return filters, selectors.register(request.user, agency, **filters.filters())
+
+
+@require_GET
+@staff_only
+def register(request, agency_code):
+    agency = member_agency(request.user, agency_code)
+    filters, dossiers = _register_rows(request, agency)
+    page = Paginator(dossiers, REGISTER_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dossiers/staff/register.html",
+        {
+            "agency": agency,
+            "filters": filters,
+            "page": page,
+            "start": page.start_index(),
+            "query": query.urlencode(),
+            "form": RuleSet.in_force_on(timezone.localdate()).form("register"),
+        },
+    )
+
+
+@require_GET
+@staff_only
+def register_xlsx(request, agency_code):
+    agency = member_agency(request.user, agency_code)
+    _filters, dossiers = _register_rows(request, agency)
+    content = register_export.workbook(agency, dossiers)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"so-theo-doi-ho-so-{agency.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,156 @@
+"""Helpers of the back-office tests (test_staff_*.py, test_slips.py, test_register.py): the people of two
+agencies, dossiers walked to a state through the services, a signed-in staff client, a frozen clock."""
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from accounts.middleware import SESSION_MFA_OK
+from accounts.models import User
+from dossiers import services
+from dossiers.models import Dossier, State
+from procedures.models import Agency
+from tests.factories import (
+    AgencyFactory,
+    CitizenProfileFactory,
+    ProcedureFeeFactory,
+    ProcedureVersionFactory,
+    pdf_upload,
+    staff_member,
+)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn(year, month, day, hour=9, minute=0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+class Clock:
+    """Freezes django.utils.timezone.now, which the services, selectors and views all read."""
+
+    def __init__(self, monkeypatch, moment: datetime.datetime):
+        self.moment = moment
+        monkeypatch.setattr(timezone, "now", lambda: self.moment)
+
+    def set(self, moment: datetime.datetime) -> None:
+        self.moment = moment
+
+
+@dataclass
+class Office:
+    agency: Agency
+    clerk: User
+    officer: User
+    supervisor: User
+
+
+def office(agency: Agency | None = None, **agency_fields) -> Office:
+    agency = agency or AgencyFactory(**agency_fields)
+    return Office(
+        agency=agency,
+        clerk=staff_member(agency, full_name=f"Cán bộ một cửa {agency.pk}"),
+        officer=staff_member(agency, role="officer", full_name=f"Chuyên viên {agency.pk}"),
+        supervisor=staff_member(
+            agency, role="officer", is_supervisor=True, full_name=f"Trưởng phòng {agency.pk}"
+        ),
+    )
+
+
+@dataclass
+class World:
+    """A one-stop shop (`desk`) that receives, and a department (`handler`) that decides."""
+
+    desk: Office
+    handler: Office
+
+    def version(self, **kwargs):
+        kwargs.setdefault("agencies", [self.desk.agency, self.handler.agency])
+        version = ProcedureVersionFactory(published=True, **kwargs)
+        ProcedureFeeFactory(version=version, amount=50_000)
+        return version
+
+
+def world() -> World:
+    return World(
+        desk=office(name="UBND phường Hoa Lư"),
+        handler=office(name="Sở Tư pháp tỉnh Ninh Bình"),
+    )
+
+
+def file_online(w: World, version=None, applicant=None, name="Nguyễn Thị Lan") -> Dossier:
+    version = version or w.version()
+    applicant = applicant or CitizenProfileFactory(full_name=name, user__full_name=name).user
+    dossier = services.start_draft(version=version, applicant=applicant, receiving_agency=w.desk.agency)
+    dossier = services.update_draft(
+        dossier=dossier,
+        by=applicant,
+        applicant_address="Số 12 phố Lê Lợi, phường Hoa Lư, tỉnh Ninh Bình",
+        form_data={"purpose": "Cấp bản sao trích lục khai sinh, 02 bản"},
+    )
+    for required in version.documents.all():
+        services.attach_upload(
+            dossier=dossier, required_document=required, uploaded=pdf_upload(), by=applicant
+        )
+    return services.submit(dossier=dossier, by=applicant)
+
+
+def reload(dossier: Dossier) -> Dossier:
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def dossier_in(w: World, state: str, **kwargs) -> Dossier:
+    """A dossier walked to `state` through the services (intake supplement for SUPPLEMENT_REQUESTED)."""
+    dossier = file_online(w, **kwargs)
+    desk, handler = w.desk, w.handler
+    if state == State.SUBMITTED:
+        return dossier
+    if state == State.SUPPLEMENT_REQUESTED:
+        services.request_supplement(
+            dossier=dossier,
+            by=desk.clerk,
+            items=list(dossier.procedure_version.documents.all()[:1]),
+            details="Bản sao chưa chứng thực",
+            reason="Giấy tờ chưa hợp lệ",
+            contact="Chị Hoa, 0229 3871 234",
+        )
+        return reload(dossier)
+    if state == State.REFUSED:
+        return services.refuse(dossier=dossier, clerk=desk.clerk, reason="Không thuộc thẩm quyền")
+    dossier = services.receive(dossier=dossier, clerk=desk.clerk)
+    if state == State.RECEIVED:
+        return dossier
+    dossier = services.transfer(
+        dossier=dossier,
+        by=desk.clerk,
+        to_agency=handler.agency,
+        assignee=handler.officer,
+        note="Chuyển xử lý",
+    )
+    if state == State.IN_PROGRESS:
+        return dossier
+    if state == State.DENIED:
+        return services.deny(dossier=dossier, officer=handler.officer, reason="Không đủ điều kiện")
+    if state == State.STOPPED:
+        return services.stop(dossier=dossier, by=handler.officer, reason="Người nộp đề nghị dừng")
+    dossier = services.approve(
+        dossier=dossier, officer=handler.officer, result_file=pdf_upload("ket-qua.pdf")
+    )
+    if state == State.APPROVED:
+        return dossier
+    dossier = services.mark_result_ready(dossier=dossier, by=handler.officer)
+    if state == State.RESULT_READY:
+        return dossier
+    return services.mark_returned(dossier=dossier, by=desk.clerk)
+
+
+def sign_in(client, user, language="en"):
+    """A staff member past the two-factor step, reading the English UI."""
+    client.force_login(user)
+    session = client.session
+    session[SESSION_MFA_OK] = True
+    session.save()
+    client.cookies["portal_language"] = language
+    return client

@@ -1,0 +1,141 @@
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from dossiers import services
+from dossiers.models import Dossier
+from dossiers.views.public import LOOKUP_LIMIT
+from tests.dossiers.factories_extra import citizen, draft, received
+from tests.factories import filed_dossier, staff_member
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("dossiers:lookup")
+
+
+@pytest.fixture
+def client(client):
+    client.cookies["portal_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def dossier():
+    person = citizen(full_name="Đỗ Thị Mai Anh", personal_id="001199004567", phone="0912003344")
+    found, _clerk = received(filed_dossier(applicant=person))
+    return found
+
+
+def look_up(client, code, digits, **extra):
+    return client.get(URL, {"code": code, "digits": digits}, **extra)
+
+
+def normalised(response, *typed) -> str:
+    """The page without what differs by construction: the CSRF token of the language switch (masked anew
+    on every page) and what the visitor typed, which the form shows back."""
+    page = response.content.decode()
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    for text in typed:
+        page = page.replace(text, "TYPED")
+    return page
+
+
+def test_the_code_and_the_last_4_digits_of_the_phone_find_the_dossier(client, dossier):
+    response = look_up(client, dossier.code, "3344")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert dossier.procedure_version.name in page
+    assert "Received" in page and f"{dossier.due_date:%d/%m/%Y}" in page
+    assert f"{dossier.received_at.astimezone(ZoneInfo('Asia/Ho_Chi_Minh')):%d/%m/%Y}" in page
+    assert "The dossier was filed online." in page
+    assert f"The one-stop shop received it; appointment date {dossier.due_date:%d/%m/%Y}." in page
+
+
+def test_the_last_4_digits_of_the_id_number_work_too_and_the_code_is_not_case_sensitive(client, dossier):
+    response = look_up(client, f"  {dossier.code.lower()} ", "4567")
+    assert dossier.procedure_version.name in response.content.decode()
+
+
+def test_wrong_digits_and_an_unknown_code_give_the_same_page(client, dossier):
+    wrong_digits = look_up(client, dossier.code, "0000")
+    unknown_code = look_up(client, "000.00.99.H99-250101-0001", "0000")
+    assert wrong_digits.status_code == unknown_code.status_code == 200
+    assert "No dossier matches this code and these digits." in wrong_digits.content.decode()
+    assert normalised(wrong_digits, dossier.code) == normalised(unknown_code, "000.00.99.H99-250101-0001")
+    assert dossier.procedure_version.name not in wrong_digits.content.decode()
+
+
+def test_lookups_are_limited_per_client_ip(client, dossier):
+    for _ in range(LOOKUP_LIMIT):
+        assert look_up(client, dossier.code, "0000", REMOTE_ADDR="203.0.113.7").status_code == 200
+    blocked = look_up(client, dossier.code, "3344", REMOTE_ADDR="203.0.113.7")
+    assert blocked.status_code == 429
+    assert "Too many lookups" in blocked.content.decode()
+    assert dossier.procedure_version.name not in blocked.content.decode()
+    # Another connection is not affected; a forwarded-for header does not move the counter.
+    assert look_up(client, dossier.code, "3344", REMOTE_ADDR="198.51.100.1").status_code == 200
+    spoofed = look_up(
+        client, dossier.code, "3344", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="10.0.0.9"
+    )
+    assert spoofed.status_code == 429
+
+
+def test_opening_the_page_from_the_qr_code_prefills_the_code_without_counting(client, dossier):
+    for _ in range(LOOKUP_LIMIT + 2):
+        response = client.get(URL, {"code": dossier.code})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{dossier.code}"' in page and "No dossier matches" not in page
+    assert look_up(client, dossier.code, "3344").status_code == 200
+
+
+def test_badly_typed_digits_are_explained_and_not_counted(client, dossier):
+    for _ in range(LOOKUP_LIMIT + 1):
+        response = look_up(client, dossier.code, "12a")
+    assert response.status_code == 200 and "Enter exactly 4 digits." in response.content.decode()
+    assert look_up(client, dossier.code, "3344").status_code == 200
+
+
+def test_drafts_are_never_found(client):
+    unfinished = draft(applicant=citizen(phone="0911112222"))
+    Dossier.objects.filter(pk=unfinished.pk).update(code="000.00.01.H01-250101-0009")
+    response = look_up(client, "000.00.01.H01-250101-0009", "2222")
+    assert "No dossier matches this code and these digits." in response.content.decode()
+
+
+def test_the_page_shows_no_personal_data(client, dossier):
+    clerk = staff_member(dossier.receiving_agency)
+    services.transfer(dossier=dossier, by=clerk, to_agency=dossier.receiving_agency, note="Ghi chú nội bộ")
+    page = look_up(client, dossier.code, "3344").content.decode()
+    assert dossier.procedure_version.name in page
+    private = [
+        dossier.applicant_name,
+        dossier.applicant_id_number,
+        dossier.applicant_phone,
+        dossier.applicant_email,
+        clerk.full_name,
+        clerk.email,
+        "Ghi chú nội bộ",
+    ]
+    for text in private:
+        assert text and text not in page, text
+    for document in dossier.documents.all():
+        assert document.stored_file.original_name not in page
+        assert reverse("dossiers:document", args=[document.pk]) not in page
+
+
+def test_a_refusal_reason_is_not_published(client):
+    person = citizen(phone="0913334444")
+    refused = filed_dossier(applicant=person)
+    clerk = staff_member(refused.receiving_agency)
+    services.refuse(dossier=refused, clerk=clerk, reason="Ông Trịnh Văn Bảo chưa đủ 18 tuổi")
+    page = look_up(client, refused.code, "4444").content.decode()
+    assert "Refused" in page and "Trịnh Văn Bảo" not in page
+
+
+def test_the_lookup_form_is_accessible(client):
+    page = client.get(URL).content.decode()
+    assert '<label for="id_code">' in page and '<label for="id_digits">' in page
+    assert 'method="get"' in page

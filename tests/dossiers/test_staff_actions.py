@@ -1,0 +1,413 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from dossiers import services, working_days
+from dossiers.models import Apology, Channel, Dossier, DossierDocument, State, SupplementRequest
+from tests.dossiers.staff_support import Clock, dossier_in, file_online, reload, sign_in, vn, world
+from tests.factories import CitizenProfileFactory, pdf_upload, staff_member
+
+pytestmark = pytest.mark.django_db
+
+
+def act(client, dossier, action, **data):
+    data.setdefault("expected_version", dossier.lock_version)
+    return client.post(reverse("staff:act", args=[dossier.pk, action]), data)
+
+
+def page(client, dossier) -> str:
+    response = client.get(reverse("staff:detail", args=[dossier.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def actions_on(client, dossier) -> list[str]:
+    response = client.get(reverse("staff:detail", args=[dossier.pk]))
+    assert response.status_code == 200, (response.status_code, response.get("Location"))
+    return [action["name"] for action in response.context["actions"]]
+
+
+@pytest.fixture
+def w():
+    return world()
+
+
+# --- intake ---------------------------------------------------------------------------------------------
+def test_the_clerk_receives_a_dossier_and_gets_the_receipt(client, w):
+    dossier = file_online(w)
+    sign_in(client, w.desk.clerk)
+
+    response = act(client, dossier, "receive")
+
+    assert response.status_code == 302 and response.url == reverse("staff:detail", args=[dossier.pk])
+    dossier = reload(dossier)
+    assert dossier.state == State.RECEIVED and dossier.due_date is not None
+    html = page(client, dossier)
+    assert "Appointment date: " + dossier.due_date.strftime("%d/%m/%Y") in html
+    assert reverse("staff:slip", args=[dossier.pk, "receipt"]) in html
+
+
+def test_originals_are_checked_before_a_partial_dossier_can_be_received(client, w):
+    dossier = file_online(w, version=w.version(partial=True))
+    sign_in(client, w.desk.clerk)
+    assert "receive" not in actions_on(client, dossier)
+    assert "check_originals" in actions_on(client, dossier)
+
+    assert act(client, dossier, "check_originals", note="Đã xem bản chính").status_code == 302
+
+    dossier = reload(dossier)
+    assert dossier.originals_checked_by == w.desk.clerk
+    assert "receive" in actions_on(client, dossier) and "check_originals" not in actions_on(client, dossier)
+
+
+def test_one_supplement_at_intake_and_a_second_is_refused_with_the_reason(client, w):
+    dossier = file_online(w)
+    first_document = dossier.procedure_version.documents.first()
+    sign_in(client, w.desk.clerk)
+
+    response = act(
+        client,
+        dossier,
+        "request_supplement",
+        items=[first_document.pk],
+        details="Bản chụp mờ",
+        reason="Không đọc được số giấy tờ",
+        contact="Chị Hoa, 0229 3871 234",
+    )
+
+    assert response.status_code == 302
+    dossier = reload(dossier)
+    assert dossier.state == State.SUPPLEMENT_REQUESTED
+    request = dossier.supplement_requests.get()
+    assert list(request.items.all()) == [first_document] and request.contact == "Chị Hoa, 0229 3871 234"
+    # The applicant answers online; the dossier is back at the desk.
+    services.attach_upload(
+        dossier=dossier,
+        required_document=first_document,
+        uploaded=pdf_upload(),
+        by=dossier.applicant,
+        kind=DossierDocument.Kind.SUPPLEMENT,
+    )
+    dossier = services.answer_supplement(dossier=dossier, by=dossier.applicant)
+    assert dossier.state == State.SUBMITTED
+    assert "request_supplement" not in actions_on(client, dossier)
+    assert 'action-request_supplement"' not in page(client, dossier)
+
+    response = act(client, dossier, "request_supplement", items=[first_document.pk], reason="Còn thiếu")
+
+    assert response.status_code == 400
+    assert "A supplement was already requested at intake" in response.content.decode()
+    assert reload(dossier).state == State.SUBMITTED
+    assert dossier.supplement_requests.count() == 1
+
+
+def test_a_supplement_request_must_list_what_is_missing(client, w):
+    dossier = file_online(w)
+    sign_in(client, w.desk.clerk)
+
+    response = act(client, dossier, "request_supplement", reason="Thiếu giấy tờ")
+
+    assert response.status_code == 400
+    assert "List everything that is missing" in response.content.decode()
+    assert reload(dossier).state == State.SUBMITTED
+
+
+def test_the_clerk_refuses_with_a_reason(client, w):
+    dossier = file_online(w)
+    sign_in(client, w.desk.clerk)
+
+    assert act(client, dossier, "refuse", reason="").status_code == 400
+    assert reload(dossier).state == State.SUBMITTED
+
+    assert act(client, dossier, "refuse", reason="Không thuộc thẩm quyền").status_code == 302
+    dossier = reload(dossier)
+    assert dossier.state == State.REFUSED and dossier.closed_reason == "Không thuộc thẩm quyền"
+    assert reverse("staff:slip", args=[dossier.pk, "refusal"]) in page(client, dossier)
+
+
+# --- transfer and processing -----------------------------------------------------------------------------
+def test_the_clerk_transfers_to_the_deciding_agency_with_an_assignee(client, w):
+    dossier = dossier_in(w, State.RECEIVED)
+    sign_in(client, w.desk.clerk)
+
+    response = act(
+        client,
+        dossier,
+        "transfer",
+        to_agency=w.handler.agency.pk,
+        assignee=w.handler.officer.pk,
+        note="Chuyển xử lý",
+    )
+
+    assert response.status_code == 302
+    dossier = reload(dossier)
+    assert dossier.state == State.IN_PROGRESS
+    assert (dossier.handling_agency, dossier.assignee) == (w.handler.agency, w.handler.officer)
+    event = dossier.events.last()
+    assert (event.action, event.from_agency, event.to_agency) == ("transfer", w.desk.agency, w.handler.agency)
+
+
+def test_a_member_of_the_agency_assigns_the_dossier(client, w):
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.supervisor)
+
+    assert act(client, dossier, "assign", assignee=w.handler.supervisor.pk).status_code == 302
+    assert reload(dossier).assignee == w.handler.supervisor
+    # Someone of another agency cannot be chosen.
+    assert act(client, reload(dossier), "assign", assignee=w.desk.clerk.pk).status_code == 400
+
+
+def test_a_supplement_during_processing_is_proposed_then_approved_by_a_supervisor(client, w):
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.officer)
+
+    response = act(
+        client, dossier, "request_supplement", details="Bản án ly hôn", reason="Cơ sở dữ liệu chưa có"
+    )
+
+    assert response.status_code == 302
+    dossier = reload(dossier)
+    request = dossier.supplement_requests.get()
+    assert request.status == SupplementRequest.Status.PROPOSED and dossier.state == State.IN_PROGRESS
+    assert "approve_supplement" not in actions_on(client, dossier)
+    assert "request_supplement" not in actions_on(client, dossier)  # one proposal at a time
+
+    sign_in(client, w.handler.supervisor)
+    assert {"approve_supplement", "reject_supplement"} <= set(actions_on(client, dossier))
+    response = act(client, dossier, "approve_supplement", request=request.pk)
+
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == SupplementRequest.Status.OPEN and request.approved_by == w.handler.supervisor
+    assert reload(dossier).state == State.SUPPLEMENT_REQUESTED
+
+
+def test_a_supervisor_rejects_a_proposal_with_a_note(client, w):
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    request = services.request_supplement(
+        dossier=dossier, by=w.handler.officer, items=[], details="Bản gốc", reason="Cần đối chiếu"
+    )
+    sign_in(client, w.handler.supervisor)
+
+    assert act(client, reload(dossier), "reject_supplement", request=request.pk, note="").status_code == 400
+    response = act(client, reload(dossier), "reject_supplement", request=request.pk, note="Đã đủ")
+
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == SupplementRequest.Status.REJECTED
+    assert reload(dossier).state == State.IN_PROGRESS
+
+
+def test_approving_needs_the_result_file(client, w):
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.officer)
+
+    assert act(client, dossier, "approve").status_code == 400
+    assert reload(dossier).state == State.IN_PROGRESS
+
+    response = act(client, dossier, "approve", result_file=pdf_upload("ket-qua.pdf"), note="Đủ điều kiện")
+
+    assert response.status_code == 302
+    dossier = reload(dossier)
+    assert dossier.state == State.APPROVED and dossier.has_result_document()
+
+
+def test_the_officer_denies_with_reasons(client, w):
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.officer)
+
+    assert act(client, dossier, "deny", reason="Tài sản đang bị kê biên").status_code == 302
+
+    dossier = reload(dossier)
+    assert dossier.state == State.DENIED and dossier.closed_reason == "Tài sản đang bị kê biên"
+
+
+def test_the_result_is_made_ready_then_returned_at_the_desk(client, w):
+    dossier = dossier_in(w, State.APPROVED)
+    sign_in(client, w.handler.officer)
+    assert "returned" not in actions_on(client, dossier)
+    assert act(client, dossier, "result_ready").status_code == 302
+    dossier = reload(dossier)
+    assert dossier.state == State.RESULT_READY
+
+    sign_in(client, w.desk.clerk)
+    assert act(client, dossier, "returned", note="Công dân nhận trực tiếp").status_code == 302
+    dossier = reload(dossier)
+    assert dossier.state == State.RETURNED and dossier.returned_at is not None
+
+
+def test_processing_is_stopped_with_a_reason(client, w):
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.officer)
+
+    assert act(client, dossier, "stop", reason="").status_code == 400
+    assert act(client, dossier, "stop", reason="Người nộp đề nghị dừng").status_code == 302
+
+    dossier = reload(dossier)
+    assert dossier.state == State.STOPPED
+    assert reverse("staff:slip", args=[dossier.pk, "stop"]) in page(client, dossier)
+
+
+def test_an_apology_moves_the_date_only_before_the_due_date_passes(client, w, monkeypatch):
+    clock = Clock(monkeypatch, vn(2026, 3, 9, 9, 0))
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    new_date = working_days.add_working_days(dossier.due_date, 3)
+    sign_in(client, w.handler.officer)
+    assert "apology" in actions_on(client, dossier)
+
+    response = act(
+        client,
+        dossier,
+        "apology",
+        new_due_date=new_date.isoformat(),
+        reason="Cần xác minh",
+        signed_by="Đinh Văn Hưng, Giám đốc",
+    )
+
+    assert response.status_code == 302
+    dossier = reload(dossier)
+    assert dossier.due_date == new_date and Apology.objects.filter(dossier=dossier).count() == 1
+
+    clock.set(vn(new_date.year, new_date.month, new_date.day, 9, 0) + datetime.timedelta(days=1))
+    sign_in(client, w.handler.officer)  # the session of days ago has expired
+    assert "apology" not in actions_on(client, dossier)
+    response = act(
+        client,
+        dossier,
+        "apology",
+        new_due_date=(new_date + datetime.timedelta(days=7)).isoformat(),
+        reason="Chưa xong",
+        signed_by="Đinh Văn Hưng, Giám đốc",
+    )
+    assert response.status_code == 400
+    assert "The appointment date has passed" in response.content.decode()
+    assert reload(dossier).due_date == new_date
+
+
+# --- the rules of the endpoint --------------------------------------------------------------------------
+def test_a_stale_page_changes_nothing_and_says_so(client, w):
+    dossier = file_online(w)
+    stale_version = dossier.lock_version
+    # Another clerk acts first.
+    services.request_supplement(
+        dossier=dossier, by=w.desk.clerk, items=[], details="Ảnh chân dung", reason="Thiếu"
+    )
+    sign_in(client, w.desk.clerk)
+
+    response = act(client, reload(dossier), "refuse", reason="Ngoài phạm vi", expected_version=stale_version)
+
+    assert response.status_code == 409
+    assert "changed by someone else" in response.content.decode()
+    dossier = reload(dossier)
+    assert dossier.state == State.SUPPLEMENT_REQUESTED and dossier.closed_reason == ""
+
+
+def test_every_action_form_carries_the_dossier_version(client, w):
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.officer)
+    html = page(client, dossier)
+    assert html.count('name="expected_version"') == len(actions_on(client, dossier)) > 3
+    assert f'name="expected_version" value="{dossier.lock_version}"' in html
+
+
+def test_buttons_are_shown_only_to_whom_the_rules_allow_now(client, w):
+    submitted = file_online(w)
+    in_progress = dossier_in(w, State.IN_PROGRESS)
+    desk_officer = staff_member(w.desk.agency, role="officer")
+
+    sign_in(client, w.desk.clerk)
+    assert actions_on(client, submitted) == ["receive", "request_supplement", "refuse", "assign"]
+    assert actions_on(client, in_progress) == []  # the desk's part is done
+    sign_in(client, desk_officer)
+    assert actions_on(client, submitted) == ["assign"]
+    sign_in(client, w.handler.officer)
+    assert actions_on(client, in_progress) == [
+        "request_supplement",
+        "transfer",
+        "assign",
+        "approve",
+        "deny",
+        "stop",
+        "apology",
+    ]
+    assert client.get(reverse("staff:detail", args=[submitted.pk])).status_code == 404
+
+
+def test_an_action_the_user_may_not_take_is_forbidden(client, w):
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.desk.clerk)  # sees the dossier (received it) but does not decide
+    assert act(client, dossier, "approve", result_file=pdf_upload()).status_code == 403
+    assert reload(dossier).state == State.IN_PROGRESS
+
+
+def test_the_endpoint_takes_known_actions_by_post_only(client, w):
+    dossier = file_online(w)
+    sign_in(client, w.desk.clerk)
+    assert act(client, dossier, "explode").status_code == 404
+    assert client.get(reverse("staff:act", args=[dossier.pk, "receive"])).status_code == 405
+    other = world()
+    sign_in(client, other.desk.clerk)
+    assert act(client, dossier, "receive").status_code == 404
+
+
+# --- registration at the desk -----------------------------------------------------------------------------
+def test_the_clerk_registers_a_dossier_at_the_desk_with_its_papers(client, w):
+    version = w.version()
+    citizen = CitizenProfileFactory(personal_id="037072009184").user
+    url = reverse("staff:desk", args=[w.desk.agency.code])
+    sign_in(client, w.desk.clerk)
+    assert version in client.get(url).context["chooser"].fields["version"].queryset
+
+    form_page = client.get(url, {"version": version.pk})
+    fields = [field.name for field in form_page.context["form"].document_fields()]
+    assert len(fields) == 2
+    response = client.post(
+        f"{url}?version={version.pk}",
+        {
+            "channel": Channel.POST,
+            "applicant_name": "Hoàng Văn Bình",
+            "applicant_id_number": "037072009184",
+            "link_account": "on",
+            "applicant_phone": "0386452917",
+            "applicant_address": "Thôn Đông, phường Hoa Lư",
+            "purpose": "Cấp bản sao",
+            "return_channel": "desk",
+            fields[0]: pdf_upload("don.pdf"),
+            fields[1]: pdf_upload("cccd.pdf"),
+        },
+    )
+
+    dossier = Dossier.objects.get(procedure_version=version)
+    assert response.status_code == 302 and response.url == reverse("staff:detail", args=[dossier.pk])
+    assert dossier.state == State.SUBMITTED and dossier.channel == Channel.POST
+    assert (dossier.applicant, dossier.filed_by) == (citizen, w.desk.clerk)
+    assert dossier.documents.count() == 2 and dossier.form_data == {"purpose": "Cấp bản sao"}
+    assert "receive" in actions_on(client, dossier)
+
+
+def test_desk_registration_without_an_account_and_an_unknown_personal_id(client, w):
+    version = w.version(documents=0)
+    url = reverse("staff:desk", args=[w.desk.agency.code]) + f"?version={version.pk}"
+    sign_in(client, w.desk.clerk)
+    details = {
+        "channel": Channel.DESK,
+        "applicant_name": "Lê Văn C",
+        "applicant_id_number": "001099000001",
+        "applicant_phone": "0987654321",
+        "return_channel": "desk",
+    }
+
+    response = client.post(url, {**details, "link_account": "on"})
+    assert response.status_code == 400
+    assert "No citizen account has this personal identification number" in response.content.decode()
+    assert not Dossier.objects.exists()
+
+    assert client.post(url, details).status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.applicant is None and dossier.applicant_name == "Lê Văn C"
+
+
+def test_only_clerks_register_at_the_desk(client, w):
+    sign_in(client, w.desk.officer)
+    assert client.get(reverse("staff:desk", args=[w.desk.agency.code])).status_code == 403

@@ -1,0 +1,198 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dossiers import selectors, services
+from dossiers.models import Dossier, State
+from dossiers.selectors import QueueView
+from tests.dossiers.staff_support import Clock, dossier_in, file_online, sign_in, vn, world
+from tests.factories import CitizenProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queue_url(agency, **params):
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return reverse("staff:queue", args=[agency.code]) + (f"?{query}" if query else "")
+
+
+def codes_on(response) -> list[str]:
+    return [row.dossier.code for row in response.context["rows"]]
+
+
+def test_a_clerk_sees_only_the_dossiers_of_the_agencies_they_work_for(client):
+    mine, other = world(), world()
+    ours = file_online(mine)
+    theirs = file_online(other)
+    sign_in(client, mine.desk.clerk)
+
+    response = client.get(queue_url(mine.desk.agency, view="all"))
+
+    assert response.status_code == 200
+    assert codes_on(response) == [ours.code]
+    assert theirs.code not in response.content.decode()
+
+
+def test_another_agencys_queue_does_not_exist_for_a_clerk(client):
+    mine, other = world(), world()
+    sign_in(client, mine.desk.clerk)
+    assert client.get(queue_url(other.desk.agency)).status_code == 404
+    assert client.get(reverse("staff:queue", args=["000.00.99.H99"])).status_code == 404
+    assert client.get(reverse("staff:register", args=[other.desk.agency.code])).status_code == 404
+
+
+def test_citizens_may_not_open_the_back_office(client):
+    w = world()
+    citizen = CitizenProfileFactory().user
+    client.force_login(citizen)
+    assert client.get(reverse("staff:home")).status_code == 403
+    assert client.get(queue_url(w.desk.agency)).status_code == 403
+
+
+def test_the_home_page_lists_my_agencies_with_their_counts(client):
+    w = world()
+    file_online(w)
+    dossier_in(w, State.RECEIVED)
+    sign_in(client, w.desk.clerk)
+
+    response = client.get(reverse("staff:home"))
+
+    [(membership, tabs)] = response.context["rows"]
+    assert membership.agency == w.desk.agency
+    counts = {key: count for key, _label, count in tabs}
+    assert counts[QueueView.NEW] == 1 and counts[QueueView.ALL] == 2 and counts[QueueView.IN_PROGRESS] == 1
+    assert reverse("staff:queue", args=[w.desk.agency.code]) in response.content.decode()
+
+
+def test_the_work_queue_link_is_in_the_menu_for_staff_only(client):
+    w = world()
+    sign_in(client, w.desk.clerk)
+    assert reverse("staff:home") in client.get(reverse("dashboard")).content.decode()
+    client.force_login(CitizenProfileFactory().user)
+    assert reverse("staff:home") not in client.get(reverse("dashboard")).content.decode()
+
+
+@pytest.fixture
+def friday(monkeypatch):
+    """Friday 13 March 2026, 10:00: two working days later is Tuesday 17 March (the weekend skipped)."""
+    return Clock(monkeypatch, vn(2026, 3, 13, 10, 0))
+
+
+def due_on(dossier, day: datetime.date) -> Dossier:
+    Dossier.objects.filter(pk=dossier.pk).update(due_date=day)
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def test_the_tabs_filter_the_queue(client, friday):
+    w = world()
+    new = file_online(w)
+    due_tuesday = due_on(dossier_in(w, State.IN_PROGRESS), datetime.date(2026, 3, 17))
+    due_wednesday = due_on(dossier_in(w, State.IN_PROGRESS), datetime.date(2026, 3, 18))
+    overdue = due_on(dossier_in(w, State.RECEIVED), datetime.date(2026, 3, 12))
+    waiting = dossier_in(w, State.SUPPLEMENT_REQUESTED)
+    proposed = dossier_in(w, State.IN_PROGRESS)
+    services.request_supplement(
+        dossier=proposed, by=w.handler.officer, items=[], details="Bản gốc", reason="Cần đối chiếu"
+    )
+    returned = dossier_in(w, State.RETURNED)
+    sign_in(client, w.desk.clerk)
+
+    def tab(view, agency=w.desk.agency):
+        return set(codes_on(client.get(queue_url(agency, view=view))))
+
+    assert tab(QueueView.NEW) == {new.code}
+    # Due within 2 working days across the weekend: Tuesday yes, Wednesday no.
+    assert tab(QueueView.DUE_SOON) == {due_tuesday.code}
+    assert tab(QueueView.OVERDUE) == {overdue.code}
+    assert tab(QueueView.SUPPLEMENT) == {waiting.code, proposed.code}
+    assert tab(QueueView.IN_PROGRESS) == {due_tuesday.code, due_wednesday.code, overdue.code, proposed.code}
+    assert len(tab(QueueView.ALL)) == 7 and returned.code in tab(QueueView.ALL)
+
+    response = client.get(queue_url(w.desk.agency, view=QueueView.ALL))
+    counts = {key: count for key, _label, count in response.context["tabs"]}
+    assert counts == {
+        QueueView.NEW: 1,
+        QueueView.MINE: 0,
+        QueueView.DUE_SOON: 1,
+        QueueView.OVERDUE: 1,
+        QueueView.SUPPLEMENT: 2,
+        QueueView.IN_PROGRESS: 4,
+        QueueView.ALL: 7,
+    }
+    flags = {row.dossier.code: row.due_flag for row in response.context["rows"]}
+    assert flags[due_tuesday.code] == "due_soon" and flags[overdue.code] == "overdue"
+    assert flags[due_wednesday.code] == ""
+
+    # The officer the dossiers were assigned to, in the deciding agency.
+    sign_in(client, w.handler.officer)
+    mine = tab(QueueView.MINE, agency=w.handler.agency)
+    assert mine == {due_tuesday.code, due_wednesday.code, proposed.code}
+
+
+def test_a_new_dossier_whose_answer_time_has_passed_is_highlighted(client, monkeypatch):
+    clock = Clock(monkeypatch, vn(2026, 3, 9, 9, 0))  # Monday
+    w = world()
+    late = file_online(w)
+    clock.set(vn(2026, 3, 10, 14, 0))
+    fresh = file_online(w)
+    clock.set(vn(2026, 3, 10, 14, 30))  # 8 working hours after Monday 9:00 were Tuesday 9:30
+    sign_in(client, w.desk.clerk)
+
+    response = client.get(queue_url(w.desk.agency))
+
+    rows = {row.dossier.code: row for row in response.context["rows"]}
+    assert rows[late.code].intake_late and not rows[fresh.code].intake_late
+    assert "is-intake-late" in response.content.decode()
+    # Sorted by due date: the oldest answer deadline first.
+    assert codes_on(response) == [late.code, fresh.code]
+
+
+def test_all_the_counts_take_one_query_on_the_dossiers():
+    w = world()
+    file_online(w)
+    dossier_in(w, State.RECEIVED)
+    clerk = type(w.desk.clerk).objects.get(pk=w.desk.clerk.pk)
+    with CaptureQueriesContext(connection) as queries:
+        counts = selectors.queue_counts(clerk, w.desk.agency)
+    on_dossiers = [q["sql"] for q in queries if '"dossiers_dossier"' in q["sql"]]
+    # The other one reads the working calendar's exceptions (for "due soon").
+    assert len(on_dossiers) == 1 and len(queries) <= 2
+    assert counts[QueueView.NEW] == 1 and counts[QueueView.ALL] == 2
+
+
+def test_the_queue_sorts_and_pages(client):
+    w = world()
+    version = w.version(documents=0)
+    for _n in range(27):
+        file_online(w, version=version)
+    sign_in(client, w.desk.clerk)
+
+    first = client.get(queue_url(w.desk.agency, view="all", order="code"))
+    second = client.get(queue_url(w.desk.agency, view="all", order="code", page=2))
+
+    codes = codes_on(first) + codes_on(second)
+    assert len(codes_on(first)) == 25 and len(codes_on(second)) == 2
+    assert codes == sorted(codes)
+    newest = codes_on(client.get(queue_url(w.desk.agency, view="all", order="-submitted_at")))
+    assert newest[0] == max(codes)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_page(client, django_assert_max_num_queries):
+    w = world()
+    version = w.version(documents=0)
+    for _n in range(3):
+        dossier_in(w, State.IN_PROGRESS, version=version)
+    sign_in(client, w.desk.clerk)
+    url = queue_url(w.desk.agency, view="all")
+    client.get(url)  # warm the session and the calendar caches
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(url).status_code == 200
+
+    for _n in range(27):
+        dossier_in(w, State.IN_PROGRESS, version=version)
+    with django_assert_max_num_queries(len(three)):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 25
