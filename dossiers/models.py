@@ -465,7 +465,7 @@ class DossierEvent(models.Model):
         verbose_name_plural = _("dossier events")
 
     def __str__(self):
-        return f"{self.dossier_id} {self.action} {self.at:%H:%M %d/%m/%Y}"
+        return f"{self.dossier_id} {self.action} {timezone.localtime(self.at):%H:%M %d/%m/%Y}"
 
 
 class Apology(models.Model):

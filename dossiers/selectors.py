@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from . import working_days
@@ -80,8 +80,16 @@ def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
         QueueView.OVERDUE: Q(state__in=OPEN_STATES, due_date__lt=today)
         & ~Q(state=State.SUPPLEMENT_REQUESTED),
         # A proposal waits for a supervisor only while the dossier is processed (it cannot be approved after).
+        # Exists, not a join: a join repeats the dossier per request and forces DISTINCT over the whole queue.
         QueueView.SUPPLEMENT: Q(state=State.SUPPLEMENT_REQUESTED)
-        | Q(state=State.IN_PROGRESS, supplement_requests__status=SupplementRequest.Status.PROPOSED),
+        | Q(
+            Exists(
+                SupplementRequest.objects.filter(
+                    dossier=OuterRef("pk"), status=SupplementRequest.Status.PROPOSED
+                )
+            ),
+            state=State.IN_PROGRESS,
+        ),
         QueueView.IN_PROGRESS: Q(
             state__in=[State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
         ),
@@ -97,11 +105,12 @@ def agency_queue(user, agency, view: str, order: str = "due_date") -> QuerySet[D
         .filter(Q(receiving_agency=agency) | Q(handling_agency=agency))
         .filter(filters.get(view, filters[QueueView.NEW]))
         .select_related("procedure_version__procedure", "assignee", "receiving_agency", "handling_agency")
-        .distinct()
     )
+    # Not yet received means no due date: those sort by their 8-working-hour intake deadline, last on
+    # both databases (SQLite puts NULLs first by default, PostgreSQL last).
     orders = {
-        "due_date": ["due_date", "intake_deadline", "submitted_at"],
-        "-due_date": ["-due_date", "-submitted_at"],
+        "due_date": [F("due_date").asc(nulls_last=True), "intake_deadline", "submitted_at"],
+        "-due_date": [F("due_date").desc(nulls_last=True), "-submitted_at"],
         "submitted_at": ["submitted_at"],
         "-submitted_at": ["-submitted_at"],
         "code": ["code"],
@@ -110,10 +119,15 @@ def agency_queue(user, agency, view: str, order: str = "due_date") -> QuerySet[D
 
 
 def queue_counts(user, agency) -> dict[str, int]:
-    """All the tab counts in one query."""
+    """The tab counts of the open work, in one query over the agency's open dossiers only (the "all" tab,
+    a year of closed dossiers, gets no count: counting it would read the agency's whole history)."""
     filters = queue_filters(user)
-    base = Dossier.objects.visible_to(user).filter(Q(receiving_agency=agency) | Q(handling_agency=agency))
-    aggregates = {view: Count("pk", filter=condition, distinct=True) for view, condition in filters.items()}
+    base = Dossier.objects.visible_to(user).filter(
+        Q(receiving_agency=agency) | Q(handling_agency=agency), state__in=OPEN_STATES
+    )
+    aggregates = {
+        view: Count("pk", filter=condition) for view, condition in filters.items() if view != QueueView.ALL
+    }
     return base.aggregate(**aggregates)
 
 
@@ -124,7 +138,8 @@ def public_lookup(code: str, secret: str) -> Dossier | None:
     if len(secret) != 4 or not secret.isdigit() or not code:
         return None
     dossier = (
-        Dossier.objects.filter(code__iexact=code)
+        # Codes are stored upper-case: an exact match uses the unique index (iexact would scan the table).
+        Dossier.objects.filter(code=code)
         .exclude(state=State.DRAFT)
         .select_related("procedure_version", "receiving_agency", "handling_agency")
         .first()

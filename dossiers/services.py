@@ -431,7 +431,9 @@ def register_at_desk(
         now = timezone.now()
         _assign_code(dossier, now)
         dossier.submitted_at = now
-        dossier.intake_deadline = now  # received in person: answered on the spot
+        # The same answer time as online (Decree 45/2020): receiving it right away is "on time", leaving it
+        # in the tray past the 8 working hours is late, as for any other dossier.
+        dossier.intake_deadline = working_days.add_working_hours(now, settings.INTAKE_ANSWER_WORKING_HOURS)
         dossier.fee_total = _online_fee_total(version, channel)
         _save(dossier)
         _record(

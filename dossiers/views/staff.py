@@ -140,7 +140,7 @@ def home(request):
     rows = []
     for membership in memberships:
         counts = selectors.queue_counts(request.user, membership.agency)
-        rows.append((membership, [(key, label, counts.get(key, 0)) for key, label in QUEUE_TABS]))
+        rows.append((membership, [(key, label, counts.get(key)) for key, label in QUEUE_TABS]))
     return render(request, "dossiers/staff/home.html", {"rows": rows})
 
 
@@ -189,7 +189,7 @@ def queue(request, agency_code):
             "agency": agency,
             "view": view,
             "order": order,
-            "tabs": [(key, label, counts.get(key, 0)) for key, label in QUEUE_TABS],
+            "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_TABS],
             "sorts": QUEUE_SORTS,
             "page": page,
             "rows": [queue_row(dossier, now, today, soon) for dossier in page],

@@ -408,6 +408,28 @@ def test_desk_registration_without_an_account_and_an_unknown_personal_id(client,
     assert dossier.applicant is None and dossier.applicant_name == "Lê Văn C"
 
 
+def test_a_dossier_registered_at_the_desk_and_received_at_once_is_on_time(client, w):
+    version = w.version(documents=0)
+    url = reverse("staff:desk", args=[w.desk.agency.code]) + f"?version={version.pk}"
+    sign_in(client, w.desk.clerk)
+    client.post(
+        url,
+        {
+            "channel": Channel.DESK,
+            "applicant_name": "Lê Văn C",
+            "applicant_id_number": "001099000001",
+            "applicant_phone": "0987654321",
+            "return_channel": "desk",
+        },
+    )
+    dossier = Dossier.objects.get()
+    assert dossier.intake_deadline > dossier.submitted_at
+
+    assert act(client, dossier, "receive").status_code == 302
+    receipt = dossier.events.get(action="receive")
+    assert receipt.timeliness == "on_time"
+
+
 def test_only_clerks_register_at_the_desk(client, w):
     sign_in(client, w.desk.officer)
     assert client.get(reverse("staff:desk", args=[w.desk.agency.code])).status_code == 403
