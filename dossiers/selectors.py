@@ -115,6 +115,11 @@ def agency_queue(user, agency, view: str, order: str = "due_date") -> QuerySet[D
         "-submitted_at": ["-submitted_at"],
         "code": ["code"],
     }
+    if view == QueueView.NEW:
+        # No new dossier has a due date yet; ordering by it would make PostgreSQL walk the due-date index
+        # past every received dossier of the province to reach the NULLs (seconds at a million rows).
+        orders["due_date"] = ["intake_deadline", "submitted_at"]
+        orders["-due_date"] = ["-intake_deadline", "-submitted_at"]
     return dossiers.order_by(*orders.get(order, orders["due_date"]), "pk")
 
 
