@@ -3,11 +3,18 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e test-all setup demo lint format messages clean
+.PHONY: run test test-e2e test-all setup demo lint format messages clean worker beat
 
 run: setup demo
 	@echo "Portal at http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+# The production shape's background processes (REDIS_URL set): one worker consumes every queue.
+worker:
+	.venv/bin/celery -A portal worker --loglevel INFO -Q default,notifications,postal
+
+beat:
+	.venv/bin/celery -A portal beat --loglevel INFO --schedule var/celerybeat-schedule
 
 test: setup
 	.venv/bin/pytest -m "not e2e" -q

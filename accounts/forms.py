@@ -79,6 +79,8 @@ class CitizenProfileForm(forms.ModelForm):
             "province",
             "commune",
             "street_address",
+            "notify_by_email",
+            "notify_by_sms",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

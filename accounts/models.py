@@ -138,6 +138,15 @@ class CitizenProfile(models.Model):
         limit_choices_to={"level": "commune", "is_legacy": False},
     )
     street_address = models.CharField(_("house number, street, hamlet"), max_length=255, blank=True)
+    # How the portal tells the citizen about their dossiers; the in-portal notice is always on.
+    notify_by_email = models.BooleanField(
+        _("notify me by email"),
+        default=True,
+        help_text=_("A notice in your account on the portal is always there, whatever you choose."),
+    )
+    notify_by_sms = models.BooleanField(
+        _("notify me by SMS"), default=True, help_text=_("Sent to the phone number above.")
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

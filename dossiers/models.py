@@ -3,11 +3,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
-from procedures.models import Agency, PartialReason, ProcedureVersion, RequiredDocument
+from procedures.models import Agency, FeePaymentStage, PartialReason, ProcedureVersion, RequiredDocument
 
 
 class RuleSet(models.Model):
@@ -78,7 +80,7 @@ class DossierCodeSequence(models.Model):
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("dossier state", "Draft")
     SUBMITTED = "submitted", _("Submitted, waiting for the one-stop shop")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
     REFUSED = "refused", _("Refused")
@@ -106,6 +108,13 @@ class ReturnChannel(models.TextChoices):
     DESK = "desk", _("At the one-stop-shop desk")
     POST = "post", _("By public post (BCCI)")
     ELECTRONIC = "electronic", _("Electronically, into my account")
+
+
+class FeeSettlement(models.TextChoices):
+    PAID_ONLINE = "paid_online", _("Paid online")
+    PAID_AT_DESK = "paid_at_desk", _("Paid at the desk")
+    EXEMPT = "exempt", _("Exempted")
+    PAID_ON_DELIVERY = "cod", _("Collected on delivery by the post office")
 
 
 class DossierQuerySet(models.QuerySet):
@@ -188,6 +197,21 @@ class Dossier(FSMModelMixin, models.Model):
     )
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
     fee_total = models.PositiveBigIntegerField(_("fees due (VND)"), default=0)
+    # Set through services.settle_fees / exempt_fees (the payments app calls them); dossiers knows no gateway.
+    fees_settled_at = models.DateTimeField(_("fees settled"), null=True, blank=True)
+    fees_settlement = models.CharField(
+        _("fees settled how"), max_length=12, choices=FeeSettlement.choices, blank=True
+    )
+    fees_reference = models.CharField(
+        _("payment reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The payment's transaction reference or the desk receipt number."),
+    )
+    fees_settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fees_refunded_at = models.DateTimeField(_("fees refunded"), null=True, blank=True)
 
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
     lock_version = models.PositiveIntegerField(default=0, editable=False)
@@ -223,7 +247,11 @@ class Dossier(FSMModelMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.code or f"{_('Draft')} #{self.pk}"
+        return self.code or f"{pgettext_lazy('dossier state', 'Draft')} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        """The applicant's page of the dossier (notifications link to it)."""
+        return reverse("dossiers:detail", args=[self.pk])
 
     # --- facts the rules use --------------------------------------------------------------------------
     @property
@@ -245,6 +273,22 @@ class Dossier(FSMModelMixin, models.Model):
 
     def originals_ready(self) -> bool:
         return not self.needs_originals_check or self.originals_checked_at is not None
+
+    def fees_outstanding(self) -> bool:
+        return self.fee_total > 0 and self.fees_settled_at is None
+
+    def fees_ready_for_receipt(self) -> bool:
+        """Fees due "at filing" are paid (or exempted) before the one-stop shop receives the dossier."""
+        return not (
+            self.fees_outstanding() and self.procedure_version.fee_payment_stage == FeePaymentStage.AT_FILING
+        )
+
+    def fees_ready_for_return(self) -> bool:
+        """Fees due "before the result is returned" are paid (or exempted) before it is handed over."""
+        return not (
+            self.fees_outstanding()
+            and self.procedure_version.fee_payment_stage == FeePaymentStage.BEFORE_RETURN
+        )
 
     def intake_supplement_open(self) -> bool:
         """One supplement request at intake, never a second (Decree 118/2025: one complete list)."""
@@ -269,7 +313,12 @@ class Dossier(FSMModelMixin, models.Model):
     def submit(self):
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.RECEIVED, conditions=[originals_ready])
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.RECEIVED,
+        conditions=[originals_ready, fees_ready_for_receipt],
+    )
     def receive(self):
         pass
 
@@ -317,7 +366,12 @@ class Dossier(FSMModelMixin, models.Model):
     def mark_result_ready(self):
         pass
 
-    @transition(field=state, source=State.RESULT_READY, target=State.RETURNED, conditions=[originals_ready])
+    @transition(
+        field=state,
+        source=State.RESULT_READY,
+        target=State.RETURNED,
+        conditions=[originals_ready, fees_ready_for_return],
+    )
     def mark_returned(self):
         pass
 

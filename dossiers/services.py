@@ -6,14 +6,14 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.models import Role
 from procedures.models import Agency, ProcedureVersion, RequiredDocument, VersionStatus
 
-from . import codes, working_days
+from . import codes, notices, working_days
 from .models import (
     CLOSED_STATES,
     Apology,
@@ -21,6 +21,7 @@ from .models import (
     Dossier,
     DossierDocument,
     DossierEvent,
+    FeeSettlement,
     ReturnChannel,
     RuleSet,
     State,
@@ -108,7 +109,7 @@ def _record(
     data: dict | None = None,
 ) -> DossierEvent:
     now = timezone.now()
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
         from_state=from_state,
@@ -123,6 +124,8 @@ def _record(
         timeliness=_timeliness(dossier, now, intake),
         data=data or {},
     )
+    notices.notify_applicant(event)  # the outbox rows, in this same transaction
+    return event
 
 
 def _save(dossier: Dossier) -> None:
@@ -477,6 +480,10 @@ def receive(*, dossier: Dossier, clerk, expected_version: int | None = None) -> 
         from_state = dossier.state
         if dossier.state == State.SUBMITTED and not dossier.originals_ready():
             raise ValidationError(_("Check the originals at the desk before receiving this dossier."))
+        if dossier.state == State.SUBMITTED and not dossier.fees_ready_for_receipt():
+            raise ValidationError(
+                _("The fees are due when filing: receive the dossier once they are paid or exempted.")
+            )
         _proceed(dossier, dossier.receive, _("This dossier cannot be received now."))
         now = timezone.now()
         today = timezone.localdate(now)
@@ -861,6 +868,8 @@ def mark_returned(*, dossier: Dossier, by, note: str = "", expected_version: int
         from_state = dossier.state
         if dossier.state == State.RESULT_READY and not dossier.originals_ready():
             raise ValidationError(_("Check the originals at the desk before returning the result."))
+        if dossier.state == State.RESULT_READY and not dossier.fees_ready_for_return():
+            raise ValidationError(_("The fees are due before the result is returned: they are not paid yet."))
         _proceed(dossier, dossier.mark_returned, _("The result is not ready to be returned."))
         dossier.returned_at = timezone.now()
         _save(dossier)
@@ -871,6 +880,40 @@ def mark_returned(*, dossier: Dossier, by, note: str = "", expected_version: int
             from_state=from_state,
             note=note,
             agency=dossier.receiving_agency,
+        )
+        return dossier
+
+
+def _delivery_note(proof: dict) -> str:
+    with translation.override(settings.LANGUAGE_CODE):  # the record's language, whoever triggered it
+        return _("Delivered by public post, tracking number %(number)s.") % {
+            "number": proof.get("tracking_number", "")
+        }
+
+
+def mark_returned_by_post(*, dossier: Dossier, proof: dict, at: datetime.datetime) -> Dossier:
+    """The public post (BCCI) delivered the result: the carrier's delivery proof returns it. No person acts
+    (the postal app calls this on the carrier's report); audited like a return at the desk."""
+    with transaction.atomic():
+        dossier = _lock(dossier, None)
+        if dossier.return_channel != ReturnChannel.POST:
+            raise ValidationError(_("The result of this dossier is not returned by post."))
+        from_state = dossier.state
+        if dossier.state == State.RESULT_READY and not dossier.originals_ready():
+            raise ValidationError(_("Check the originals at the desk before returning the result."))
+        if dossier.state == State.RESULT_READY and not dossier.fees_ready_for_return():
+            raise ValidationError(_("The fees are due before the result is returned: they are not paid yet."))
+        _proceed(dossier, dossier.mark_returned, _("The result is not ready to be returned."))
+        dossier.returned_at = at
+        _save(dossier)
+        _record(
+            dossier,
+            action="return",
+            actor=None,
+            from_state=from_state,
+            note=_delivery_note(proof),
+            agency=dossier.receiving_agency,
+            data={"channel": ReturnChannel.POST, "proof": proof},
         )
         return dossier
 
@@ -968,6 +1011,104 @@ def issue_apology(
             },
         )
         return apology
+
+
+# --- fees -----------------------------------------------------------------------------------------------
+# The generic hook the payments app calls: dossiers records that the fees are settled (or refunded) and by
+# whom, and its transitions wait for it; how money moves (gateways, receipts) is the payments app's business.
+class FeesNotPayable(ValidationError):
+    """The dossier takes no payment now: a draft, closed, or nothing is due."""
+
+
+def _check_fees_open(dossier: Dossier) -> None:
+    if dossier.state == State.DRAFT or dossier.state in CLOSED_STATES:
+        raise FeesNotPayable(_("This dossier takes no payment now."))
+    if dossier.fee_total <= 0:
+        raise FeesNotPayable(_("No fee is due for this dossier."))
+
+
+def settle_fees(*, dossier: Dossier, settlement: str, reference: str, amount: int, by=None) -> bool:
+    """Record that the fees are paid: online (the payments app, after the gateway confirmed it), at the
+    desk (a clerk of the receiving agency, with the receipt number) or on delivery (the postal app: cash
+    collected by the post office). `amount` must be the whole fee. Returns False when the fees were
+    already settled: nothing changes (the caller refunds a double payment)."""
+    payments = {FeeSettlement.PAID_ONLINE, FeeSettlement.PAID_AT_DESK, FeeSettlement.PAID_ON_DELIVERY}
+    if settlement not in payments:
+        raise ValueError(f"Not a payment: {settlement!r}")
+    if settlement == FeeSettlement.PAID_AT_DESK:
+        _require(by is not None and acts_for_receiving_agency(by, dossier))
+    if not reference.strip():
+        raise ValidationError(_("Give the payment reference or the receipt number."))
+    with transaction.atomic():
+        dossier = _lock(dossier, None)
+        if dossier.fees_settled_at is not None:
+            return False
+        _check_fees_open(dossier)
+        if amount != dossier.fee_total:
+            raise ValidationError(
+                _("The amount paid (%(paid)s đ) is not the amount due (%(due)s đ).")
+                % {"paid": f"{amount:,}", "due": f"{dossier.fee_total:,}"}
+            )
+        dossier.fees_settled_at = timezone.now()
+        dossier.fees_settlement = settlement
+        dossier.fees_reference = reference.strip()[:100]
+        dossier.fees_settled_by = by if by is not None and by.is_authenticated else None
+        _save(dossier)
+        _record(
+            dossier,
+            action="pay_fees",
+            actor=by,
+            from_state=dossier.state,
+            agency=dossier.receiving_agency if settlement == FeeSettlement.PAID_AT_DESK else None,
+            data={"settlement": settlement, "reference": dossier.fees_reference, "amount": amount},
+        )
+        return True
+
+
+def exempt_fees(*, dossier: Dossier, clerk, reason: str, expected_version: int | None = None) -> Dossier:
+    """A clerk of the receiving agency waives the fees (e.g. a person the fee rules exempt); the reason is
+    required and kept in the audit trail."""
+    _require(acts_for_receiving_agency(clerk, dossier))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the exemption (the rule that applies)."))
+    with transaction.atomic():
+        dossier = _lock(dossier, expected_version)
+        if dossier.fees_settled_at is not None:
+            raise ValidationError(_("The fees of this dossier are already settled."))
+        _check_fees_open(dossier)
+        dossier.fees_settled_at = timezone.now()
+        dossier.fees_settlement = FeeSettlement.EXEMPT
+        dossier.fees_reference = ""
+        dossier.fees_settled_by = clerk
+        _save(dossier)
+        _record(
+            dossier,
+            action="exempt_fees",
+            actor=clerk,
+            from_state=dossier.state,
+            note=reason.strip(),
+            agency=dossier.receiving_agency,
+            data={"amount": dossier.fee_total},
+        )
+        return dossier
+
+
+def record_fees_refunded(*, dossier: Dossier, reference: str, amount: int) -> Dossier:
+    """The payment that settled the fees was given back (the payments app, once the gateway confirmed)."""
+    with transaction.atomic():
+        dossier = _lock(dossier, None)
+        if dossier.fees_refunded_at is not None:
+            return dossier
+        dossier.fees_refunded_at = timezone.now()
+        _save(dossier)
+        _record(
+            dossier,
+            action="refund_fees",
+            actor=None,
+            from_state=dossier.state,
+            data={"reference": reference, "amount": amount},
+        )
+        return dossier
 
 
 # --- what a member of staff may do now ------------------------------------------------------------------

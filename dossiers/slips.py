@@ -20,7 +20,16 @@ from django.utils.http import urlencode
 
 from procedures.models import RequiredDocument
 
-from .models import Channel, Dossier, DossierDocument, DossierEvent, ReturnChannel, RuleSet, State
+from .models import (
+    Channel,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    FeeSettlement,
+    ReturnChannel,
+    RuleSet,
+    State,
+)
 
 SLIP_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 
@@ -36,6 +45,12 @@ CHANNEL_VI = {
     Channel.POST: "Qua dịch vụ bưu chính công ích",
 }
 TIMELINESS_VI = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
+FEE_STATUS_VI = {
+    FeeSettlement.PAID_ONLINE: "đã thanh toán trực tuyến",
+    FeeSettlement.PAID_AT_DESK: "đã nộp tại Bộ phận Một cửa",
+    FeeSettlement.EXEMPT: "được miễn",
+    FeeSettlement.PAID_ON_DELIVERY: "thu khi phát kết quả qua bưu chính",
+}
 ACTION_VI = {
     "receive": "Tiếp nhận hồ sơ",
     "transfer": "Chuyển hồ sơ",
@@ -51,7 +66,16 @@ ACTION_VI = {
     "withdraw": "Rút hồ sơ",
 }
 # Steps of the desk and of the agency's internal work: not hand-offs of the dossier.
-NOT_HANDOFFS = {"submit", "register_at_desk", "check_originals", "propose_supplement", "reject_supplement"}
+NOT_HANDOFFS = {
+    "submit",
+    "register_at_desk",
+    "check_originals",
+    "propose_supplement",
+    "reject_supplement",
+    "pay_fees",
+    "exempt_fees",
+    "refund_fees",
+}
 
 
 def rule_set_for(dossier: Dossier) -> RuleSet:
@@ -106,7 +130,9 @@ def handoffs(dossier: Dossier, events, *, assignees: dict | None = None) -> list
     """Who gave the dossier to whom, for each event: (from, to) as the control slip records them.
     `events` need actor, agency, from_agency and to_agency selected; `assignees` maps user pk → name."""
     applicant = dossier.applicant_name
-    desk, handler = dossier.receiving_agency, dossier.handling_agency
+    desk = dossier.receiving_agency
+    # Who held the dossier at each event, not today: the desk until receipt, then each agency it went to.
+    holder, received = desk, False
     rows = []
     for event in events:
         agency = event.agency
@@ -121,15 +147,19 @@ def handoffs(dossier: Dossier, events, *, assignees: dict | None = None) -> list
                 person = (assignees or {}).get(event.data.get("assignee"), "")
                 pair = _name(agency), person
             case "request_supplement" | "refuse" | "deny" | "stop" | "apology" | "return":
-                pair = _name(agency or handler), applicant
+                pair = _name(agency or holder), applicant
             case "answer_supplement" | "withdraw":
-                pair = applicant, _name(agency or (desk if dossier.received_at is None else handler))
+                pair = applicant, _name(agency or (holder if received else desk))
             case "result_ready":
-                pair = _name(agency or handler), _name(desk)
+                # The result goes from the deciding agency to the desk, whoever of the two records it.
+                pair = _name(holder), _name(desk)
             case _:
                 pair = _name(event.from_agency or agency), _name(event.to_agency)
         actor = event.actor.get_full_name() if event.actor else ""
         rows.append(Handoff(event=event, actor=actor, from_label=pair[0], to_label=pair[1]))
+        received = received or event.action == "receive"
+        if event.action == "transfer" and event.to_agency is not None:
+            holder = event.to_agency
     return rows
 
 
@@ -186,6 +216,14 @@ def _return_place(dossier: Dossier) -> str:
     return f"Tại Bộ phận Một cửa, {dossier.receiving_agency.name}"
 
 
+def _fee_text(dossier: Dossier) -> str:
+    """Phí, lệ phí on the receipt: the amount and whether it is paid (form 01 lists the fee status)."""
+    if not dossier.fee_total:
+        return ""
+    status = FEE_STATUS_VI.get(dossier.fees_settlement, "chưa thanh toán")
+    return f"{vnd_text(dossier.fee_total)} ({status})"
+
+
 def _receipt(dossier: Dossier, item_id) -> dict | None:
     if dossier.received_at is None:
         return None
@@ -203,7 +241,7 @@ def _receipt(dossier: Dossier, item_id) -> dict | None:
         "documents": _documents(dossier),
         "channel": CHANNEL_VI.get(dossier.channel, ""),
         "return_place": _return_place(dossier),
-        "fee": vnd_text(dossier.fee_total) if dossier.fee_total else "",
+        "fee": _fee_text(dossier),
         "officer": _actor_of(events, "receive"),
     }
 

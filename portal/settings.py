@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -49,8 +51,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "procedures",
+    "notifications",
     "accounts",
     "dossiers",
+    "postal",
+    "payments",
     "portal",
 ]
 
@@ -85,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -128,7 +134,48 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
-CELERY_BEAT_SCHEDULE = {}
+# One worker command consumes every queue: celery -A portal worker -Q default,notifications,postal
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.*": {"queue": "notifications"},
+    "postal.tasks.*": {"queue": "postal"},
+}
+PORTAL_QUEUES = ["default", "notifications", "postal"]  # what the worker must consume (tested)
+# A broker that is down must not hold a web request for long: the outbox and its sweeper cover the rest.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env.int("CELERY_PUBLISH_RETRIES", default=1),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A task running when the broker connection drops finishes its work (and its database record); the broker
+# may deliver it again, which the tasks' guards turn into a no-op.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep_notifications",
+        "schedule": env.float("NOTIFICATIONS_SWEEP_INTERVAL_SECONDS", default=60.0),
+        "options": {"expires": 50},
+    },
+    "dossiers-due-reminders": {
+        "task": "dossiers.tasks.send_due_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "payments-query-stale-attempts": {
+        "task": "payments.tasks.query_stale_attempts",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+    "payments-resend-stalled-refunds": {
+        "task": "payments.tasks.resend_stalled_refunds",
+        "schedule": 600.0,
+        "options": {"expires": 540},
+    },
+    "payments-daily-reconciliation": {
+        "task": "payments.tasks.reconcile_previous_day",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 # --- Auth, accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -264,3 +311,87 @@ WORKING_HOURS = [("07:30", "11:30"), ("13:30", "17:00")]
 INTAKE_ANSWER_WORKING_HOURS = 8
 DOSSIER_UPLOAD_MAX_BYTES = env.int("DOSSIER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DUE_SOON_WORKING_DAYS = 2
+
+# --- Notifications -----------------------------------------------------------------------------------
+# Outbox rows are retried with exponential backoff (base, 2×, 4×, …) up to MAX_ATTEMPTS tries: with the
+# defaults 1 min … 128 min, 4 h 15 min in all, then the row is failed and shown to staff.
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60.0)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=9)
+NOTIFICATIONS_COUNTDOWN_MAX_SECONDS = env.float("NOTIFICATIONS_COUNTDOWN_MAX_SECONDS", default=600.0)
+# A row still waiting this long after it was due is queued again by the sweeper.
+NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.float("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=180.0)
+# A row in "sending" for longer than this lost its worker (killed): it may be claimed again.
+NOTIFICATIONS_SENDING_LEASE_SECONDS = env.float("NOTIFICATIONS_SENDING_LEASE_SECONDS", default=300.0)
+NOTIFICATIONS_EMAIL_SUBJECT_PREFIX = env.str("NOTIFICATIONS_EMAIL_SUBJECT_PREFIX", default="[Cổng DVC] ")
+# SMS: notifications.providers.sms_http.HttpSMSGateway in production; a JSON-lines file by default.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.providers.sms_file.FileSMSBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms" / "outbox.jsonl"))
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_API_KEY = env.str("SMS_GATEWAY_API_KEY", default="")
+SMS_GATEWAY_CALLBACK_SECRET = env.str("SMS_GATEWAY_CALLBACK_SECRET", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="CONG DVC")
+SMS_UNICODE = env.bool("SMS_UNICODE", default=False)
+
+# --- Postal delivery (BCCI) ----------------------------------------------------------------------------
+# "sandbox": the embedded pretend operator (parcels move one step every POSTAL_SANDBOX_STEP_SECONDS; a
+# share POSTAL_SANDBOX_FAILURE_RATE is returned to the sender). "http": the operator's JSON API
+# (postal/carriers/API.md) at POSTAL_API_URL with POSTAL_API_KEY and POSTAL_PARTNER_CODE; its tracking
+# notices are signed with POSTAL_WEBHOOK_SECRET (HMAC-SHA256; refused when empty).
+POSTAL_CARRIER = env.str("POSTAL_CARRIER", default="sandbox")
+POSTAL_API_URL = env.str("POSTAL_API_URL", default="")
+POSTAL_API_KEY = env.str("POSTAL_API_KEY", default="")
+POSTAL_PARTNER_CODE = env.str("POSTAL_PARTNER_CODE", default="")
+POSTAL_API_TIMEOUT = env.float("POSTAL_API_TIMEOUT", default=10.0)
+POSTAL_WEBHOOK_SECRET = env.str(
+    "POSTAL_WEBHOOK_SECRET", default="" if PRODUCTION else "embedded-sandbox-webhook-secret"
+)
+POSTAL_SANDBOX_STEP_SECONDS = env.int("POSTAL_SANDBOX_STEP_SECONDS", default=120)
+POSTAL_SANDBOX_FAILURE_RATE = env.float("POSTAL_SANDBOX_FAILURE_RATE", default=0.1)
+# Tariff agreed with the operator (whole đồng): base price up to 250 g, then per further 250 g started.
+POSTAL_POSTAGE_BASE = env.int("POSTAL_POSTAGE_BASE", default=22_000)
+POSTAL_POSTAGE_PER_EXTRA_250G = env.int("POSTAL_POSTAGE_PER_EXTRA_250G", default=5_000)
+POSTAL_RECIPIENT_PAYS_POSTAGE = env.bool("POSTAL_RECIPIENT_PAYS_POSTAGE", default=True)
+# Submission retries: base, 2×, 4×… seconds up to the cap; after POSTAL_SUBMIT_MAX_RETRIES the sweeper
+# keeps trying at the capped interval (an order is never dropped).
+POSTAL_RETRY_BASE_SECONDS = env.int("POSTAL_RETRY_BASE_SECONDS", default=60)
+POSTAL_RETRY_MAX_SECONDS = env.int("POSTAL_RETRY_MAX_SECONDS", default=3600)
+POSTAL_SUBMIT_MAX_RETRIES = env.int("POSTAL_SUBMIT_MAX_RETRIES", default=8)
+POSTAL_POLL_MINUTES = env.int("POSTAL_POLL_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "postal-submit-sweep": {
+            "task": "postal.tasks.sweep_unsubmitted",
+            "schedule": 60.0,
+            "options": {"expires": 50},
+        },
+        "postal-poll-tracking": {
+            "task": "postal.tasks.poll_tracking",
+            "schedule": 300.0,
+            "options": {"expires": 290},
+        },
+    }
+)
+if POSTAL_CARRIER == "sandbox":
+    CELERY_BEAT_SCHEDULE["postal-sandbox-advance"] = {
+        "task": "postal.tasks.advance_sandbox",
+        "schedule": env.float("POSTAL_SANDBOX_ADVANCE_SECONDS", default=30.0),
+        "options": {"expires": 25},
+    }
+
+# --- Payments ----------------------------------------------------------------------------------------
+# "sandbox" (embedded default: the portal's own sandbox bank under /sandbox-bank/) or "vnpay" (VNPay 2.1.0).
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox")
+PAYMENT_ATTEMPT_EXPIRY_MINUTES = env.int("PAYMENT_ATTEMPT_EXPIRY_MINUTES", default=15)
+PAYMENT_QUERY_AFTER_MINUTES = env.int("PAYMENT_QUERY_AFTER_MINUTES", default=15)
+PAYMENT_SERVER_IP = env.str("PAYMENT_SERVER_IP", default="127.0.0.1")  # vnp_IpAddr of querydr/refund
+VNPAY_TMN_CODE = env.str("VNPAY_TMN_CODE", default="")
+VNPAY_HASH_SECRET = env.str("VNPAY_HASH_SECRET", default="")
+VNPAY_PAYMENT_URL = env.str("VNPAY_PAYMENT_URL", default="https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+VNPAY_API_URL = env.str(
+    "VNPAY_API_URL", default="https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+)
+if PAYMENT_GATEWAY not in {"sandbox", "vnpay"}:
+    raise ImproperlyConfigured(f"PAYMENT_GATEWAY must be 'sandbox' or 'vnpay', not {PAYMENT_GATEWAY!r}")
+if PAYMENT_GATEWAY == "vnpay" and not (VNPAY_TMN_CODE and VNPAY_HASH_SECRET):
+    raise ImproperlyConfigured("PAYMENT_GATEWAY=vnpay needs VNPAY_TMN_CODE and VNPAY_HASH_SECRET")

@@ -2,6 +2,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+# Real Redis and Celery workers for tests marked `services` (tests/services_support.py).
+pytest_plugins = ["tests.services_support"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
@@ -21,10 +24,57 @@ def _isolated_storage(settings, tmp_path):
     """Uploaded files and mail go to the test's own folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "notifications.providers.sms_memory.MemorySMSBackend"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms" / "outbox.jsonl")
+    from notifications.providers import sms_memory
+
+    sms_memory.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _rule_sets_survive_flushes(request):
+    """The dossier rule sets are rows a data migration writes; a transactional test (threads, live server)
+    ends with a flush that deletes them. Every test that uses the database finds them back."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and marker.kwargs.get("transaction", False))
+    )
+    if not (transactional or marker is not None or "db" in names):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from dossiers.models import RuleSet
+
+    if not RuleSet.objects.exists():
+        import_module("dossiers.migrations.0002_rule_sets").add_rule_sets(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(request):
+    """Ordinary tests run Celery tasks in-process, even in CI's step with REDIS_URL set (where the settings
+    turn eager mode off); only tests marked `services` talk to real workers (tests/services_support.py)."""
+    if "services" in request.keywords:
+        yield
+        return
+    from portal.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
 
 
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    skip_services = pytest.mark.skip(reason="needs PostgreSQL and redis-server (real Celery workers)")
     for item in items:
         if "postgres" in item.keywords and settings.DATABASE_VENDOR != "postgresql":
             item.add_marker(skip_pg)
+        if "services" in item.keywords and settings.DATABASE_VENDOR != "postgresql":
+            item.add_marker(skip_services)

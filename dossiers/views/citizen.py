@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from procedures import selectors as catalogue
@@ -112,10 +112,14 @@ def next_action(dossier: Dossier) -> str:
         return _("Finish filling it in and file it")
     if state == State.SUPPLEMENT_REQUESTED:
         return _("Add the missing documents")
+    if state == State.SUBMITTED and not dossier.fees_ready_for_receipt():
+        return _("Pay the fees online: the one-stop shop receives the dossier once they are paid")
     if state == State.SUBMITTED:
         return _("Nothing to do: the one-stop shop answers by %(time)s") % {
             "time": _at(dossier.intake_deadline)
         }
+    if state == State.RESULT_READY and not dossier.fees_ready_for_return():
+        return _("Pay the fees online: the result is handed over once they are paid")
     if state in {State.RECEIVED, State.IN_PROGRESS, State.APPROVED}:
         return _("Nothing to do: wait for the result")
     if state == State.RESULT_READY:
@@ -578,10 +582,13 @@ def _slip_links(dossier: Dossier, has_supplement: bool, has_apology: bool) -> li
         except NoReverseMatch:
             continue
         form = rule_set.form(kind) if rule_set else {}
-        legal = " — ".join(
-            part for part in [form.get("number", ""), form.get("title", "").capitalize()] if part
-        )
-        links.append({"label": SLIP_LABELS[kind], "legal": legal if form.get("number") else "", "url": url})
+        label, title = str(SLIP_LABELS[kind]), form.get("title", "")
+        # In Vietnamese the slip is called by the legal title of its form set (which changed in 2025); in
+        # another language the translated label comes first and the legal title follows.
+        if title and get_language() == "vi":
+            label, title = title.capitalize(), ""
+        legal = " — ".join(part for part in [form.get("number", ""), title.capitalize()] if part)
+        links.append({"label": label, "legal": legal if form.get("number") else "", "url": url})
     return links
 
 

@@ -94,6 +94,12 @@ def _sentence(event: DossierEvent, public: bool) -> tuple[str, str] | None:
         case "withdraw":
             text = _("The applicant withdrew the dossier.") if public else _("You withdrew the dossier.")
             return text, reason
+        case "pay_fees":
+            return _("The fees were paid."), ""
+        case "exempt_fees":
+            return _("The fees were exempted."), reason
+        case "refund_fees":
+            return _("The fees were refunded."), ""
     if action in INTERNAL_ACTIONS or not event.to_state or event.to_state == event.from_state:
         return None
     return _("Status: %(state)s.") % {"state": State(event.to_state).label}, ""
@@ -134,6 +140,9 @@ def lookup(request):
     thing whether the code exists or not; the result shows no name and no document."""
     searched = "code" in request.GET and "digits" in request.GET
     form = LookupForm(request.GET if searched else None, initial={"code": request.GET.get("code", "")})
+    if not searched and request.GET.get("code"):
+        # Opened from the slip's QR code: the code is filled in, the 4 digits are all that is left to type.
+        form.fields["digits"].widget.attrs["autofocus"] = True
     context = {"form": form, "searched": searched, "dossier": None, "limited": False}
     status = 200
     if searched and form.is_valid():

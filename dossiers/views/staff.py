@@ -20,14 +20,15 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from notifications import selectors as notification_selectors
 from procedures.models import Agency
 
 from .. import register_export, selectors, services, slips, working_days
-from ..models import Dossier, DossierDocument, RuleSet, State, SupplementRequest, Timeliness
+from ..models import Dossier, DossierDocument, ReturnChannel, RuleSet, State, SupplementRequest, Timeliness
 from ..selectors import QueueView
 from ..staff_forms import ACTION_FORMS, DeskForm, DeskProcedureForm, RegisterFilterForm
 
@@ -47,7 +48,7 @@ QUEUE_SORTS = [
     ("due_date", gettext_lazy("Due date")),
     ("-submitted_at", gettext_lazy("Newest first")),
     ("submitted_at", gettext_lazy("Oldest first")),
-    ("code", gettext_lazy("Code")),
+    ("code", pgettext_lazy("dossier code", "Code")),
 ]
 
 ACTION_LABELS = {
@@ -94,6 +95,9 @@ EVENT_LABELS = {
     "stop": gettext_lazy("Processing stopped"),
     "apology": gettext_lazy("Apology, new date"),
     "withdraw": gettext_lazy("Withdrawn"),
+    "pay_fees": gettext_lazy("Fees paid"),
+    "exempt_fees": gettext_lazy("Fees exempted"),
+    "refund_fees": gettext_lazy("Fees refunded"),
 }
 SLIP_LABELS = {
     "receipt": gettext_lazy("Receipt and appointment slip"),
@@ -104,6 +108,12 @@ SLIP_LABELS = {
     "control": gettext_lazy("Processing control slip"),
 }
 FORM_DATA_LABELS = {"purpose": gettext_lazy("Request"), "notes": gettext_lazy("Notes")}
+# The desk's words: the choices' own labels are the applicant's ("into my account").
+RETURN_CHANNEL_LABELS = {
+    ReturnChannel.DESK: gettext_lazy("At the one-stop-shop desk"),
+    ReturnChannel.POST: gettext_lazy("By public post (BCCI)"),
+    ReturnChannel.ELECTRONIC: gettext_lazy("Electronically, into the applicant's account"),
+}
 
 
 # --- access -----------------------------------------------------------------------------------------------
@@ -266,12 +276,14 @@ def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: in
         "version": dossier.procedure_version,
         "rule_set": slips.rule_set_for(dossier) if dossier.code else None,
         "form_data": [(FORM_DATA_LABELS.get(key, key), value) for key, value in dossier.form_data.items()],
+        "return_channel_label": RETURN_CHANNEL_LABELS.get(dossier.return_channel, ""),
         "documents": {
             kind: [d for d in documents if d.kind == kind] for kind, _label in DossierDocument.Kind.choices
         },
         "active_requests": [r for r in requests if r.status in active],
         "past_requests": [r for r in requests if r.status not in active],
         "timeline": _timeline(dossier),
+        "notifications": list(notification_selectors.for_dossier(dossier.pk)[:30]),
         "actions": _action_forms(request, dossier, bound),
         "slips": slip_links,
         "intake_late": dossier.state == State.SUBMITTED

@@ -170,7 +170,12 @@ class Demo:
             return services.submit(dossier=dossier, by=applicant)
 
     def receive(self, dossier: Dossier, day: int, hhmm: str) -> Dossier:
-        """The clerk receives it; partial-service procedures first have their originals checked."""
+        """The clerk receives it; partial-service procedures first have their originals checked. Fees due
+        at filing were paid before (online by the applicant, at the desk for a walk-in)."""
+        from .payments import pay_before_receipt
+
+        with self.calendar.at(day, hhmm, minutes_later=-40):
+            dossier = pay_before_receipt(self, dossier)
         with self.calendar.at(day, hhmm):
             if dossier.needs_originals_check:
                 dossier = services.check_originals(
@@ -266,7 +271,12 @@ def supplement_during_processing(d: Demo) -> Dossier:
 
 
 def refused(d: Demo) -> Dossier:
+    """Paid online when filing, then refused: the portal refunds the fee by itself."""
+    from .payments import pay
+
     dossier = d.file(d.citizen2, "2.000181", 10, "09:40")
+    with d.calendar.at(10, "09:40", minutes_later=20):
+        dossier = pay(d, dossier)
     with d.calendar.at(9, "08:20"):
         return services.refuse(
             dossier=dossier,
@@ -395,7 +405,12 @@ def stopped(d: Demo) -> Dossier:
 
 
 def withdrawn(d: Demo) -> Dossier:
+    """Paid, then withdrawn before the one-stop shop answered: refunded by the portal."""
+    from .payments import pay
+
     dossier = d.file(d.citizen, "2.000633", 2, "11:00")
+    with d.calendar.at(2, "11:00", minutes_later=25):
+        dossier = pay(d, dossier)
     with d.calendar.at(1, "14:00"):
         return services.withdraw(
             dossier=dossier, by=d.citizen, reason="Gia đình quyết định không kinh doanh rượu nữa."
@@ -436,7 +451,9 @@ def load_dossiers() -> int | None:
         justice=Agency.objects.get(code=catalogue.SO_TU_PHAP),
         calendar=Calendar(),
     )
+    from .postal import STORIES as POSTAL_STORIES  # results by post (postal app), after the others
+
     with transaction.atomic():
-        for story in STORIES:
+        for story in [*STORIES, *POSTAL_STORIES]:
             story(demo)
-    return len(STORIES)
+    return len(STORIES) + len(POSTAL_STORIES)

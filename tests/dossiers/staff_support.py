@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.middleware import SESSION_MFA_OK
 from accounts.models import User
 from dossiers import services
-from dossiers.models import Dossier, State
+from dossiers.models import Dossier, FeeSettlement, State
 from procedures.models import Agency
 from tests.factories import (
     AgencyFactory,
@@ -80,7 +80,9 @@ def world() -> World:
     )
 
 
-def file_online(w: World, version=None, applicant=None, name="Nguyễn Thị Lan") -> Dossier:
+def file_online(w: World, version=None, applicant=None, name="Nguyễn Thị Lan", paid=True) -> Dossier:
+    """Filed online; the World's procedures charge a fee due at filing, which `paid` settles (as the
+    payments app would once the gateway confirmed) so the one-stop shop can receive the dossier."""
     version = version or w.version()
     applicant = applicant or CitizenProfileFactory(full_name=name, user__full_name=name).user
     dossier = services.start_draft(version=version, applicant=applicant, receiving_agency=w.desk.agency)
@@ -94,7 +96,17 @@ def file_online(w: World, version=None, applicant=None, name="Nguyễn Thị Lan
         services.attach_upload(
             dossier=dossier, required_document=required, uploaded=pdf_upload(), by=applicant
         )
-    return services.submit(dossier=dossier, by=applicant)
+    dossier = services.submit(dossier=dossier, by=applicant)
+    if paid and dossier.fee_total:
+        services.settle_fees(
+            dossier=dossier,
+            settlement=FeeSettlement.PAID_ONLINE,
+            reference=f"TEST{dossier.pk:08d}",
+            amount=dossier.fee_total,
+            by=applicant,
+        )
+        dossier = reload(dossier)
+    return dossier
 
 
 def reload(dossier: Dossier) -> Dossier:

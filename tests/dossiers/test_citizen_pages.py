@@ -168,6 +168,23 @@ def test_detail_links_the_slips_that_exist(client):
     assert "Receipt and appointment slip" in page
 
 
+def test_in_vietnamese_a_slip_is_called_by_the_legal_title_of_its_form_set(client):
+    person = citizen()
+    dossier = filed_dossier(applicant=person)
+    services.refuse(
+        dossier=dossier, clerk=staff_member(dossier.receiving_agency), reason="Không thuộc thẩm quyền"
+    )
+    sign_in(client, person, language="vi")
+
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+
+    # Circular 03/2025 renamed the refusal slip; a dossier filed today gets the new name.
+    link = (
+        f'<a href="{reverse("staff:slip", args=[dossier.pk, "refusal"])}">Phiếu từ chối giải quyết hồ sơ</a>'
+    )
+    assert link in page
+
+
 def test_a_draft_detail_page_offers_to_continue(client):
     person = citizen()
     dossier = draft(applicant=person)
@@ -273,7 +290,8 @@ def test_the_dashboard_and_the_menu_lead_to_my_dossiers(client):
 def test_staff_have_no_my_dossiers_link(client):
     clerk = staff_member(filed_dossier().receiving_agency)
     sign_in(client, clerk)
-    assert reverse("dossiers:mine") not in client.get(reverse("dashboard")).content.decode()
+    # href="…": the header's public lookup link lives under /dossiers/ too.
+    assert f'href="{reverse("dossiers:mine")}"' not in client.get(reverse("dashboard")).content.decode()
     assert client.get(reverse("dossiers:mine")).status_code == 403
 
 

@@ -139,3 +139,17 @@ def test_the_lookup_form_is_accessible(client):
     page = client.get(URL).content.decode()
     assert '<label for="id_code">' in page and '<label for="id_digits">' in page
     assert 'method="get"' in page
+
+
+def test_opened_from_the_qr_code_the_page_waits_for_the_4_digits(client, dossier):
+    from_qr = client.get(URL, {"code": dossier.code}).content.decode()
+    assert re.search(r'<input[^>]*name="digits"[^>]*autofocus', from_qr)
+    assert "autofocus" not in client.get(URL).content.decode()  # typed from scratch: no jump
+    assert "autofocus" not in look_up(client, dossier.code, "3344").content.decode()
+
+
+def test_every_page_links_to_the_lookup_in_the_header(client):
+    client.cookies.pop("portal_language")  # the default language
+    page = client.get(reverse("home")).content.decode()
+    header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert f'<a href="{URL}">Tra cứu hồ sơ</a>' in header

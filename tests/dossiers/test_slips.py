@@ -10,7 +10,7 @@ from django.utils import timezone
 from dossiers import services, slips, working_days
 from dossiers.models import RuleSet, State
 from tests.dossiers.staff_support import Clock, dossier_in, file_online, reload, sign_in, vn, world
-from tests.factories import CitizenProfileFactory
+from tests.factories import CitizenProfileFactory, pdf_upload
 
 pytestmark = [
     pytest.mark.django_db,
@@ -201,3 +201,31 @@ def test_slips_are_only_for_those_who_may_see_the_dossier(client):
     client.logout()
     response = client.get(slip_url(dossier, "receipt"))
     assert response.status_code == 302 and reverse("account_login") in response.url
+
+
+def test_each_hand_off_names_who_held_the_dossier_then_not_who_holds_it_now():
+    """An intake supplement is answered to the desk, even once the dossier has moved on to the deciding
+    agency; the result comes from that agency to the desk, even when the desk clerk records it."""
+    w = world()
+    dossier = dossier_in(w, State.SUPPLEMENT_REQUESTED)
+    services.attach_upload(
+        dossier=dossier,
+        required_document=dossier.procedure_version.documents.first(),
+        uploaded=pdf_upload("bo-sung.pdf"),
+        by=dossier.applicant,
+        kind="supplement",
+    )
+    dossier = services.answer_supplement(dossier=dossier, by=dossier.applicant)
+    dossier = services.receive(dossier=dossier, clerk=w.desk.clerk)
+    dossier = services.transfer(dossier=dossier, by=w.desk.clerk, to_agency=w.handler.agency)
+    dossier = services.approve(dossier=dossier, officer=w.handler.officer, result_file=pdf_upload("kq.pdf"))
+    dossier = services.mark_result_ready(dossier=dossier, by=w.desk.clerk)
+
+    rows = {row.action: row for row in slips.handoffs(dossier, list(dossier.events.order_by("at", "pk")))}
+    desk, handler = w.desk.agency.name, w.handler.agency.name
+    assert (rows["answer_supplement"].from_label, rows["answer_supplement"].to_label) == (
+        dossier.applicant_name,
+        desk,
+    )
+    assert (rows["transfer"].from_label, rows["transfer"].to_label) == (desk, handler)
+    assert (rows["result_ready"].from_label, rows["result_ready"].to_label) == (handler, desk)

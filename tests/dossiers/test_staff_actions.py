@@ -4,7 +4,15 @@ import pytest
 from django.urls import reverse
 
 from dossiers import services, working_days
-from dossiers.models import Apology, Channel, Dossier, DossierDocument, State, SupplementRequest
+from dossiers.models import (
+    Apology,
+    Channel,
+    Dossier,
+    DossierDocument,
+    FeeSettlement,
+    State,
+    SupplementRequest,
+)
 from tests.dossiers.staff_support import Clock, dossier_in, file_online, reload, sign_in, vn, world
 from tests.factories import CitizenProfileFactory, pdf_upload, staff_member
 
@@ -383,6 +391,15 @@ def test_the_clerk_registers_a_dossier_at_the_desk_with_its_papers(client, w):
     assert dossier.state == State.SUBMITTED and dossier.channel == Channel.POST
     assert (dossier.applicant, dossier.filed_by) == (citizen, w.desk.clerk)
     assert dossier.documents.count() == 2 and dossier.form_data == {"purpose": "Cấp bản sao"}
+    # The World's procedure charges 50.000 đ at filing: received once the desk records the payment.
+    assert "receive" not in actions_on(client, dossier)
+    services.settle_fees(
+        dossier=dossier,
+        settlement=FeeSettlement.PAID_AT_DESK,
+        reference="BL-0001",
+        amount=50_000,
+        by=w.desk.clerk,
+    )
     assert "receive" in actions_on(client, dossier)
 
 
@@ -424,6 +441,14 @@ def test_a_dossier_registered_at_the_desk_and_received_at_once_is_on_time(client
     )
     dossier = Dossier.objects.get()
     assert dossier.intake_deadline > dossier.submitted_at
+    services.settle_fees(  # the fee is paid at the desk, then the dossier is received
+        dossier=dossier,
+        settlement=FeeSettlement.PAID_AT_DESK,
+        reference="BL-0002",
+        amount=50_000,
+        by=w.desk.clerk,
+    )
+    dossier = Dossier.objects.get()
 
     assert act(client, dossier, "receive").status_code == 302
     receipt = dossier.events.get(action="receive")

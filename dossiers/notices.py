@@ -1,0 +1,76 @@
+"""What the applicant is told when their dossier changes: one notify() per audited transition, written in
+the transaction of the change (the outbox), sent after commit by the workers."""
+
+from django.urls import reverse
+
+from notifications.services import notify
+
+from .models import Channel, DossierEvent, SupplementRequest
+
+# DossierEvent.action → notification event. Hand-offs between staff (transfer, assign, proposals) and the
+# applicant's own answer to a supplement request tell the applicant nothing new.
+TRANSITION_EVENTS = {
+    "submit": "dossier_submitted",
+    "register_at_desk": "dossier_submitted",
+    "receive": "dossier_received",
+    "request_supplement": "supplement_requested",
+    "refuse": "dossier_refused",
+    "apology": "apology_issued",
+    "approve": "dossier_approved",
+    "deny": "dossier_denied",
+    "result_ready": "result_ready",
+    "return": "dossier_returned",
+    "stop": "dossier_stopped",
+    "withdraw": "dossier_withdrawn",
+}
+
+
+def notify_applicant(event: DossierEvent) -> None:
+    """The applicant's account, or the person who filed when the applicant has none (desk and post)."""
+    name = TRANSITION_EVENTS.get(event.action)
+    if event.action == "return" and event.data.get("channel") == "post":
+        return  # delivered by post: the postal app tells the applicant ("postal_delivered"), once
+    dossier = event.dossier
+    recipient = dossier.applicant or dossier.filed_by
+    if name is None or recipient is None:
+        return
+    if event.action == "return" and "proof" in event.data:
+        return  # delivered by post: the postal app tells the applicant (postal_delivered), once
+    if recipient.pk == dossier.applicant_id:
+        link = reverse("dossiers:detail", args=[dossier.pk])
+    else:
+        link = reverse("staff:detail", args=[dossier.pk])
+    notify(
+        recipient=recipient,
+        event=name,
+        context={"link": link, **_context(dossier, event)},
+        dossier=dossier,
+        dedupe_key=f"dossier-event-{event.pk}",
+    )
+
+
+def _context(dossier, event: DossierEvent) -> dict:
+    if event.action == "submit" and dossier.channel == Channel.ONLINE and dossier.intake_deadline:
+        return {"intake_deadline": dossier.intake_deadline.isoformat()}
+    if event.action == "receive" and dossier.due_date:
+        return {"due_date": dossier.due_date.isoformat()}
+    if event.action == "request_supplement":
+        request = SupplementRequest.objects.filter(pk=event.data.get("request")).first()
+        if request is None:
+            return {"reason": event.note}
+        return {
+            "reason": request.reason,
+            "details": request.details,
+            "documents": [item.name for item in request.items.all()],
+        }
+    if event.action == "apology":
+        return {
+            "original_due_date": event.data.get("original_due_date", ""),
+            "new_due_date": event.data.get("new_due_date", ""),
+            "reason": event.note,
+        }
+    if event.action == "result_ready":
+        return {"return_channel": dossier.return_channel}
+    if event.action in {"refuse", "deny", "stop"}:
+        return {"reason": event.note}
+    return {}

@@ -1,0 +1,58 @@
+"""The events the portal tells people about, and what each caller puts in `context`.
+
+Every template under templates/notifications/<channel>/<event>.txt can use the keys listed here, plus what
+notify() always adds: `name` (the recipient), `code` and `procedure` (when a dossier is given), `url` (an
+absolute link to the page the notice points to). Values are JSON-serialisable: str, int, ISO dates.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    DOSSIER_SUBMITTED = "dossier_submitted", _("Dossier submitted")
+    DOSSIER_RECEIVED = "dossier_received", _("Dossier received")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    DOSSIER_REFUSED = "dossier_refused", _("Dossier refused")
+    APOLOGY_ISSUED = "apology_issued", _("Apology and new appointment date")
+    DOSSIER_APPROVED = "dossier_approved", _("Dossier approved")
+    DOSSIER_DENIED = "dossier_denied", _("Dossier denied")
+    RESULT_READY = "result_ready", _("Result ready")
+    DOSSIER_RETURNED = "dossier_returned", _("Result returned")
+    DOSSIER_STOPPED = "dossier_stopped", _("Processing stopped")
+    DOSSIER_WITHDRAWN = "dossier_withdrawn", _("Dossier withdrawn")
+    PAYMENT_RECEIVED = "payment_received", _("Payment received")
+    REFUND_ISSUED = "refund_issued", _("Refund issued")
+    POSTAL_SHIPPED = "postal_shipped", _("Result posted")
+    POSTAL_DELIVERED = "postal_delivered", _("Result delivered by post")
+    POSTAL_RETURNED_TO_SENDER = "postal_returned_to_sender", _("Parcel returned to sender")
+    STAFF_REMINDER = "staff_reminder", _("Daily reminder of due and overdue dossiers")
+
+
+# Optional keys each event's templates use (all optional: a template leaves out what it is not given).
+CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
+    Event.DOSSIER_SUBMITTED: ("intake_deadline",),
+    Event.DOSSIER_RECEIVED: ("due_date",),
+    Event.SUPPLEMENT_REQUESTED: ("reason", "documents", "details"),
+    Event.DOSSIER_REFUSED: ("reason",),
+    Event.APOLOGY_ISSUED: ("original_due_date", "new_due_date", "reason"),
+    Event.DOSSIER_APPROVED: (),
+    Event.DOSSIER_DENIED: ("reason",),
+    Event.RESULT_READY: ("return_channel",),
+    Event.DOSSIER_RETURNED: (),
+    Event.DOSSIER_STOPPED: ("reason",),
+    Event.DOSSIER_WITHDRAWN: (),
+    Event.PAYMENT_RECEIVED: ("amount", "reference"),
+    Event.REFUND_ISSUED: ("amount", "reference"),
+    Event.POSTAL_SHIPPED: ("tracking_number", "carrier"),
+    Event.POSTAL_DELIVERED: ("tracking_number", "delivered_at"),
+    Event.POSTAL_RETURNED_TO_SENDER: ("tracking_number", "reason", "audience"),  # audience="staff": the desk
+    Event.STAFF_REMINDER: (
+        "agency",
+        "due_soon",
+        "overdue",
+        "need_apology",
+        "due_soon_count",
+        "overdue_count",
+    ),
+}

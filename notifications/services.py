@@ -1,0 +1,331 @@
+"""Use cases of notifications: write outbox rows (notify), hand them to providers (deliver), re-queue the
+ones left behind (sweep), record delivery receipts, and the inbox's mark-as-read.
+
+notify() runs inside the caller's transaction, so the rows exist if and only if the change that caused them
+was committed. The send itself happens after commit on a Celery worker; a row is claimed by a conditional
+UPDATE before it is sent, so two workers (or a task delivered twice) never send the same row twice.
+"""
+
+import datetime
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import rendering
+from .events import Event
+from .models import Channel, DeliveryAttempt, Notification, Status
+from .providers import PermanentError, TransientError, send_email, sms_backend
+
+logger = logging.getLogger(__name__)
+
+
+# --- writing the outbox ---------------------------------------------------------------------------------
+def _profile(recipient):
+    # accounts.CitizenProfile, read by attribute: notifications sits below accounts in the layering.
+    return getattr(recipient, "profile", None)
+
+
+def _phone(recipient, dossier) -> str:
+    profile = _profile(recipient)
+    phone = getattr(profile, "phone", "") if profile is not None else ""
+    if not phone and dossier is not None and getattr(dossier, "applicant_id", None) == recipient.pk:
+        phone = getattr(dossier, "applicant_phone", "") or ""
+    return phone
+
+
+def channels_for(recipient, dossier=None) -> list[tuple[str, str]]:
+    """(channel, address) pairs this person receives: the portal always; email and SMS as chosen in the
+    profile (both on by default; staff without a profile get email), when there is an address to use."""
+    profile = _profile(recipient)
+    wants_email = getattr(profile, "notify_by_email", True) if profile is not None else True
+    wants_sms = getattr(profile, "notify_by_sms", True) if profile is not None else False
+    pairs = [(Channel.PORTAL, "")]
+    if wants_email and recipient.email:
+        pairs.append((Channel.EMAIL, recipient.email))
+    phone = _phone(recipient, dossier) if wants_sms else ""
+    if phone:
+        pairs.append((Channel.SMS, phone))
+    return pairs
+
+
+def _link(context: dict, dossier) -> str:
+    if context.get("link"):
+        return str(context["link"])
+    if dossier is not None and hasattr(dossier, "get_absolute_url"):
+        return dossier.get_absolute_url()
+    return ""
+
+
+def notify(*, recipient, event: str, context: dict, dossier=None, dedupe_key: str = "") -> list[Notification]:
+    """Tell `recipient` about `event` on every channel they receive (in-portal always, email and SMS as
+    chosen), in their language. Call it inside the transaction of the change; the rows are sent after
+    commit. `dedupe_key` (optional) makes a repeated call for the same fact a no-op."""
+    if event not in Event.values:
+        raise ValueError(f"Unknown notification event: {event!r}")
+    try:
+        context = json.loads(json.dumps(context))
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"Notification context must be JSON-serialisable: {error}") from error
+    if dedupe_key:
+        existing = list(Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key))
+        if existing:
+            return existing
+    link = _link(context, dossier)
+    language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+    now = timezone.now()
+    values = {
+        "name": str(recipient),
+        "url": f"{settings.SITE_URL}{link}" if link.startswith("/") else link,
+        **_dossier_values(dossier),
+        **context,
+    }
+    rows = []
+    for channel, address in channels_for(recipient, dossier):
+        message = rendering.render(event=event, channel=channel, context=values, language=language)
+        row = Notification(
+            recipient=recipient,
+            event=event,
+            channel=channel,
+            language=language,
+            address=address,
+            subject=message.subject,
+            body=message.body,
+            link=link,
+            context=context,
+            dossier_id=getattr(dossier, "pk", None),
+            dossier_code=(getattr(dossier, "code", "") or "") if dossier is not None else "",
+            dedupe_key=dedupe_key,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        if channel == Channel.PORTAL:
+            # The database is the in-portal provider: the notice is delivered when the change commits.
+            row.status, row.sent_at, row.delivered_at = Status.DELIVERED, now, now
+        rows.append(row)
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        if not dedupe_key:
+            raise
+        return list(Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key))
+    to_send = [row.pk for row in rows if row.channel != Channel.PORTAL]
+    if to_send:
+        transaction.on_commit(lambda: enqueue(to_send))
+    return rows
+
+
+def _dossier_values(dossier) -> dict:
+    if dossier is None:
+        return {}
+    version = getattr(dossier, "procedure_version", None)
+    return {"code": getattr(dossier, "code", "") or "", "procedure": getattr(version, "name", "") or ""}
+
+
+def enqueue(notification_ids, *, countdown: float | None = None) -> int:
+    """Queue one send task per row. A broker that is down loses nothing: the rows stay in the outbox and
+    the sweeper queues them again. Returns how many were queued."""
+    from .tasks import send_notification
+
+    queued = 0
+    for pk in notification_ids:
+        try:
+            send_notification.apply_async((pk,), countdown=countdown)
+            queued += 1
+        except Exception:  # the broker's errors vary by transport; the outbox row is the safety net
+            logger.warning("Could not queue notification %s; the sweeper will pick it up", pk, exc_info=True)
+    return queued
+
+
+# --- sending ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outcome:
+    """What deliver() did: `state` is skipped/sent/retry/failed; `retry_in` seconds when state is retry."""
+
+    state: str
+    retry_in: float | None = None
+
+
+def retry_delay(attempts: int) -> float:
+    """Exponential backoff: base, 2×base, 4×base, … after the 1st, 2nd, 3rd failed attempt."""
+    return settings.NOTIFICATIONS_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+
+
+def retry_window() -> datetime.timedelta:
+    """How long a row is retried before it is given up (≥ 4 hours with the defaults)."""
+    return datetime.timedelta(
+        seconds=sum(retry_delay(n) for n in range(1, settings.NOTIFICATIONS_MAX_ATTEMPTS))
+    )
+
+
+def _claim(pk: int, now: datetime.datetime) -> bool:
+    """The conditional UPDATE: waiting and due, or stuck in `sending` past its lease (its worker died)."""
+    lease_expired = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
+    early = now + datetime.timedelta(seconds=5)  # tolerate a countdown that fires a little early
+    claimable = Q(status=Status.CREATED, next_attempt_at__lte=early) | Q(
+        status=Status.SENDING, claimed_at__lt=lease_expired
+    )
+    claimed = (
+        Notification.objects.filter(pk=pk)
+        .exclude(channel=Channel.PORTAL)
+        .filter(claimable)
+        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return claimed == 1
+
+
+def _send(row: Notification) -> str:
+    if row.channel == Channel.EMAIL:
+        return send_email(row)
+    if row.channel == Channel.SMS:
+        return sms_backend().send(to=row.address, text=row.body, reference=str(row.key))
+    raise PermanentError(f"Nothing sends the {row.channel} channel")
+
+
+def deliver(notification_id: int) -> Outcome:
+    """Hand one outbox row to its provider, once. A row another worker holds, or already sent, is skipped;
+    timeouts and 5xx are retried with backoff up to NOTIFICATIONS_MAX_ATTEMPTS, a 4xx fails at once."""
+    claimed_at = timezone.now()
+    if not _claim(notification_id, claimed_at):
+        return Outcome("skipped")
+    row = Notification.objects.get(pk=notification_id)
+    try:
+        message_id = _send(row)
+    except TransientError as error:
+        if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            _finish(
+                row, claimed_at, DeliveryAttempt.Outcome.FAILED, f"{error} (gave up)", status=Status.FAILED
+            )
+            logger.error("Notification %s failed after %s attempts: %s", row.pk, row.attempts, error)
+            return Outcome("failed")
+        delay = retry_delay(row.attempts)
+        next_attempt_at = timezone.now() + datetime.timedelta(seconds=delay)
+        _finish(
+            row,
+            claimed_at,
+            DeliveryAttempt.Outcome.RETRY,
+            str(error),
+            status=Status.CREATED,
+            next_attempt_at=next_attempt_at,
+        )
+        return Outcome("retry", retry_in=delay)
+    except PermanentError as error:
+        _finish(row, claimed_at, DeliveryAttempt.Outcome.FAILED, str(error), status=Status.FAILED)
+        logger.warning("Notification %s refused by the provider: %s", row.pk, error)
+        return Outcome("failed")
+    except Exception as error:
+        # A bug, not the provider: fail the row visibly rather than loop on it, and let the task log it.
+        _finish(row, claimed_at, DeliveryAttempt.Outcome.FAILED, repr(error), status=Status.FAILED)
+        raise
+    _finish(row, claimed_at, DeliveryAttempt.Outcome.SENT, "", message_id, status=Status.SENT)
+    return Outcome("sent")
+
+
+def _finish(row, claimed_at, outcome: str, error: str, message_id: str = "", **fields) -> None:
+    """Record the attempt and the row's new state in one transaction, if the claim is still ours."""
+    finished = timezone.now()
+    if fields["status"] == Status.SENT:
+        fields.update(sent_at=finished, provider_message_id=message_id[:150])
+    elif fields["status"] == Status.FAILED:
+        fields["failed_at"] = finished
+    with transaction.atomic():
+        updated = Notification.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=claimed_at).update(
+            last_error=error[:2000], **fields
+        )
+        DeliveryAttempt.objects.create(
+            notification=row,
+            number=row.attempts,
+            started_at=claimed_at,
+            finished_at=finished,
+            outcome=outcome,
+            error=error[:2000],
+            provider_message_id=message_id[:150],
+        )
+    if not updated:
+        logger.error("Notification %s: its claim expired while it was being sent (%s)", row.pk, outcome)
+
+
+def sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
+    """Queue again the rows left behind: still waiting a while after they were due (the broker was down at
+    commit, the queued task was lost) or stuck in `sending` past the lease (the worker was killed)."""
+    now = now or timezone.now()
+    grace = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
+    lease_expired = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
+    stale = Q(status=Status.CREATED, next_attempt_at__lte=grace) | Q(
+        status=Status.SENDING, claimed_at__lt=lease_expired
+    )
+    ids = list(
+        Notification.objects.filter(stale)
+        .exclude(channel=Channel.PORTAL)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return 0
+    # Not picked again before another grace period: a long queue is not flooded with copies.
+    Notification.objects.filter(pk__in=ids, status=Status.CREATED).update(next_attempt_at=now)
+    logger.info("Sweeper re-queues %s notifications", len(ids))
+    return enqueue(ids)
+
+
+def resend(*, notifications) -> int:
+    """Staff send failed rows again (e.g. after fixing a wrong address or the gateway's credentials)."""
+    ids = list(
+        notifications.filter(status=Status.FAILED)
+        .exclude(channel=Channel.PORTAL)
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        Notification.objects.filter(pk__in=ids, status=Status.FAILED).update(
+            status=Status.CREATED, attempts=0, next_attempt_at=timezone.now(), failed_at=None
+        )
+        transaction.on_commit(lambda: enqueue(ids))
+    return len(ids)
+
+
+# --- delivery receipts ------------------------------------------------------------------------------------
+def record_sms_receipt(
+    *, provider_message_id: str = "", reference: str = "", delivered: bool, error: str = ""
+) -> Notification | None:
+    """The SMS gateway's delivery receipt: sent → delivered, or failed with the operator's reason. Found by
+    the gateway's message id, or by our reference (the row's key). A repeated receipt changes nothing;
+    None when no row matches."""
+    if provider_message_id:
+        match = Q(provider_message_id=provider_message_id)
+    else:
+        try:
+            match = Q(key=uuid.UUID(reference))
+        except ValueError:
+            return None
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().filter(match, channel=Channel.SMS).first()
+        if row is None:
+            return None
+        if row.status in {Status.DELIVERED, Status.FAILED}:
+            return row
+        now = timezone.now()
+        if delivered:
+            row.status, row.delivered_at = Status.DELIVERED, now
+        else:
+            row.status, row.failed_at = Status.FAILED, now
+            row.last_error = error[:2000] or "undelivered"
+        row.save(update_fields=["status", "delivered_at", "failed_at", "last_error"])
+        return row
+
+
+# --- the inbox ------------------------------------------------------------------------------------------
+def mark_read(*, user, notification_id: int) -> bool:
+    """Only the recipient can mark a notice read; True when it was unread."""
+    return bool(
+        Notification.objects.unread_by(user).filter(pk=notification_id).update(read_at=timezone.now())
+    )
+
+
+def mark_all_read(*, user) -> int:
+    return Notification.objects.unread_by(user).update(read_at=timezone.now())

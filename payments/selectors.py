@@ -1,0 +1,51 @@
+"""Read queries shared by the citizen's and the staff's payment pages."""
+
+from dataclasses import dataclass
+
+from dossiers.models import CLOSED_STATES, Channel, Dossier, State
+
+from .models import AttemptState, IpnLog, PaymentAttempt
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """One fee or charge of the dossier's procedure version, and what this dossier owes for it."""
+
+    description: str
+    kind: str
+    amount: int
+    discount_percent: int
+    due: int
+
+
+def fee_lines(dossier: Dossier) -> list[FeeLine]:
+    """What is due and why: the catalogue's fees of the version the dossier was filed under, with the
+    online-filing discount when it was filed online (the same rule that computed dossier.fee_total)."""
+    online = dossier.channel == Channel.ONLINE
+    return [
+        FeeLine(
+            description=fee.description,
+            kind=fee.get_kind_display(),
+            amount=fee.amount,
+            discount_percent=fee.online_discount_percent if online else 0,
+            due=fee.online_amount if online else fee.amount,
+        )
+        for fee in dossier.procedure_version.fees.all()
+    ]
+
+
+def payable(dossier: Dossier) -> bool:
+    """The dossier owes its fees and takes a payment now."""
+    return dossier.fees_outstanding() and dossier.state not in {State.DRAFT, *CLOSED_STATES}
+
+
+def attempts_of(dossier: Dossier) -> list[PaymentAttempt]:
+    return list(dossier.payment_attempts.select_related("refund").order_by("-created_at", "-pk"))
+
+
+def pending_attempt(attempts: list[PaymentAttempt]) -> PaymentAttempt | None:
+    return next((a for a in attempts if a.state == AttemptState.PENDING), None)
+
+
+def notifications_of(attempts: list[PaymentAttempt]) -> list[IpnLog]:
+    return list(IpnLog.objects.filter(attempt__in=attempts).order_by("-received_at", "-pk")[:50])

@@ -1,0 +1,191 @@
+"""deliver() and the sweeper, in-process: the claim, retries with backoff on transient errors only, giving
+up after the window, stale claims of killed workers, and the broker being down at commit time."""
+
+import datetime
+import smtplib
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import services
+from notifications.models import Channel, DeliveryAttempt, Notification, Status
+from notifications.providers import PermanentError, TransientError, sms_memory
+from notifications.providers.email import classify
+from notifications.services import deliver, notify, retry_window, sweep
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sms_row(citizen):
+    rows = notify(recipient=citizen, event="dossier_approved", context={})
+    return next(r for r in rows if r.channel == Channel.SMS)
+
+
+def failing_sms(monkeypatch, *errors):
+    """The SMS backend raises each of `errors` in turn, then succeeds."""
+    queue = list(errors)
+
+    def send(self, *, to, text, reference):
+        if queue:
+            raise queue.pop(0)
+        sms_memory.outbox.append({"to": to, "reference": reference})
+        return "mem-ok"
+
+    monkeypatch.setattr(sms_memory.MemorySMSBackend, "send", send)
+
+
+def test_a_row_is_sent_once_even_when_its_task_runs_twice(sms_row, sms_outbox):
+    assert deliver(sms_row.pk).state == "sent"
+    assert deliver(sms_row.pk).state == "skipped"
+    sms_row.refresh_from_db()
+    assert sms_row.status == Status.SENT and sms_row.attempts == 1
+    assert sms_row.provider_message_id == f"mem-{sms_row.key}"
+    assert len(sms_outbox) == 1
+    assert DeliveryAttempt.objects.filter(notification=sms_row).count() == 1
+
+
+def test_a_row_claimed_by_another_worker_is_skipped(sms_row, sms_outbox):
+    Notification.objects.filter(pk=sms_row.pk).update(status=Status.SENDING, claimed_at=timezone.now())
+    assert deliver(sms_row.pk).state == "skipped"
+    assert sms_outbox == []
+
+
+def test_transient_errors_are_retried_with_exponential_backoff(sms_row, monkeypatch, settings):
+    settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 60
+    failing_sms(monkeypatch, TransientError("gateway 503"), TransientError("timed out"))
+    first = deliver(sms_row.pk)
+    assert (first.state, first.retry_in) == ("retry", 60)
+    sms_row.refresh_from_db()
+    assert sms_row.status == Status.CREATED and sms_row.last_error == "gateway 503"
+    assert deliver(sms_row.pk).state == "skipped"  # not due yet
+
+    Notification.objects.filter(pk=sms_row.pk).update(next_attempt_at=timezone.now())
+    assert deliver(sms_row.pk).retry_in == 120
+    Notification.objects.filter(pk=sms_row.pk).update(next_attempt_at=timezone.now())
+    assert deliver(sms_row.pk).state == "sent"
+    sms_row.refresh_from_db()
+    assert (sms_row.status, sms_row.attempts, sms_row.last_error) == (Status.SENT, 3, "")
+    outcomes = list(sms_row.delivery_attempts.values_list("number", "outcome"))
+    assert outcomes == [(1, "retry"), (2, "retry"), (3, "sent")]
+
+
+def test_a_refusal_is_never_retried(sms_row, monkeypatch):
+    failing_sms(monkeypatch, PermanentError("SMS gateway 400: invalid number"))
+    assert deliver(sms_row.pk).state == "failed"
+    sms_row.refresh_from_db()
+    assert sms_row.status == Status.FAILED and sms_row.failed_at is not None
+    assert "400" in sms_row.last_error
+    Notification.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(days=1))
+    sweep()
+    sms_row.refresh_from_db()
+    assert sms_row.status == Status.FAILED and sms_row.attempts == 1
+
+
+def test_retries_cover_at_least_four_hours_then_the_row_fails(sms_row, monkeypatch, settings):
+    assert retry_window() >= datetime.timedelta(hours=4)
+    failing_sms(monkeypatch, *[TransientError("timed out")] * settings.NOTIFICATIONS_MAX_ATTEMPTS)
+    for _ in range(settings.NOTIFICATIONS_MAX_ATTEMPTS):
+        Notification.objects.filter(pk=sms_row.pk).update(next_attempt_at=timezone.now())
+        outcome = deliver(sms_row.pk)
+    assert outcome.state == "failed"
+    sms_row.refresh_from_db()
+    assert sms_row.status == Status.FAILED and sms_row.attempts == settings.NOTIFICATIONS_MAX_ATTEMPTS
+    assert sms_row.delivery_attempts.last().outcome == "failed"
+
+
+def test_a_bug_fails_the_row_visibly_instead_of_looping(sms_row, monkeypatch):
+    failing_sms(monkeypatch, KeyError("oops"))
+    with pytest.raises(KeyError):
+        deliver(sms_row.pk)
+    sms_row.refresh_from_db()
+    assert sms_row.status == Status.FAILED and "KeyError" in sms_row.last_error
+
+
+def test_the_sweeper_queues_rows_left_behind_and_leaves_fresh_ones(sms_row, sms_outbox, settings):
+    settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS = 180
+    assert sweep() == 0  # just written: its own task is on the way
+    Notification.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(minutes=4))
+    assert sweep() == 2  # email and SMS
+    assert Notification.objects.filter(status=Status.SENT).count() == 2
+    assert len(sms_outbox) == 1
+
+
+def test_a_row_stuck_in_sending_is_reclaimed_after_the_lease(sms_row, sms_outbox, settings):
+    """A worker killed after claiming leaves the row in `sending`; past the lease anyone may claim it."""
+    settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 300
+    long_ago = timezone.now() - datetime.timedelta(minutes=6)
+    Notification.objects.filter(pk=sms_row.pk).update(status=Status.SENDING, claimed_at=long_ago, attempts=1)
+    assert sweep() >= 1
+    sms_row.refresh_from_db()
+    assert sms_row.status == Status.SENT and sms_row.attempts == 2
+    assert [m["reference"] for m in sms_outbox] == [str(sms_row.key)]
+
+
+def test_a_broker_down_at_commit_loses_nothing(
+    citizen, sms_outbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from notifications.tasks import send_notification
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(send_notification, "apply_async", broker_down)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            notify(recipient=citizen, event="dossier_approved", context={})
+    assert Notification.objects.filter(status=Status.CREATED).count() == 2
+    assert sms_outbox == [] and mail.outbox == []
+
+    Notification.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert sweep() == 2
+    assert Notification.objects.filter(status=Status.SENT).count() == 2
+    assert len(sms_outbox) == 1 and len(mail.outbox) == 1
+
+
+def test_email_carries_the_rows_key_as_message_id(citizen):
+    rows = notify(recipient=citizen, event="dossier_approved", context={})
+    email = next(r for r in rows if r.channel == Channel.EMAIL)
+    deliver(email.pk)
+    email.refresh_from_db()
+    assert mail.outbox[0].extra_headers["Message-ID"] == email.provider_message_id
+    assert str(email.key) in email.provider_message_id
+    assert mail.outbox[0].subject.startswith("[Cổng DVC] ")
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (smtplib.SMTPServerDisconnected("gone"), TransientError),
+        (TimeoutError("timed out"), TransientError),
+        (ConnectionRefusedError(111, "refused"), TransientError),
+        (smtplib.SMTPResponseException(421, b"try later"), TransientError),
+        (smtplib.SMTPResponseException(550, b"no such user"), PermanentError),
+        (smtplib.SMTPRecipientsRefused({"a@b.vn": (450, b"greylisted")}), TransientError),
+        (smtplib.SMTPRecipientsRefused({"a@b.vn": (550, b"unknown")}), PermanentError),
+    ],
+)
+def test_email_errors_are_sorted_into_retry_and_give_up(error, kind):
+    assert isinstance(classify(error), kind)
+
+
+def test_email_api_errors_follow_http_5xx_retry_4xx_give_up():
+    class AnymailAPIError(Exception):
+        def __init__(self, status_code):
+            self.status_code = status_code
+
+    assert isinstance(classify(AnymailAPIError(502)), TransientError)
+    assert isinstance(classify(AnymailAPIError(422)), PermanentError)
+    assert isinstance(classify(ValueError("bug")), ValueError)
+
+
+def test_in_portal_rows_are_never_queued(citizen):
+    rows = notify(recipient=citizen, event="dossier_approved", context={})
+    portal = next(r for r in rows if r.channel == Channel.PORTAL)
+    assert deliver(portal.pk).state == "skipped"
+    Notification.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(days=1))
+    assert services.sweep() == 2  # the email and the SMS; the portal row was delivered when written

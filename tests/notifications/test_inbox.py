@@ -1,0 +1,120 @@
+"""The in-portal inbox: one's own notices only, the unread count in the header, mark-as-read."""
+
+import pytest
+from django.urls import reverse
+
+from notifications.models import Notification
+from notifications.services import notify
+from tests.dossiers.staff_support import sign_in
+from tests.factories import CitizenProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def notices(user, count: int, event="dossier_received") -> list[Notification]:
+    rows = []
+    for number in range(count):
+        rows += notify(recipient=user, event=event, context={"link": f"/dossiers/{number + 1}/"})
+    return [r for r in rows if r.channel == "portal"]
+
+
+@pytest.fixture
+def reader(client, citizen):
+    client.force_login(citizen)
+    client.cookies["portal_language"] = "en"
+    return client
+
+
+def test_the_header_shows_the_unread_count_with_one_query(reader, citizen, django_assert_max_num_queries):
+    notices(citizen, 3)
+    notices(CitizenProfileFactory().user, 2)  # someone else's
+    page = reader.get(reverse("dossiers:mine")).content.decode()
+    assert 'data-notices>Notifications <span class="nav-count" aria-label="3 unread">3</span>' in page
+
+    from notifications.context_processors import inbox
+
+    request = type("Request", (), {"user": citizen})()
+    count = inbox(request)["unread_notices"]
+    with django_assert_max_num_queries(1):
+        assert count() == 3 and count() == 3  # computed once per request
+
+
+def test_no_count_when_everything_is_read_and_no_link_when_signed_out(reader, citizen):
+    notices(citizen, 1)
+    reader.post(reverse("notifications:read_all"))
+    page = reader.get(reverse("dossiers:mine")).content.decode()
+    assert "data-notices" in page and "nav-count" not in page
+    reader.logout()
+    assert "data-notices" not in reader.get(reverse("home")).content.decode()
+
+
+def test_the_inbox_lists_only_ones_own_notices_newest_first(reader, citizen, django_assert_max_num_queries):
+    mine = notices(citizen, 25)
+    other = notices(CitizenProfileFactory().user, 1)
+    with django_assert_max_num_queries(8):
+        response = reader.get(reverse("notifications:inbox"))
+    listed = response.context["page"].object_list
+    assert len(listed) == 20
+    assert listed[0].pk == mine[-1].pk
+    assert other[0].pk not in {n.pk for n in listed}
+    assert response.content.decode().count('class="card notice notice-unread"') == 20
+    second = reader.get(reverse("notifications:inbox"), {"page": 2}).context["page"].object_list
+    assert len(second) == 5
+
+
+def test_query_count_does_not_grow_with_the_number_of_notices(reader, citizen, django_assert_max_num_queries):
+    notices(citizen, 2)
+    with django_assert_max_num_queries(8) as few:
+        reader.get(reverse("notifications:inbox"))
+    notices(citizen, 18)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        reader.get(reverse("notifications:inbox"))
+
+
+def test_mark_one_and_mark_all_as_read(reader, citizen):
+    first, *_others = notices(citizen, 3)
+    response = reader.post(reverse("notifications:read", args=[first.pk]), {"page": "1"})
+    assert response.status_code == 302 and response.url == "/notifications/?page=1"
+    assert Notification.objects.unread_by(citizen).count() == 2
+    reader.post(reverse("notifications:read_all"))
+    assert Notification.objects.unread_by(citizen).count() == 0
+
+
+def test_opening_a_notice_marks_it_read_and_goes_to_its_page(reader, citizen):
+    (notice,) = notices(citizen, 1)
+    response = reader.post(reverse("notifications:open", args=[notice.pk]))
+    assert response.status_code == 302 and response.url == "/dossiers/1/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
+def test_an_outside_link_is_never_followed(reader, citizen):
+    (notice,) = notices(citizen, 1)
+    Notification.objects.filter(pk=notice.pk).update(link="https://evil.example/phish")
+    response = reader.post(reverse("notifications:open", args=[notice.pk]))
+    assert response.url == reverse("notifications:inbox")
+
+
+def test_nobody_reads_or_marks_someone_elses_notice(reader, citizen):
+    (theirs,) = notices(CitizenProfileFactory().user, 1)
+    assert reader.post(reverse("notifications:read", args=[theirs.pk])).status_code == 404
+    assert reader.post(reverse("notifications:open", args=[theirs.pk])).status_code == 404
+    reader.post(reverse("notifications:read_all"))
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_the_inbox_needs_sign_in_and_marking_needs_post(client, reader, citizen):
+    (notice,) = notices(citizen, 1)
+    assert reader.get(reverse("notifications:read", args=[notice.pk])).status_code == 405
+    client.logout()
+    response = client.get(reverse("notifications:inbox"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+def test_staff_have_an_inbox_too(client):
+    clerk = UserFactory(clerk=True)
+    notify(recipient=clerk, event="staff_reminder", context={"due_soon_count": 1, "overdue_count": 0})
+    sign_in(client, clerk)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "Nhắc việc: 1 hồ sơ sắp đến hạn, 0 hồ sơ quá hạn" in page  # written in the clerk's language
