@@ -131,6 +131,11 @@ def main():
             queries.append(len(captured))
         print(_summary(label, times, queries))
 
+    from payments.models import IpnLog
+
+    handled = sorted(IpnLog.objects.filter(outcome="paid").values_list("duration_ms", flat=True))
+    print(f"handler alone (IpnLog.duration_ms of the first ones): p50 {statistics.median(handled)} ms")
+
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 # Real Redis and Celery workers for tests marked `services` (tests/services_support.py).
 pytest_plugins = ["tests.services_support"]
@@ -12,6 +13,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages raised by services in a test read in English, whatever ran before in the same thread (a
+    request leaves its language active). Pages still get their language from the middleware."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
