@@ -17,7 +17,7 @@ beat:
 	.venv/bin/celery -A portal beat --loglevel INFO --schedule var/celerybeat-schedule
 
 test: setup
-	.venv/bin/pytest -m "not e2e" -q
+	.venv/bin/pytest -m "not e2e" -q -n auto
 
 test-e2e: setup
 	.venv/bin/pytest -m e2e -q
