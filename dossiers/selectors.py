@@ -118,8 +118,9 @@ def agency_queue(user, agency, view: str, order: str = "due_date") -> QuerySet[D
     if view == QueueView.NEW:
         # No new dossier has a due date yet; ordering by it would make PostgreSQL walk the due-date index
         # past every received dossier of the province to reach the NULLs (seconds at a million rows).
-        orders["due_date"] = ["intake_deadline", "submitted_at"]
-        orders["-due_date"] = ["-intake_deadline", "-submitted_at"]
+        # Those still waiting for an at-filing fee have no answer deadline yet: after the others.
+        orders["due_date"] = [F("intake_deadline").asc(nulls_last=True), "submitted_at"]
+        orders["-due_date"] = [F("intake_deadline").desc(nulls_last=True), "-submitted_at"]
     return dossiers.order_by(*orders.get(order, orders["due_date"]), "pk")
 
 

@@ -368,6 +368,15 @@ def _assign_code(dossier: Dossier, now: datetime.datetime) -> None:
     )
 
 
+def _start_intake_clock(dossier: Dossier, now: datetime.datetime) -> None:
+    """The one-stop shop answers within 8 working hours (Decree 45/2020) of a dossier it can act on: when
+    the fees are due at filing, that is from the payment (or exemption), not from the click on "submit"."""
+    if dossier.fees_ready_for_receipt():
+        dossier.intake_deadline = working_days.add_working_hours(now, settings.INTAKE_ANSWER_WORKING_HOURS)
+    else:
+        dossier.intake_deadline = None
+
+
 def submit(*, dossier: Dossier, by) -> Dossier:
     """File the dossier: it gets its code and the one-stop shop must answer within 8 working hours."""
     _require(is_owner(by, dossier))
@@ -381,8 +390,8 @@ def submit(*, dossier: Dossier, by) -> Dossier:
         now = timezone.now()
         _assign_code(dossier, now)
         dossier.submitted_at = now
-        dossier.intake_deadline = working_days.add_working_hours(now, settings.INTAKE_ANSWER_WORKING_HOURS)
         dossier.fee_total = _online_fee_total(dossier.procedure_version, dossier.channel)
+        _start_intake_clock(dossier, now)
         _save(dossier)
         _record(dossier, action="submit", actor=by, from_state=from_state, to_agency=dossier.receiving_agency)
         return dossier
@@ -436,8 +445,8 @@ def register_at_desk(
         dossier.submitted_at = now
         # The same answer time as online (Decree 45/2020): receiving it right away is "on time", leaving it
         # in the tray past the 8 working hours is late, as for any other dossier.
-        dossier.intake_deadline = working_days.add_working_hours(now, settings.INTAKE_ANSWER_WORKING_HOURS)
         dossier.fee_total = _online_fee_total(version, channel)
+        _start_intake_clock(dossier, now)
         _save(dossier)
         _record(
             dossier, action="register_at_desk", actor=clerk, from_state=State.DRAFT, agency=receiving_agency
@@ -961,6 +970,17 @@ def withdraw(*, dossier: Dossier, by, reason: str = "") -> Dossier:
         return dossier
 
 
+def discard_draft(*, dossier: Dossier, by) -> None:
+    """The applicant throws away a dossier never filed. Nothing was sent, so nothing is audited; the files
+    stay in their data store for the next dossier."""
+    _require(is_owner(by, dossier))
+    with transaction.atomic():
+        dossier = _lock(dossier, None)
+        if dossier.state != State.DRAFT:
+            raise ValidationError(_("Only a dossier that was never filed can be deleted."))
+        dossier.delete()
+
+
 def issue_apology(
     *,
     dossier: Dossier,
@@ -1053,6 +1073,8 @@ def settle_fees(*, dossier: Dossier, settlement: str, reference: str, amount: in
         dossier.fees_settlement = settlement
         dossier.fees_reference = reference.strip()[:100]
         dossier.fees_settled_by = by if by is not None and by.is_authenticated else None
+        if dossier.state == State.SUBMITTED and dossier.intake_deadline is None:
+            _start_intake_clock(dossier, dossier.fees_settled_at)
         _save(dossier)
         _record(
             dossier,
@@ -1080,6 +1102,8 @@ def exempt_fees(*, dossier: Dossier, clerk, reason: str, expected_version: int |
         dossier.fees_settlement = FeeSettlement.EXEMPT
         dossier.fees_reference = ""
         dossier.fees_settled_by = clerk
+        if dossier.state == State.SUBMITTED and dossier.intake_deadline is None:
+            _start_intake_clock(dossier, dossier.fees_settled_at)
         _save(dossier)
         _record(
             dossier,

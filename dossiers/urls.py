@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/submit/", citizen.submit, name="submit"),
     path("<int:pk>/supplement/", citizen.answer_supplement, name="answer_supplement"),
     path("<int:pk>/withdraw/", citizen.withdraw, name="withdraw"),
+    path("<int:pk>/delete/", citizen.discard_draft, name="discard_draft"),
     path("documents/<int:pk>/", documents.document, name="document"),
     path("files/", documents.data_store, name="data_store"),
     path("files/<int:pk>/", documents.stored_file, name="stored_file"),

@@ -697,3 +697,16 @@ def withdraw(request, pk):
             messages.success(request, _("You withdrew the dossier %(code)s.") % {"code": dossier.code})
             return redirect("dossiers:detail", dossier.pk)
     return render(request, "dossiers/citizen/withdraw.html", {"dossier": dossier, "form": form})
+
+
+@citizen_only
+def discard_draft(request, pk):
+    dossier = own_dossier(request.user, pk)
+    if dossier.state != State.DRAFT:
+        messages.info(request, _("Only a dossier that was never filed can be deleted."))
+        return redirect("dossiers:detail", dossier.pk)
+    if request.method == "POST":
+        services.discard_draft(dossier=dossier, by=request.user)
+        messages.success(request, _("The unfiled dossier was deleted. Your files stay in your data store."))
+        return redirect("dossiers:mine")
+    return render(request, "dossiers/citizen/discard_draft.html", {"dossier": dossier})

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -300,3 +301,31 @@ def test_pages_are_in_vietnamese_by_default(client):
     sign_in(client, person, language=None)
     response = client.get(reverse("dossiers:mine"))
     assert response.status_code == 200 and response["Content-Language"] == "vi"
+
+
+def test_a_citizen_deletes_a_dossier_never_filed_and_keeps_its_files(client):
+    person = citizen()
+    dossier = complete_draft(applicant=person)
+    stored = [document.stored_file for document in dossier.documents.all()]
+    sign_in(client, person)
+    url = reverse("dossiers:discard_draft", args=[dossier.pk])
+    assert url in client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+
+    response = client.post(url)
+
+    assert response.status_code == 302 and response.url == reverse("dossiers:mine")
+    assert not Dossier.objects.filter(pk=dossier.pk).exists()
+    assert stored and all(type(file).objects.filter(pk=file.pk).exists() for file in stored)
+
+
+def test_a_filed_dossier_cannot_be_deleted(client):
+    person = citizen()
+    dossier = filed_dossier(applicant=person)
+    sign_in(client, person)
+
+    response = client.post(reverse("dossiers:discard_draft", args=[dossier.pk]))
+
+    assert response.status_code == 302
+    assert Dossier.objects.filter(pk=dossier.pk, state=State.SUBMITTED).exists()
+    with pytest.raises(ValidationError):
+        services.discard_draft(dossier=dossier, by=person)

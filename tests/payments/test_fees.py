@@ -4,6 +4,7 @@ reason (audited)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from dossiers import services as dossier_services
 from dossiers.models import FeeSettlement, State
@@ -11,6 +12,7 @@ from payments import receipts, services
 from payments.models import AttemptState
 from procedures.models import FeePaymentStage
 from tests.dossiers.factories_core import assert_refused
+from tests.dossiers.factories_extra import sign_in
 from tests.factories import pdf_upload, staff_member
 from tests.payments.support import clerk_of, fee_version, filed, pay, receive, reload, start
 
@@ -154,3 +156,31 @@ def test_the_receipt_slip_says_whether_the_fee_is_paid():
 )
 def test_amounts_in_words_for_receipts_and_vouchers(amount, words):
     assert receipts.vnd_in_words(amount) == words
+
+
+def test_the_8_hour_answer_clock_starts_when_an_at_filing_fee_is_paid():
+    dossier = filed()
+    assert dossier.intake_deadline is None  # nothing the one-stop shop can receive yet
+
+    pay(dossier)
+
+    dossier = reload(dossier)
+    assert dossier.intake_deadline is not None and dossier.intake_deadline > dossier.fees_settled_at
+
+
+def test_the_answer_clock_starts_with_an_exemption_too():
+    dossier = filed()
+    dossier_services.exempt_fees(dossier=dossier, clerk=clerk_of(dossier), reason="Người có công")
+    assert reload(dossier).intake_deadline is not None
+
+
+def test_a_free_or_before_return_dossier_gets_its_answer_time_at_filing():
+    assert filed(fee_version(amount=0)).intake_deadline is not None
+    assert filed(fee_version(stage=FeePaymentStage.BEFORE_RETURN)).intake_deadline is not None
+
+
+def test_the_citizen_is_told_the_check_starts_once_the_fee_is_paid(client):
+    dossier = filed()
+    sign_in(client, dossier.applicant)
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "the one-stop shop checks the dossier once they are paid" in page
