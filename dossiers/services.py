@@ -724,9 +724,7 @@ def answer_supplement(*, dossier: Dossier, by, note: str = "") -> Dossier:
         dossier.paused_at = None
         dossier.paused_working_days_left = None
         if not during_processing:
-            dossier.intake_deadline = working_days.add_working_hours(
-                now, settings.INTAKE_ANSWER_WORKING_HOURS
-            )
+            _start_intake_clock(dossier, now)
         request.status = SupplementRequest.Status.ANSWERED
         request.answered_at = now
         request.answer_note = note.strip()
@@ -1047,6 +1045,17 @@ def _check_fees_open(dossier: Dossier) -> None:
         raise FeesNotPayable(_("No fee is due for this dossier."))
 
 
+def _mark_fees_settled(dossier: Dossier, *, settlement: str, reference: str, by) -> None:
+    """Saves the settlement; a dossier waiting for its at-filing fee starts its 8-hour answer clock now."""
+    dossier.fees_settled_at = timezone.now()
+    dossier.fees_settlement = settlement
+    dossier.fees_reference = reference
+    dossier.fees_settled_by = by if by is not None and by.is_authenticated else None
+    if dossier.state == State.SUBMITTED and dossier.intake_deadline is None:
+        _start_intake_clock(dossier, dossier.fees_settled_at)
+    _save(dossier)
+
+
 def settle_fees(*, dossier: Dossier, settlement: str, reference: str, amount: int, by=None) -> bool:
     """Record that the fees are paid: online (the payments app, after the gateway confirmed it), at the
     desk (a clerk of the receiving agency, with the receipt number) or on delivery (the postal app: cash
@@ -1069,13 +1078,7 @@ def settle_fees(*, dossier: Dossier, settlement: str, reference: str, amount: in
                 _("The amount paid (%(paid)s đ) is not the amount due (%(due)s đ).")
                 % {"paid": f"{amount:,}", "due": f"{dossier.fee_total:,}"}
             )
-        dossier.fees_settled_at = timezone.now()
-        dossier.fees_settlement = settlement
-        dossier.fees_reference = reference.strip()[:100]
-        dossier.fees_settled_by = by if by is not None and by.is_authenticated else None
-        if dossier.state == State.SUBMITTED and dossier.intake_deadline is None:
-            _start_intake_clock(dossier, dossier.fees_settled_at)
-        _save(dossier)
+        _mark_fees_settled(dossier, settlement=settlement, reference=reference.strip()[:100], by=by)
         _record(
             dossier,
             action="pay_fees",
@@ -1098,13 +1101,7 @@ def exempt_fees(*, dossier: Dossier, clerk, reason: str, expected_version: int |
         if dossier.fees_settled_at is not None:
             raise ValidationError(_("The fees of this dossier are already settled."))
         _check_fees_open(dossier)
-        dossier.fees_settled_at = timezone.now()
-        dossier.fees_settlement = FeeSettlement.EXEMPT
-        dossier.fees_reference = ""
-        dossier.fees_settled_by = clerk
-        if dossier.state == State.SUBMITTED and dossier.intake_deadline is None:
-            _start_intake_clock(dossier, dossier.fees_settled_at)
-        _save(dossier)
+        _mark_fees_settled(dossier, settlement=FeeSettlement.EXEMPT, reference="", by=clerk)
         _record(
             dossier,
             action="exempt_fees",

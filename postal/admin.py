@@ -3,24 +3,17 @@ Every change goes through the services: the staff pages, the tasks and the carri
 
 from django.contrib import admin
 
+from dossiers.admin import ReadOnlyMixin
+
 from .models import DeliveryEvent, DeliveryOrder, SandboxShipment
 
 
-class SuperuserReadOnly:
+class SuperuserReadOnly(ReadOnlyMixin):
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DeliveryEventInline(SuperuserReadOnly, admin.TabularInline):

@@ -233,8 +233,13 @@ def submitted_today(d: Demo) -> Dossier:
 
 
 def submitted_intake_deadline_passed(d: Demo) -> Dossier:
-    """Filed three working days ago at 16:05 and never answered: the 8 working hours ran out."""
-    return d.file(d.citizen, "2.000575", 3, "15:53")
+    """Filed three working days ago at 16:05, its fee paid online a few minutes later, and never answered:
+    the 8 working hours (counted from the payment) ran out."""
+    from .payments import pay_before_receipt
+
+    dossier = d.file(d.citizen, "2.000575", 3, "15:53")
+    with d.calendar.at(3, "16:05", minutes_later=6):
+        return pay_before_receipt(d, dossier)
 
 
 def supplement_at_intake(d: Demo) -> Dossier:

@@ -1,17 +1,13 @@
 """Helpers of the back-office tests (test_staff_*.py, test_slips.py, test_register.py): the people of two
 agencies, dossiers walked to a state through the services, a signed-in staff client, a frozen clock."""
 
-import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
-
-from django.utils import timezone
 
 from accounts.middleware import SESSION_MFA_OK
-from accounts.models import User
 from dossiers import services
 from dossiers.models import Dossier, FeeSettlement, State
 from procedures.models import Agency
+from tests.dossiers.factories_core import VN, Clock, Office, vn  # noqa: F401 (re-exported)
 from tests.factories import (
     AgencyFactory,
     CitizenProfileFactory,
@@ -20,31 +16,6 @@ from tests.factories import (
     pdf_upload,
     staff_member,
 )
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def vn(year, month, day, hour=9, minute=0) -> datetime.datetime:
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=VN)
-
-
-class Clock:
-    """Freezes django.utils.timezone.now, which the services, selectors and views all read."""
-
-    def __init__(self, monkeypatch, moment: datetime.datetime):
-        self.moment = moment
-        monkeypatch.setattr(timezone, "now", lambda: self.moment)
-
-    def set(self, moment: datetime.datetime) -> None:
-        self.moment = moment
-
-
-@dataclass
-class Office:
-    agency: Agency
-    clerk: User
-    officer: User
-    supervisor: User
 
 
 def office(agency: Agency | None = None, **agency_fields) -> Office:
