@@ -97,12 +97,15 @@ def test_a_redis_outage_during_100_filings_ends_with_every_notification_sent_exa
 
     outbox = Notification.objects.exclude(channel=Channel.PORTAL)
     assert outbox.count() == 200
-    wait_for(
-        lambda: outbox.filter(status=Status.SENT).count() == 200,
-        timeout=90,
-        interval=0.5,
-        message="all 200 emails and SMS to be sent after the outage",
-    )
+    try:
+        wait_for(
+            lambda: outbox.filter(status=Status.SENT).count() == 200,
+            timeout=120,
+            interval=0.5,
+            message="all 200 emails and SMS to be sent after the outage",
+        )
+    except pytest.fail.Exception as timeout:
+        pytest.fail(f"{timeout}\n{_state_of(outbox, celery_services)}")
     requeued = sum(int(n) for n in re.findall(r"Sweeper re-queues (\d+)", celery_services.started[0].log()))
     assert requeued >= 80, "the 40 filings made during the outage reached the workers through the sweeper"
     references = [request.json()["reference"] for request in fake_http.requests]
@@ -112,6 +115,17 @@ def test_a_redis_outage_during_100_filings_ends_with_every_notification_sent_exa
     assert DeliveryAttempt.objects.count() == 200
     assert set(outbox.values_list("attempts", flat=True)) == {1}
     assert Notification.objects.filter(channel=Channel.PORTAL, status=Status.DELIVERED).count() == 100
+
+
+def _state_of(outbox, celery_services) -> str:
+    """What a failure needs to be understood: the rows by status, and whether each process still runs."""
+    by_status = {status: outbox.filter(status=status).count() for status in Status.values}
+    lines = [f"rows by status: {by_status}"]
+    for process in celery_services.started:
+        alive = process.process is not None and process.process.poll() is None
+        tail = "\n".join(process.log().splitlines()[-40:])
+        lines.append(f"--- {process.name} ({'running' if alive else 'exited'}), last lines:\n{tail}")
+    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("victim", ["pool child", "whole worker"])
