@@ -290,6 +290,15 @@ class Dossier(FSMModelMixin, models.Model):
             and self.procedure_version.fee_payment_stage == FeePaymentStage.BEFORE_RETURN
         )
 
+    def fees_collected_on_delivery(self) -> bool:
+        """The result goes by post and its fees are due before it is returned: once it is ready, the postman
+        collects them (cash on delivery), so no other payment is taken — it would be paid twice."""
+        return (
+            self.state == State.RESULT_READY
+            and self.return_channel == ReturnChannel.POST
+            and not self.fees_ready_for_return()
+        )
+
     def intake_supplement_open(self) -> bool:
         """One supplement request at intake, never a second (Decree 118/2025: one complete list)."""
         return not self.supplement_requests.filter(

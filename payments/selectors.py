@@ -36,7 +36,11 @@ def fee_lines(dossier: Dossier) -> list[FeeLine]:
 
 def payable(dossier: Dossier) -> bool:
     """The dossier owes its fees and takes a payment now."""
-    return dossier.fees_outstanding() and dossier.state not in {State.DRAFT, *CLOSED_STATES}
+    return (
+        dossier.fees_outstanding()
+        and dossier.state not in {State.DRAFT, *CLOSED_STATES}
+        and not dossier.fees_collected_on_delivery()
+    )
 
 
 def attempts_of(dossier: Dossier) -> list[PaymentAttempt]:

@@ -93,6 +93,8 @@ def _check_payable(dossier: Dossier) -> None:
         raise ValidationError(_("No fee is due for this dossier."))
     if dossier.fees_settled_at is not None:
         raise ValidationError(_("The fees of this dossier are already settled."))
+    if dossier.fees_collected_on_delivery():
+        raise ValidationError(_("The post office collects the fees when it delivers the result."))
 
 
 def start_payment(*, dossier: Dossier, payer, idempotency_key: str, payer_ip: str | None = None):

@@ -3,13 +3,19 @@ parcel's contents, today's address units, the postage and the cash to collect; h
 cannot be read."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from dossiers import services as dossier_services
 from dossiers.models import State
+from payments import selectors as payment_selectors
+from payments import services as payment_services
+from payments.forms import new_payment_key
 from postal import addresses, services
 from postal.carriers.base import TrackingEvent
 from postal.models import AddressProblem, DeliveryOrder, OrderStatus, SandboxShipment
+from tests.dossiers.factories_extra import sign_in
 from tests.postal.support import approved_by_post, make_result_ready, units
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +141,18 @@ def test_fees_paid_after_the_parcel_left_are_flagged_for_a_refund(django_capture
     assert case.dossier.fees_settlement == "paid_online"  # the online payment stands
     flagged = order.events.get(code="fees_paid_twice")
     assert flagged.data == {"amount": "30000"} and "30.000 đồng" in flagged.text
+
+
+def test_once_the_parcel_carries_the_fees_no_online_payment_is_taken(client):
+    case = approved_by_post(fee=30_000)
+    assert payment_selectors.payable(case.dossier)  # before "result ready" the citizen may still pay online
+    dossier = make_result_ready(case)
+
+    assert dossier.fees_collected_on_delivery() and not payment_selectors.payable(dossier)
+    with pytest.raises(ValidationError, match="post office collects the fees"):
+        payment_services.start_payment(
+            dossier=dossier, payer=case.applicant, idempotency_key=new_payment_key()
+        )
+    sign_in(client, case.applicant)
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "The post office collects the fees when it delivers the result." in page
