@@ -1,3 +1,6 @@
+from abc import ABC, abstractmethod
+
+
 class TransientError(Exception):
     """The provider may accept the message later: a timeout, a dropped connection, a 5xx. Retried."""
 
@@ -6,12 +9,12 @@ class PermanentError(Exception):
     """The provider refused the message (a 4xx: bad number, bad credentials, …). Never retried."""
 
 
-class SMSBackend:
+class SMSBackend(ABC):
     """Hands one SMS to a gateway and returns the gateway's message id (used to match delivery receipts).
     `reference` is the outbox row's key: gateways that deduplicate on it make a resend after a crash safe."""
 
-    def send(self, *, to: str, text: str, reference: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, *, to: str, text: str, reference: str) -> str: ...
 
 
 def international(phone: str) -> str:
