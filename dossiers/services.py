@@ -872,23 +872,29 @@ def mark_returned(*, dossier: Dossier, by, note: str = "", expected_version: int
     _require(acts_for_receiving_agency(by, dossier))
     with transaction.atomic():
         dossier = _lock(dossier, expected_version)
-        from_state = dossier.state
-        if dossier.state == State.RESULT_READY and not dossier.originals_ready():
-            raise ValidationError(_("Check the originals at the desk before returning the result."))
-        if dossier.state == State.RESULT_READY and not dossier.fees_ready_for_return():
-            raise ValidationError(_("The fees are due before the result is returned: they are not paid yet."))
-        _proceed(dossier, dossier.mark_returned, _("The result is not ready to be returned."))
-        dossier.returned_at = timezone.now()
-        _save(dossier)
-        _record(
-            dossier,
-            action="return",
-            actor=by,
-            from_state=from_state,
-            note=note,
-            agency=dossier.receiving_agency,
-        )
-        return dossier
+        return _return_result(dossier, at=timezone.now(), actor=by, note=note)
+
+
+def _return_result(dossier: Dossier, *, at: datetime.datetime, actor, note: str, data=None) -> Dossier:
+    """The return itself, on a locked dossier, whoever hands the result over (the desk or the post)."""
+    from_state = dossier.state
+    if dossier.state == State.RESULT_READY and not dossier.originals_ready():
+        raise ValidationError(_("Check the originals at the desk before returning the result."))
+    if dossier.state == State.RESULT_READY and not dossier.fees_ready_for_return():
+        raise ValidationError(_("The fees are due before the result is returned: they are not paid yet."))
+    _proceed(dossier, dossier.mark_returned, _("The result is not ready to be returned."))
+    dossier.returned_at = at
+    _save(dossier)
+    _record(
+        dossier,
+        action="return",
+        actor=actor,
+        from_state=from_state,
+        note=note,
+        agency=dossier.receiving_agency,
+        data=data,
+    )
+    return dossier
 
 
 def _delivery_note(proof: dict) -> str:
@@ -905,24 +911,13 @@ def mark_returned_by_post(*, dossier: Dossier, proof: dict, at: datetime.datetim
         dossier = _lock(dossier, None)
         if dossier.return_channel != ReturnChannel.POST:
             raise ValidationError(_("The result of this dossier is not returned by post."))
-        from_state = dossier.state
-        if dossier.state == State.RESULT_READY and not dossier.originals_ready():
-            raise ValidationError(_("Check the originals at the desk before returning the result."))
-        if dossier.state == State.RESULT_READY and not dossier.fees_ready_for_return():
-            raise ValidationError(_("The fees are due before the result is returned: they are not paid yet."))
-        _proceed(dossier, dossier.mark_returned, _("The result is not ready to be returned."))
-        dossier.returned_at = at
-        _save(dossier)
-        _record(
+        return _return_result(
             dossier,
-            action="return",
+            at=at,
             actor=None,
-            from_state=from_state,
             note=_delivery_note(proof),
-            agency=dossier.receiving_agency,
             data={"channel": ReturnChannel.POST, "proof": proof},
         )
-        return dossier
 
 
 def stop(*, dossier: Dossier, by, reason: str, expected_version: int | None = None) -> Dossier:

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
 
 from procedures.models import RequiredDocument
 
@@ -32,6 +33,15 @@ from .models import (
 )
 
 SLIP_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
+# What the portal calls each slip in the UI (the printed slip carries its legal title).
+SLIP_LABELS = {
+    "receipt": gettext_lazy("Receipt and appointment slip"),
+    "supplement": gettext_lazy("Supplement request"),
+    "refusal": gettext_lazy("Refusal slip"),
+    "apology": gettext_lazy("Apology and new appointment date"),
+    "stop": gettext_lazy("Notice of stopping processing"),
+    "control": gettext_lazy("Processing control slip"),
+}
 
 COPY_KIND_VI = {
     RequiredDocument.CopyKind.ORIGINAL: "Bản chính",
@@ -367,16 +377,23 @@ def slip_context(dossier: Dossier, kind: str, item_id: int | None = None) -> dic
     }
 
 
-def available_kinds(dossier: Dossier) -> list[str]:
-    """The slips this dossier has, cheaply (for links): the same conditions as the builders above."""
+def available_kinds(
+    dossier: Dossier, *, has_supplement: bool | None = None, has_apology: bool | None = None
+) -> list[str]:
+    """The slips this dossier has, cheaply (for links): the same conditions as the builders above. A page
+    that already loaded the supplement requests or apologies passes what it knows instead of a query."""
     if not dossier.code:
         return []
     rule_set = rule_set_for(dossier)
+    if has_supplement is None:
+        has_supplement = dossier.supplement_requests.filter(sent_at__isnull=False).exists()
+    if has_apology is None:
+        has_apology = dossier.apologies.exists()
     exists = {
         "receipt": dossier.received_at is not None,
-        "supplement": dossier.supplement_requests.filter(sent_at__isnull=False).exists(),
+        "supplement": has_supplement,
         "refusal": dossier.state == State.REFUSED,
-        "apology": dossier.received_at is not None and dossier.apologies.exists(),
+        "apology": dossier.received_at is not None and has_apology,
         "stop": dossier.state == State.STOPPED,
         "control": dossier.received_at is not None,
     }

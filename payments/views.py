@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from dossiers import services as dossier_services
+from dossiers.downloads import XLSX, private_download
 from dossiers.models import Dossier
 from dossiers.views.citizen import citizen_only, own_dossier
 from dossiers.views.public import client_ip
@@ -137,13 +138,6 @@ def ipn(request, gateway):
     return JsonResponse(answer.as_json())
 
 
-def _pdf(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def receipt(request, pk):
@@ -155,7 +149,7 @@ def receipt(request, pk):
     )
     if attempt is None:
         raise Http404
-    return _pdf(receipts.receipt_pdf(attempt), f"bien-nhan-{attempt.txn_ref}.pdf")
+    return private_download(receipts.receipt_pdf(attempt), filename=f"bien-nhan-{attempt.txn_ref}.pdf")
 
 
 # --- staff ----------------------------------------------------------------------------------------------
@@ -254,7 +248,9 @@ def voucher(request, pk):
     refund = refunds.filter(pk=pk).first()
     if refund is None:
         raise Http404
-    return _pdf(receipts.voucher_pdf(refund), f"de-nghi-hoan-tra-{refund.voucher_number}.pdf")
+    return private_download(
+        receipts.voucher_pdf(refund), filename=f"de-nghi-hoan-tra-{refund.voucher_number}.pdf"
+    )
 
 
 # --- finance: reconciliation ----------------------------------------------------------------------------
@@ -344,12 +340,7 @@ def reconciliation_import(request):
 def reconciliation_xlsx(request):
     day, gateway = ReconciliationForm(request.GET).chosen()
     content = reconciliation.workbook(reconciliation.build_report(gateway, day))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="doi-soat-{gateway}-{day:%Y%m%d}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(content, filename=f"doi-soat-{gateway}-{day:%Y%m%d}.xlsx", content_type=XLSX)
 
 
 @finance_only

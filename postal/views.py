@@ -10,12 +10,13 @@ check again.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from dossiers.downloads import private_download
 from dossiers.models import State
 
 from . import labels, selectors, services
@@ -69,11 +70,7 @@ def label(request, pk):
     order = _order(request, pk, staff=True)
     if not order.tracking_number or order.status == OrderStatus.CANCELLED:
         raise Http404
-    response = HttpResponse(labels.render_pdf(order), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{labels.filename(order)}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(labels.render_pdf(order), filename=labels.filename(order))
 
 
 @require_POST

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from procedures import selectors as catalogue
 from procedures.models import Agency
 
-from .. import selectors, services
+from .. import selectors, services, slips
 from ..forms import (
     ApplicantForm,
     DeliveryForm,
@@ -39,7 +39,6 @@ from ..models import (
     Dossier,
     DossierDocument,
     ReturnChannel,
-    RuleSet,
     State,
     StoredFile,
     SupplementRequest,
@@ -59,15 +58,6 @@ OTHER_FILES_PER_SLOT = 10
 RESULT_STATES = {State.APPROVED, State.RESULT_READY, State.RETURNED}
 # The appointment date means something to the applicant only while it runs (paused during a supplement).
 DUE_DATE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
-
-# Slips the applicant may open once they exist (built by the staff side: `staff:slip`).
-SLIP_LABELS = {
-    "receipt": gettext_lazy("Receipt and appointment slip"),
-    "supplement": gettext_lazy("Supplement request"),
-    "refusal": gettext_lazy("Refusal slip"),
-    "apology": gettext_lazy("Apology and new appointment date"),
-    "stop": gettext_lazy("Notice of stopping processing"),
-}
 
 
 # --- access -------------------------------------------------------------------------------------------------
@@ -555,34 +545,24 @@ def my_dossiers(request):
 
 
 def _slip_links(dossier: Dossier, has_supplement: bool, has_apology: bool) -> list[dict]:
-    """Links to the slips that exist for this dossier. The slip pages belong to the staff side; until
-    they exist the list is simply empty."""
-    kinds = []
-    if dossier.received_at:
-        kinds.append("receipt")
-    if has_supplement:
-        kinds.append("supplement")
-    if dossier.state == State.REFUSED:
-        kinds.append("refusal")
-    if has_apology:
-        kinds.append("apology")
-    if dossier.state == State.STOPPED:
-        kinds.append("stop")
+    """Links to the slips that exist for this dossier (the processing control slip is the staff's: the
+    applicant reads the same steps as the timeline in plain words)."""
+    kinds = [
+        kind
+        for kind in slips.available_kinds(dossier, has_supplement=has_supplement, has_apology=has_apology)
+        if kind != "control"
+    ]
     if not kinds:
         return []
-    rule_set = dossier.rule_set or RuleSet.in_force_on(
-        timezone.localdate(dossier.submitted_at or dossier.created_at)
-    )
+    rule_set = slips.rule_set_for(dossier)
     links = []
     for kind in kinds:
-        if rule_set is not None and kind not in rule_set.forms:
-            continue  # e.g. no stop notice before Circular 03/2025
         try:
             url = reverse("staff:slip", args=[dossier.pk, kind])
         except NoReverseMatch:
             continue
-        form = rule_set.form(kind) if rule_set else {}
-        label, title = str(SLIP_LABELS[kind]), form.get("title", "")
+        form = rule_set.form(kind)
+        label, title = str(slips.SLIP_LABELS[kind]), form.get("title", "")
         # In Vietnamese the slip is called by the legal title of its form set (which changed in 2025); in
         # another language the translated label comes first and the legal title follows.
         if title and get_language() == "vi":

@@ -2,10 +2,11 @@
 for a slip the dossier does not have (no receipt before receipt, no stop notice under the 2018 rules)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.views.decorators.http import require_GET
 
 from .. import slips
+from ..downloads import private_download
 from ..models import Dossier
 
 
@@ -31,8 +32,4 @@ def slip(request, pk, kind):
     context = slips.slip_context(dossier, kind, int(item) if item else None)
     if context is None:
         raise Http404
-    response = HttpResponse(slips.render_pdf(context), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slips.filename(context)}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(slips.render_pdf(context), filename=slips.filename(context))

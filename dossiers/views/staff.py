@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from notifications import selectors as notification_selectors
 from procedures.models import Agency
 
 from .. import register_export, selectors, services, slips, working_days
+from ..downloads import XLSX, private_download
 from ..models import Dossier, DossierDocument, ReturnChannel, RuleSet, State, SupplementRequest, Timeliness
 from ..selectors import QueueView
 from ..staff_forms import ACTION_FORMS, DeskForm, DeskProcedureForm, RegisterFilterForm
@@ -98,14 +99,6 @@ EVENT_LABELS = {
     "pay_fees": gettext_lazy("Fees paid"),
     "exempt_fees": gettext_lazy("Fees exempted"),
     "refund_fees": gettext_lazy("Fees refunded"),
-}
-SLIP_LABELS = {
-    "receipt": gettext_lazy("Receipt and appointment slip"),
-    "supplement": gettext_lazy("Supplement request"),
-    "refusal": gettext_lazy("Refusal slip"),
-    "apology": gettext_lazy("Apology and new appointment date"),
-    "stop": gettext_lazy("Notice of stopping processing"),
-    "control": gettext_lazy("Processing control slip"),
 }
 FORM_DATA_LABELS = {"purpose": gettext_lazy("Request"), "notes": gettext_lazy("Notes")}
 # The desk's words: the choices' own labels are the applicant's ("into my account").
@@ -268,7 +261,11 @@ def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: in
     )
     active = {SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED}
     slip_links = [
-        {"label": SLIP_LABELS[kind], "url": reverse("staff:slip", args=[dossier.pk, kind]), "kind": kind}
+        {
+            "label": slips.SLIP_LABELS[kind],
+            "url": reverse("staff:slip", args=[dossier.pk, kind]),
+            "kind": kind,
+        }
         for kind in slips.available_kinds(dossier)
     ]
     context = {
@@ -494,10 +491,5 @@ def register_xlsx(request, agency_code):
     agency = member_agency(request.user, agency_code)
     _filters, dossiers = _register_rows(request, agency)
     content = register_export.workbook(agency, dossiers)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     name = f"so-theo-doi-ho-so-{agency.code}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(content, filename=name, content_type=XLSX)

@@ -117,7 +117,26 @@ def _party(party: Party) -> dict:
     }
 
 
-class HttpCarrier(Carrier):
+class SignedJSONNotices:
+    """Tracking notices as the API documents them (signed JSON {"events": [...]}): the real operator's and
+    the sandbox's are read by the same code. Needs `self.webhook_secret`."""
+
+    webhook_secret: str
+
+    def verify_webhook(self, body: bytes, headers) -> bool:
+        return verify_signature(self.webhook_secret, body, headers)
+
+    def parse_webhook(self, body: bytes) -> list[TrackingEvent]:
+        data = json.loads(body)
+        if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+            raise ValueError("expected {'events': [...]}")
+        try:
+            return [event_from_json(item) for item in data["events"]]
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"malformed event: {error}") from error
+
+
+class HttpCarrier(SignedJSONNotices, Carrier):
     name = "http"
 
     def __init__(
@@ -215,16 +234,3 @@ class HttpCarrier(Carrier):
             ]
         except (KeyError, TypeError, ValueError) as error:
             raise TransientCarrierError(f"GET events: unexpected answer {data!r:.200}") from error
-
-    # --- tracking notices ---------------------------------------------------------------------------------
-    def verify_webhook(self, body: bytes, headers) -> bool:
-        return verify_signature(self.webhook_secret, body, headers)
-
-    def parse_webhook(self, body: bytes) -> list[TrackingEvent]:
-        data = json.loads(body)
-        if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-            raise ValueError("expected {'events': [...]}")
-        try:
-            return [event_from_json(item) for item in data["events"]]
-        except (KeyError, TypeError, AttributeError) as error:
-            raise ValueError(f"malformed event: {error}") from error

@@ -23,7 +23,7 @@ from django.utils import timezone
 from ..models import SandboxShipment
 from . import base
 from .base import Carrier, CarrierOrder, OrderRequest, PermanentCarrierError, TrackingEvent
-from .http import event_from_json, signed_headers, verify_signature
+from .http import SignedJSONNotices, signed_headers
 
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 TERMINAL = {base.DELIVERED, base.RETURNED_TO_SENDER, base.CANCELLED}
@@ -132,7 +132,7 @@ def notice_body(events: list[TrackingEvent]) -> bytes:
     ).encode()
 
 
-class SandboxCarrier(Carrier):
+class SandboxCarrier(SignedJSONNotices, Carrier):
     name = "sandbox"
 
     def __init__(self, *, step_seconds=None, failure_rate=None, webhook_secret=None):
@@ -184,15 +184,6 @@ class SandboxCarrier(Carrier):
 
     def track(self, tracking_number: str) -> list[TrackingEvent]:
         return due_events(self._shipment(tracking_number), timezone.now())
-
-    def verify_webhook(self, body: bytes, headers) -> bool:
-        return verify_signature(self.webhook_secret, body, headers)
-
-    def parse_webhook(self, body: bytes) -> list[TrackingEvent]:
-        data = json.loads(body)
-        if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-            raise ValueError("expected {'events': [...]}")
-        return [event_from_json(item) for item in data["events"]]
 
     # --- the operator's side: sending the notices ------------------------------------------------------
     def push_due_events(self, deliver: Callable[[bytes, dict], bool], now=None) -> int:

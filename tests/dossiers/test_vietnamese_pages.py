@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from dossiers import slips
 from dossiers.models import (
     Channel,
     DossierDocument,
@@ -29,8 +30,7 @@ LABELS = {
     "timeliness": dict(Timeliness.choices),
     "staff actions": staff.ACTION_LABELS,
     "timeline steps": staff.EVENT_LABELS,
-    "slips (staff)": staff.SLIP_LABELS,
-    "slips (citizen)": citizen.SLIP_LABELS,
+    "slips": slips.SLIP_LABELS,
     "queue tabs": dict(staff.QUEUE_TABS),
     "queue sorts": dict(staff.QUEUE_SORTS),
     "wizard steps": dict(citizen.STEPS),
