@@ -308,6 +308,14 @@ class Dossier(FSMModelMixin, models.Model):
     def has_result_document(self) -> bool:
         return self.documents.filter(kind=DossierDocument.Kind.RESULT).exists()
 
+    def intake_answer_late(self, now=None) -> bool:
+        """Still waiting for the one-stop shop after its 8 working hours (Decree 45/2020)."""
+        return (
+            self.state == State.SUBMITTED
+            and self.intake_deadline is not None
+            and self.intake_deadline < (now or timezone.now())
+        )
+
     def is_overdue(self, today=None) -> bool:
         """Past the appointment date and still open; not while a supplement is awaited (the clock stops)."""
         today = today or timezone.localdate()

@@ -53,9 +53,21 @@ def _profile_address(dossier, text: str) -> ResolvedAddress | None:
     return ResolvedAddress(profile.street_address, commune, province, text or profile.address)
 
 
-def _matches(part: str, units: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
-    folded, bare = fold(part), _bare(part)
-    return [unit for unit in units if fold(unit.name) == folded or _bare(unit.name) == bare]
+class UnitNames:
+    """Units looked up by name, folded and without their "Phường"/"Xã"/"Tỉnh" prefix: each name is folded
+    once per address, not once per part of it (thousands of communes nationwide)."""
+
+    def __init__(self, units: list[AdministrativeUnit]):
+        self.by_folded: dict[str, list[AdministrativeUnit]] = {}
+        self.by_bare: dict[str, list[AdministrativeUnit]] = {}
+        for unit in units:
+            self.by_folded.setdefault(fold(unit.name), []).append(unit)
+            self.by_bare.setdefault(_bare(unit.name), []).append(unit)
+
+
+def _matches(part: str, names: UnitNames) -> list[AdministrativeUnit]:
+    found = names.by_folded.get(fold(part), []) + names.by_bare.get(_bare(part), [])
+    return list({unit.pk: unit for unit in found}.values())
 
 
 def _find_commune(parts, upto, province, communes):
@@ -82,8 +94,8 @@ def parse(text: str) -> ResolvedAddress:
         .select_related("parent", "successor")
         .only("pk", "name", "level", "code", "is_legacy", "parent", "successor")
     )
-    provinces = [u for u in units if u.level == GovernmentLevel.PROVINCE]
-    communes = [u for u in units if u.level == GovernmentLevel.COMMUNE]
+    provinces = UnitNames([u for u in units if u.level == GovernmentLevel.PROVINCE])
+    communes = UnitNames([u for u in units if u.level == GovernmentLevel.COMMUNE])
     attempts = []
     found = _matches(parts[-1], provinces)
     if found:

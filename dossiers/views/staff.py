@@ -157,11 +157,7 @@ class QueueRow:
 def queue_row(
     dossier: Dossier, now: datetime.datetime, today: datetime.date, soon: datetime.date
 ) -> QueueRow:
-    intake_late = (
-        dossier.state == State.SUBMITTED
-        and dossier.intake_deadline is not None
-        and dossier.intake_deadline < now
-    )
+    intake_late = dossier.intake_answer_late(now)
     due_flag = ""
     if dossier.is_overdue(today):
         due_flag = "overdue"
@@ -283,9 +279,7 @@ def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: in
         "notifications": list(notification_selectors.for_dossier(dossier.pk)[:30]),
         "actions": _action_forms(request, dossier, bound),
         "slips": slip_links,
-        "intake_late": dossier.state == State.SUBMITTED
-        and dossier.intake_deadline is not None
-        and dossier.intake_deadline < timezone.now(),
+        "intake_late": dossier.intake_answer_late(),
         "overdue": dossier.is_overdue(),
         "my_agencies": [
             m.agency
