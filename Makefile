@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e test-all setup demo lint format messages clean worker beat
+.PHONY: run test test-e2e test-all setup demo lint typecheck format messages clean worker beat
 
 run: setup demo
 	@echo "Portal at http://$(HOST):$(PORT)  (Ctrl-C to stop)"
@@ -33,6 +33,11 @@ demo:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# mypy with django-stubs over each app's models, services, selectors, policies and hooks (the `files` of
+# [tool.mypy] in pyproject.toml); its cache is var/mypy_cache.
+typecheck: setup
+	.venv/bin/mypy
 
 format:
 	.venv/bin/ruff format .

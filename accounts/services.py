@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -77,7 +78,7 @@ def unlock_account(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
 
 
-def save_citizen_profile(*, user: User, **details) -> CitizenProfile:
+def save_citizen_profile(*, user: User, **details: Any) -> CitizenProfile:
     """Create or update the citizen's profile; the account's display name follows the profile's."""
     try:
         with transaction.atomic():
@@ -101,7 +102,7 @@ def save_citizen_profile(*, user: User, **details) -> CitizenProfile:
 
 # Permissions each staff role needs in the Django admin; roles are kept as groups so an administrator can
 # see and adjust them there.
-ROLE_PERMISSIONS = {
+ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     Role.CATALOGUE_ADMIN: {
         "procedures": [
             "add_procedure",

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from common.admin import ReadOnlyMixin
 
 from .models import CalendarException, Dossier, DossierEvent, RuleSet
 
@@ -46,17 +47,6 @@ class CalendarExceptionAdmin(ConfigurationAdmin):
     list_filter = ["is_working_day"]
     search_fields = ["note"]
     date_hierarchy = "date"
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DossierEventInline(ReadOnlyMixin, admin.TabularInline):

@@ -512,8 +512,31 @@ class Timeliness(models.TextChoices):
 class DossierEvent(models.Model):
     """One row per transition or hand-off: the processing control slip and the audit trail."""
 
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Filed online")
+        REGISTER_AT_DESK = "register_at_desk", _("Registered at the desk")
+        CHECK_ORIGINALS = "check_originals", _("Originals checked")
+        RECEIVE = "receive", _("Received")
+        REFUSE = "refuse", _("Refused")
+        REQUEST_SUPPLEMENT = "request_supplement", _("Supplement requested")
+        PROPOSE_SUPPLEMENT = "propose_supplement", _("Supplement proposed to the supervisor")
+        REJECT_SUPPLEMENT = "reject_supplement", _("Supplement proposal not approved")
+        ANSWER_SUPPLEMENT = "answer_supplement", _("Supplement answered")
+        TRANSFER = "transfer", _("Transferred")
+        ASSIGN = "assign", _("Assigned")
+        APPROVE = "approve", _("Approved")
+        DENY = "deny", _("Denied")
+        RESULT_READY = "result_ready", _("Result ready")
+        RETURN = "return", _("Result returned")
+        STOP = "stop", _("Processing stopped")
+        WITHDRAW = "withdraw", _("Withdrawn")
+        APOLOGY = "apology", _("Apology and new date")
+        PAY_FEES = "pay_fees", _("Fees paid")
+        EXEMPT_FEES = "exempt_fees", _("Fees exempted")
+        REFUND_FEES = "refund_fees", _("Fees refunded")
+
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     from_state = models.CharField(max_length=25, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=25, choices=State.choices, blank=True)
     actor = models.ForeignKey(

@@ -7,34 +7,34 @@ from notifications.services import notify
 
 from .models import Channel, DossierEvent, SupplementRequest
 
+Action = DossierEvent.Action
+
 # DossierEvent.action → notification event. Hand-offs between staff (transfer, assign, proposals) and the
 # applicant's own answer to a supplement request tell the applicant nothing new.
 TRANSITION_EVENTS = {
-    "submit": "dossier_submitted",
-    "register_at_desk": "dossier_submitted",
-    "receive": "dossier_received",
-    "request_supplement": "supplement_requested",
-    "refuse": "dossier_refused",
-    "apology": "apology_issued",
-    "approve": "dossier_approved",
-    "deny": "dossier_denied",
-    "result_ready": "result_ready",
-    "return": "dossier_returned",
-    "stop": "dossier_stopped",
-    "withdraw": "dossier_withdrawn",
+    Action.SUBMIT: "dossier_submitted",
+    Action.REGISTER_AT_DESK: "dossier_submitted",
+    Action.RECEIVE: "dossier_received",
+    Action.REQUEST_SUPPLEMENT: "supplement_requested",
+    Action.REFUSE: "dossier_refused",
+    Action.APOLOGY: "apology_issued",
+    Action.APPROVE: "dossier_approved",
+    Action.DENY: "dossier_denied",
+    Action.RESULT_READY: "result_ready",
+    Action.RETURN: "dossier_returned",
+    Action.STOP: "dossier_stopped",
+    Action.WITHDRAW: "dossier_withdrawn",
 }
 
 
 def notify_applicant(event: DossierEvent) -> None:
     """The applicant's account, or the person who filed when the applicant has none (desk and post)."""
     name = TRANSITION_EVENTS.get(event.action)
-    if event.action == "return" and event.data.get("channel") == "post":
-        return  # delivered by post: the postal app tells the applicant ("postal_delivered"), once
     dossier = event.dossier
     recipient = dossier.applicant or dossier.filed_by
     if name is None or recipient is None:
         return
-    if event.action == "return" and "proof" in event.data:
+    if event.action == Action.RETURN and "proof" in event.data:
         return  # delivered by post: the postal app tells the applicant (postal_delivered), once
     if recipient.pk == dossier.applicant_id:
         link = reverse("dossiers:detail", args=[dossier.pk])
@@ -50,11 +50,11 @@ def notify_applicant(event: DossierEvent) -> None:
 
 
 def _context(dossier, event: DossierEvent) -> dict:
-    if event.action == "submit" and dossier.channel == Channel.ONLINE and dossier.intake_deadline:
+    if event.action == Action.SUBMIT and dossier.channel == Channel.ONLINE and dossier.intake_deadline:
         return {"intake_deadline": dossier.intake_deadline.isoformat()}
-    if event.action == "receive" and dossier.due_date:
+    if event.action == Action.RECEIVE and dossier.due_date:
         return {"due_date": dossier.due_date.isoformat()}
-    if event.action == "request_supplement":
+    if event.action == Action.REQUEST_SUPPLEMENT:
         request = SupplementRequest.objects.filter(pk=event.data.get("request")).first()
         if request is None:
             return {"reason": event.note}
@@ -63,14 +63,14 @@ def _context(dossier, event: DossierEvent) -> dict:
             "details": request.details,
             "documents": [item.name for item in request.items.all()],
         }
-    if event.action == "apology":
+    if event.action == Action.APOLOGY:
         return {
             "original_due_date": event.data.get("original_due_date", ""),
             "new_due_date": event.data.get("new_due_date", ""),
             "reason": event.note,
         }
-    if event.action == "result_ready":
+    if event.action == Action.RESULT_READY:
         return {"return_channel": dossier.return_channel}
-    if event.action in {"refuse", "deny", "stop"}:
+    if event.action in {Action.REFUSE, Action.DENY, Action.STOP}:
         return {"reason": event.note}
     return {}

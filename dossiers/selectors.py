@@ -5,9 +5,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from . import working_days
+from common import clock
+
+from . import panels, working_days
 from .models import CLOSED_STATES, Dossier, State, SupplementRequest
 
 
@@ -35,6 +40,25 @@ def dossier_for(user, pk: int) -> Dossier | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def own_dossier(user, pk: int) -> Dossier:
+    """A dossier the user owns, for the citizen's pages (theirs and other apps'); anyone else's is a 404."""
+    dossier = (
+        Dossier.objects.owned_by(user)
+        .select_related("procedure_version__procedure", "receiving_agency", "handling_agency", "rule_set")
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def lookup_url(dossier: Dossier) -> str:
+    """The public status lookup of a dossier, prefilled with its code: what the QR codes on slips and
+    receipts point to."""
+    return f"{settings.SITE_URL}{reverse('dossiers:lookup')}?{urlencode({'code': dossier.code})}"
 
 
 def timeline(dossier: Dossier):
@@ -176,3 +200,37 @@ def register(user, agency, *, date_from=None, date_to=None, state: str = "", pro
 
 def is_closed(dossier: Dossier) -> bool:
     return dossier.state in CLOSED_STATES
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    dossier: Dossier
+    intake_late: bool
+    due_flag: str  # "overdue", "due_soon" or ""
+    flags: tuple[panels.QueueFlag, ...] = ()
+
+
+def queue_rows(dossiers, now: datetime.datetime | None = None) -> list[QueueRow]:
+    """A page of the queue as rows: the late answer, overdue / due soon, and the flags other apps registered
+    (one query per flag for the whole page)."""
+    now = now or clock.now()
+    today = timezone.localdate(now)
+    soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+    page = list(dossiers)
+    flags = panels.queue_flags(page)
+    rows = []
+    for dossier in page:
+        due_flag = ""
+        if dossier.is_overdue(today):
+            due_flag = "overdue"
+        elif dossier.state in {State.RECEIVED, State.IN_PROGRESS} and dossier.due_date and dossier.due_date <= soon:
+            due_flag = "due_soon"
+        rows.append(
+            QueueRow(
+                dossier=dossier,
+                intake_late=dossier.intake_answer_late(now),
+                due_flag=due_flag,
+                flags=tuple(flags.get(dossier.pk, ())),
+            )
+        )
+    return rows

@@ -11,14 +11,11 @@ shows; `render_pdf` prints it with WeasyPrint.
 import datetime
 from dataclasses import dataclass
 
-import segno
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.http import urlencode
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from common import pdf
+from common.money import vnd
 from procedures.models import RequiredDocument
 
 from .models import (
@@ -31,6 +28,7 @@ from .models import (
     RuleSet,
     State,
 )
+from .selectors import lookup_url
 
 SLIP_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 # What the portal calls each slip in the UI (the printed slip carries its legal title).
@@ -93,18 +91,6 @@ def rule_set_for(dossier: Dossier) -> RuleSet:
     if dossier.rule_set_id:
         return dossier.rule_set
     return RuleSet.in_force_on(timezone.localdate(dossier.submitted_at or dossier.created_at))
-
-
-def lookup_url(dossier: Dossier) -> str:
-    return f"{settings.SITE_URL}{reverse('dossiers:lookup')}?{urlencode({'code': dossier.code})}"
-
-
-def qr_data_uri(text: str) -> str:
-    return segno.make(text, error="m").png_data_uri(scale=4, border=2)
-
-
-def vnd_text(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đồng"
 
 
 # --- hand-offs: the control slip's rows, also the staff page's timeline ---------------------------------
@@ -231,7 +217,7 @@ def _fee_text(dossier: Dossier) -> str:
     if not dossier.fee_total:
         return ""
     status = FEE_STATUS_VI.get(dossier.fees_settlement, "chưa thanh toán")
-    return f"{vnd_text(dossier.fee_total)} ({status})"
+    return f"{vnd(dossier.fee_total)} ({status})"
 
 
 def _receipt(dossier: Dossier, item_id) -> dict | None:
@@ -372,7 +358,7 @@ def slip_context(dossier: Dossier, kind: str, item_id: int | None = None) -> dic
         "parent_agency": agency.parent,
         "place": unit.name if unit else "",
         "lookup_url": url,
-        "qr": qr_data_uri(url),
+        "qr": pdf.qr_data_uri(url),
         "printed_at": timezone.now(),
     }
 
@@ -400,16 +386,9 @@ def available_kinds(
     return [kind for kind in SLIP_KINDS if exists[kind] and kind in rule_set.forms]
 
 
-def render_html(context: dict) -> str:
-    with translation.override("vi"):
-        return render_to_string(f"dossiers/slips/{context['kind']}.html", context)
-
-
 def render_pdf(context: dict) -> bytes:
     """One A4 slip; about a quarter of a second cold, less warm."""
-    import weasyprint
-
-    return weasyprint.HTML(string=render_html(context)).write_pdf()
+    return pdf.render_pdf(f"dossiers/slips/{context['kind']}.html", context)
 
 
 def filename(context: dict) -> str:

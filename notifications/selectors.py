@@ -1,17 +1,22 @@
 """Read queries of notifications shared by the inbox, the header and the staff pages."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from .models import Notification
 
+if TYPE_CHECKING:  # accounts sits above notifications: a type-only import
+    from accounts.types import Actor, Visitor
 
-def inbox(user) -> QuerySet[Notification]:
+
+def inbox(user: "Actor") -> QuerySet[Notification]:
     return Notification.objects.inbox_of(user).only(
         "pk", "event", "subject", "body", "link", "created_at", "read_at", "dossier_code"
     )
 
 
-def unread_count(user) -> int:
+def unread_count(user: "Visitor") -> int:
     """One COUNT on a partial index (recipient, portal, unread): cheap enough for every page."""
     if not user.is_authenticated:
         return 0

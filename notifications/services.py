@@ -11,6 +11,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,16 +23,21 @@ from .events import Event
 from .models import Channel, DeliveryAttempt, Notification, Status
 from .providers import PermanentError, TransientError, send_email, sms_backend
 
+if TYPE_CHECKING:  # accounts and dossiers sit above notifications: type-only imports
+    from accounts.models import User
+    from accounts.types import Actor
+    from dossiers.models import Dossier
+
 logger = logging.getLogger(__name__)
 
 
 # --- writing the outbox ---------------------------------------------------------------------------------
-def _profile(recipient):
+def _profile(recipient: "User") -> Any:
     # accounts.CitizenProfile, read by attribute: notifications sits below accounts in the layering.
     return getattr(recipient, "profile", None)
 
 
-def _phone(recipient, dossier) -> str:
+def _phone(recipient: "User", dossier: "Dossier | None") -> str:
     profile = _profile(recipient)
     phone = getattr(profile, "phone", "") if profile is not None else ""
     if not phone and dossier is not None and getattr(dossier, "applicant_id", None) == recipient.pk:
@@ -39,13 +45,13 @@ def _phone(recipient, dossier) -> str:
     return phone
 
 
-def channels_for(recipient, dossier=None) -> list[tuple[str, str]]:
+def channels_for(recipient: "User", dossier: "Dossier | None" = None) -> list[tuple[str, str]]:
     """(channel, address) pairs this person receives: the portal always; email and SMS as chosen in the
     profile (both on by default; staff without a profile get email), when there is an address to use."""
     profile = _profile(recipient)
     wants_email = getattr(profile, "notify_by_email", True) if profile is not None else True
     wants_sms = getattr(profile, "notify_by_sms", True) if profile is not None else False
-    pairs = [(Channel.PORTAL, "")]
+    pairs: list[tuple[str, str]] = [(Channel.PORTAL, "")]
     if wants_email and recipient.email:
         pairs.append((Channel.EMAIL, recipient.email))
     phone = _phone(recipient, dossier) if wants_sms else ""
@@ -54,7 +60,7 @@ def channels_for(recipient, dossier=None) -> list[tuple[str, str]]:
     return pairs
 
 
-def _link(context: dict, dossier) -> str:
+def _link(context: dict[str, Any], dossier: "Dossier | None") -> str:
     if context.get("link"):
         return str(context["link"])
     if dossier is not None and hasattr(dossier, "get_absolute_url"):
@@ -62,7 +68,14 @@ def _link(context: dict, dossier) -> str:
     return ""
 
 
-def notify(*, recipient, event: str, context: dict, dossier=None, dedupe_key: str = "") -> list[Notification]:
+def notify(
+    *,
+    recipient: "User",
+    event: str,
+    context: dict[str, Any],
+    dossier: "Dossier | None" = None,
+    dedupe_key: str = "",
+) -> list[Notification]:
     """Tell `recipient` about `event` on every channel they receive (in-portal always, email and SMS as
     chosen), in their language. Call it inside the transaction of the change; the rows are sent after
     commit. `dedupe_key` (optional) makes a repeated call for the same fact a no-op."""
@@ -121,7 +134,7 @@ def notify(*, recipient, event: str, context: dict, dossier=None, dedupe_key: st
     return rows
 
 
-def _dossier_values(dossier) -> dict:
+def _dossier_values(dossier: "Dossier | None") -> dict[str, str]:
     if dossier is None:
         return {}
     version = getattr(dossier, "procedure_version", None)
@@ -320,12 +333,12 @@ def record_sms_receipt(
 
 
 # --- the inbox ------------------------------------------------------------------------------------------
-def mark_read(*, user, notification_id: int) -> bool:
+def mark_read(*, user: "Actor", notification_id: int) -> bool:
     """Only the recipient can mark a notice read; True when it was unread."""
     return bool(
         Notification.objects.unread_by(user).filter(pk=notification_id).update(read_at=timezone.now())
     )
 
 
-def mark_all_read(*, user) -> int:
+def mark_all_read(*, user: "Actor") -> int:
     return Notification.objects.unread_by(user).update(read_at=timezone.now())

@@ -3,33 +3,21 @@ the filters support and finance use to find a payment."""
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyMixin
+
 from .models import IpnLog, PaymentAttempt, ReconciliationRun, Refund, RefundTry, SettlementFile
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class IpnLogInline(admin.TabularInline):
+class IpnLogInline(ReadOnlyMixin, admin.TabularInline):
     model = IpnLog
     extra = 0
     fields = ["received_at", "source", "outcome", "rsp_code", "flagged", "note"]
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PaymentAttempt)
-class PaymentAttemptAdmin(ReadOnlyAdmin):
+class PaymentAttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["txn_ref", "dossier", "amount", "gateway", "state", "created_at", "paid_at", "flagged"]
     list_filter = ["state", "gateway", "flagged"]
     search_fields = ["txn_ref", "gateway_transaction_no", "dossier__code"]
@@ -38,19 +26,16 @@ class PaymentAttemptAdmin(ReadOnlyAdmin):
     inlines = [IpnLogInline]
 
 
-class RefundTryInline(admin.TabularInline):
+class RefundTryInline(ReadOnlyMixin, admin.TabularInline):
     model = RefundTry
     extra = 0
     fields = ["at", "request_id", "outcome", "response_code", "message"]
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
+class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["voucher_number", "dossier_code", "amount", "decision", "status", "tries", "requested_at"]
     list_filter = ["status", "decision"]
     search_fields = ["voucher_number", "dossier_code", "payment_reference", "payer_name"]
@@ -58,7 +43,7 @@ class RefundAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IpnLog)
-class IpnLogAdmin(ReadOnlyAdmin):
+class IpnLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "received_at",
         "gateway",
@@ -75,12 +60,12 @@ class IpnLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SettlementFile)
-class SettlementFileAdmin(ReadOnlyAdmin):
+class SettlementFileAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["day", "gateway", "file_name", "imported_at", "imported_by"]
     list_filter = ["gateway"]
 
 
 @admin.register(ReconciliationRun)
-class ReconciliationRunAdmin(ReadOnlyAdmin):
+class ReconciliationRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["day", "gateway", "portal_total", "gateway_total", "mismatch_count", "ran_at"]
     list_filter = ["gateway"]

@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
-        from . import receivers  # noqa: F401 (connects the post_transition receiver)
+        from . import dossier_hooks  # noqa: F401 (registers its dossier hooks and panels)

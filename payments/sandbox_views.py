@@ -15,7 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import gateways, receipts, reconciliation, sandbox_bank
+from common.money import vnd
+
+from . import gateways, reconciliation, sandbox_bank
 from .gateways.vnpay import amount_in_dong
 from .tasks import deliver_sandbox_ipn
 
@@ -49,7 +51,7 @@ def pay(request):
             "payments/sandbox/pay.html",
             {
                 "fields": fields,
-                "amount": receipts.vnd(amount_in_dong(fields["vnp_Amount"])),
+                "amount": vnd(amount_in_dong(fields["vnp_Amount"])),
                 "expires_at": _expires(fields),
                 "expired": sandbox_bank.is_expired(fields),
             },

@@ -2,8 +2,8 @@
 attempts left pending, refund when a paid dossier closes, exempt or record a desk payment.
 
 Lock order, everywhere: the dossier row, then its payment attempts, then a refund. The dossier services lock
-the dossier before django-fsm's post_transition reaches `dossier_closed`, so a notification and a refusal
-arriving at the same moment wait for each other instead of deadlocking.
+the dossier before their hooks reach `dossier_closed`, so a notification and a refusal arriving at the same
+moment wait for each other instead of deadlocking.
 
 The dossier itself changes only through its own services (settle_fees, exempt_fees, record_fees_refunded).
 """
@@ -23,8 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from dossiers import register_export
+from common import clock
+from dossiers import policies, register_export
 from dossiers import services as dossier_services
+from dossiers.hooks import DossierChange
 from dossiers.models import CLOSED_STATES, Dossier, FeeSettlement, State
 from notifications.services import notify
 
@@ -53,12 +55,12 @@ RSP_MESSAGES = {
     "97": "Invalid Checksum",
     "99": "Unknown error",
 }
-# The decision that closes a dossier → why its payment goes back (and the audit action that records it).
+# The decision that closes a dossier → why its payment goes back.
 REFUND_DECISIONS = {
-    State.REFUSED: (RefundDecision.REFUSED, "refuse"),
-    State.DENIED: (RefundDecision.DENIED, "deny"),
-    State.STOPPED: (RefundDecision.STOPPED, "stop"),
-    State.WITHDRAWN: (RefundDecision.WITHDRAWN, "withdraw"),
+    State.REFUSED: RefundDecision.REFUSED,
+    State.DENIED: RefundDecision.DENIED,
+    State.STOPPED: RefundDecision.STOPPED,
+    State.WITHDRAWN: RefundDecision.WITHDRAWN,
 }
 REFUND_CLAIM = datetime.timedelta(minutes=5)
 REFUND_CREATED_BY = "cong-dvc"
@@ -67,12 +69,6 @@ REFUND_CREATED_BY = "cong-dvc"
 def new_request_id() -> str:
     """vnp_RequestId: unique per API request (and so per day), at most 32 characters."""
     return f"{timezone.localtime():%y%m%d%H%M%S}{secrets.token_hex(6)}"
-
-
-def _lock_dossier(dossier_id: int) -> Dossier:
-    return (
-        Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version").get(pk=dossier_id)
-    )
 
 
 def _closed(attempt: PaymentAttempt, now) -> None:
@@ -100,13 +96,13 @@ def _check_payable(dossier: Dossier) -> None:
 def start_payment(*, dossier: Dossier, payer, idempotency_key: str, payer_ip: str | None = None):
     """The applicant starts paying the fees due. The form's idempotency key makes a double click or a
     retried request return the same attempt; a new attempt cancels the dossier's other pending ones."""
-    if not dossier_services.is_owner(payer, dossier):
+    if not policies.may_pay_online(payer, dossier):
         raise PermissionDenied(_("You may not pay for this dossier."))
     if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         raise ValidationError(_("The payment form has expired: reload the page and try again."))
     gateway = gateways.active()
     with transaction.atomic():
-        dossier = _lock_dossier(dossier.pk)
+        dossier = dossier_services.lock(dossier.pk)
         existing = PaymentAttempt.objects.filter(payer=payer, idempotency_key=idempotency_key).first()
         if existing is not None:
             if existing.dossier_id != dossier.pk:
@@ -218,7 +214,7 @@ def _apply(gateway_code: str, notification: Notification) -> Applied:
     )
     if found is None:
         return Applied(IpnOutcome.UNKNOWN_ORDER, "01")
-    _lock_dossier(found[1])
+    dossier_services.lock(found[1])
     attempt = (
         PaymentAttempt.objects.select_for_update(of=("self",))
         .select_related("dossier__procedure_version", "payer__profile")
@@ -345,7 +341,7 @@ def check_attempt(*, attempt_id: int) -> str:
     if now < attempt.expires_at:
         return "pending"
     with transaction.atomic():
-        _lock_dossier(attempt.dossier_id)
+        dossier_services.lock(attempt.dossier_id)
         attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.state != AttemptState.PENDING:
             return "done"
@@ -355,13 +351,20 @@ def check_attempt(*, attempt_id: int) -> str:
 
 
 # --- refunds ---------------------------------------------------------------------------------------------
-def dossier_closed(*, dossier: Dossier, target_state: str) -> list[Refund]:
-    """A dossier was refused, denied, stopped or withdrawn (post_transition, inside the dossier service's
-    transaction): pending attempts are cancelled and every payment received starts its refund at once."""
-    decision = REFUND_DECISIONS.get(target_state)
+def dossier_closed(*, dossier: Dossier, change: DossierChange) -> list[Refund]:
+    """A dossier was refused, denied, stopped or withdrawn (a dossier hook, inside the dossier service's
+    transaction, after the decision is saved): pending attempts are cancelled and every payment received
+    starts its refund at once, the voucher carrying the decision's reason and who took it."""
+    decision = REFUND_DECISIONS.get(change.to_state)
     if decision is None:
         return []
-    now = timezone.now()
+    now = clock.now()
+    actor = change.actor
+    voucher = {
+        "reason": dossier.closed_reason,
+        "decided_at": dossier.decided_at or change.event.at,
+        "decided_by": actor.get_full_name() if actor is not None else "",
+    }
     refunds = []
     for attempt in PaymentAttempt.objects.select_for_update().filter(
         dossier=dossier, state__in=[AttemptState.PENDING, AttemptState.PAID]
@@ -370,11 +373,20 @@ def dossier_closed(*, dossier: Dossier, target_state: str) -> list[Refund]:
             attempt.cancel()
             _closed(attempt, now)
         else:
-            refunds.append(_open_refund(attempt, dossier, decision[0], now))
+            refunds.append(_open_refund(attempt, dossier, decision, now, **voucher))
     return refunds
 
 
-def _open_refund(attempt: PaymentAttempt, dossier: Dossier, decision: str, now, reason: str = "") -> Refund:
+def _open_refund(
+    attempt: PaymentAttempt,
+    dossier: Dossier,
+    decision: str,
+    now: datetime.datetime,
+    *,
+    reason: str = "",
+    decided_at: datetime.datetime | None = None,
+    decided_by: str = "",
+) -> Refund:
     attempt.start_refund()
     attempt.save()
     version = dossier.procedure_version
@@ -394,7 +406,8 @@ def _open_refund(attempt: PaymentAttempt, dossier: Dossier, decision: str, now, 
         procedure_name=version.name[:500],
         agency_name=(dossier.handling_agency or dossier.receiving_agency).name[:300],
         decision=decision,
-        decided_at=now,
+        decided_at=decided_at or now,
+        decided_by=decided_by[:150],
         reason=reason,
     )
     transaction.on_commit(lambda: queue_refund(refund.pk), robust=True)
@@ -405,21 +418,6 @@ def queue_refund(refund_id: int) -> None:
     from .tasks import send_refund
 
     send_refund.delay(refund_id)
-
-
-def _complete_voucher(refund: Refund) -> None:
-    """The decision's reason and signatory, read once the dossier service has committed them (the refund
-    row is written by post_transition, before the service stores the reason)."""
-    actions = {decision: action for decision, action in REFUND_DECISIONS.values()}
-    action = actions.get(refund.decision)
-    if action is None or refund.reason:
-        return
-    dossier = refund.dossier
-    event = dossier.events.filter(action=action).select_related("actor").order_by("-at", "-pk").first()
-    refund.reason = dossier.closed_reason
-    refund.decided_at = dossier.decided_at or (event.at if event else refund.decided_at)
-    refund.decided_by = event.actor.get_full_name() if event and event.actor else ""
-    refund.save(update_fields=["reason", "decided_at", "decided_by"])
 
 
 def send_refund(*, refund_id: int) -> str:
@@ -435,7 +433,6 @@ def send_refund(*, refund_id: int) -> str:
     if not claimed:
         return "skipped"
     refund = Refund.objects.select_related("attempt", "dossier").get(pk=refund_id)
-    _complete_voucher(refund)
     gateway = gateways.get(refund.attempt.gateway)
     request_id = new_request_id()
     try:
@@ -487,7 +484,7 @@ def give_up_refund(*, refund_id: int) -> None:
 def _finish_refund(refund_id: int, request_id: str, *, transaction_no: str, note: str) -> None:
     with transaction.atomic():
         refund = Refund.objects.get(pk=refund_id)
-        _lock_dossier(refund.dossier_id)
+        dossier_services.lock(refund.dossier_id)
         attempt = PaymentAttempt.objects.select_for_update().get(pk=refund.attempt_id)
         refund = Refund.objects.select_for_update().select_related("dossier").get(pk=refund_id)
         if refund.status == RefundStatus.SUCCEEDED:
@@ -571,7 +568,7 @@ def exempt_fees(*, dossier: Dossier, clerk, reason: str, expected_version: int |
     """A clerk waives the fees with a reason (audited by the dossier service); attempts still open are
     cancelled, so money that arrives for them later is flagged and given back."""
     with transaction.atomic():
-        _lock_dossier(dossier.pk)
+        dossier_services.lock(dossier.pk)
         _cancel_pending(dossier)
         return dossier_services.exempt_fees(
             dossier=dossier, clerk=clerk, reason=reason, expected_version=expected_version
@@ -583,7 +580,7 @@ def record_desk_payment(
 ) -> Dossier:
     """The applicant paid at the one-stop-shop desk (cash or card terminal): the clerk records the receipt."""
     with transaction.atomic():
-        locked = _lock_dossier(dossier.pk)
+        locked = dossier_services.lock(dossier.pk)
         if expected_version is not None and locked.lock_version != expected_version:
             raise dossier_services.DossierChanged
         _cancel_pending(locked)

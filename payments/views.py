@@ -21,12 +21,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from common.decorators import citizen_only, staff_only
+from common.downloads import XLSX, private_download
+from common.http import client_ip
+from dossiers import policies
 from dossiers import services as dossier_services
-from dossiers.downloads import XLSX, private_download
 from dossiers.models import Dossier
-from dossiers.views.citizen import citizen_only, own_dossier
-from dossiers.views.public import client_ip
-from dossiers.views.staff import staff_only
+from dossiers.selectors import own_dossier
 
 from . import gateways, receipts, reconciliation, selectors, services
 from .forms import DeskPaymentForm, ExemptForm, ReconciliationForm, SettlementUploadForm, new_payment_key
@@ -167,7 +168,7 @@ def _visible_dossier(user, pk) -> Dossier:
 
 def _staff_page(request, dossier, *, exempt_form=None, desk_form=None, status=200):
     attempts = selectors.attempts_of(dossier)
-    desk_clerk = dossier_services.acts_for_receiving_agency(request.user, dossier)
+    desk_clerk = policies.may_take_desk_payment(request.user, dossier)
     can_settle = desk_clerk and selectors.payable(dossier)
     initial = {"expected_version": dossier.lock_version}
     return render(

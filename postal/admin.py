@@ -3,7 +3,7 @@ Every change goes through the services: the staff pages, the tasks and the carri
 
 from django.contrib import admin
 
-from dossiers.admin import ReadOnlyMixin
+from common.admin import ReadOnlyMixin
 
 from .models import DeliveryEvent, DeliveryOrder, SandboxShipment
 

@@ -7,4 +7,4 @@ class PostalConfig(AppConfig):
     verbose_name = _("Postal delivery")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import dossier_hooks  # noqa: F401 (registers its dossier hooks and panels)

@@ -312,8 +312,8 @@ class DeliveryEvent(models.Model):
     @property
     def label(self) -> str:
         if self.code == "created" and self.from_carrier:
-            return OrderStatus.CREATED.label
-        return EVENT_LABELS.get(self.code, self.code)
+            return str(OrderStatus.CREATED.label)
+        return str(EVENT_LABELS.get(self.code, self.code))
 
     @property
     def text(self) -> str:
@@ -326,7 +326,7 @@ class DeliveryEvent(models.Model):
         match self.code:
             case "held":
                 problem = data.get("problem", "")
-                return AddressProblem(problem).label if problem in AddressProblem.values else ""
+                return str(AddressProblem(problem).label) if problem in AddressProblem.values else ""
             case "address_corrected":
                 return _("New address: %(address)s") % data
             case "submit_failed":
@@ -336,7 +336,7 @@ class DeliveryEvent(models.Model):
             case "rejected":
                 return _("The post office refused the order: %(error)s") % data
             case "cancelled" if why == "desk_return":
-                return _("The result was handed over at the desk.")
+                return str(_("The result was handed over at the desk."))
             case "cancelled" if why == "after_the_fact":
                 return _("The parcel %(tracking_number)s made meanwhile was cancelled too.") % data
             case "cancelled":
@@ -350,13 +350,13 @@ class DeliveryEvent(models.Model):
             case "cancel_failed":
                 return _("The post office refused to cancel: %(error)s") % data
             case "dossier_returned":
-                return _("The dossier is closed: result returned by post.")
+                return str(_("The dossier is closed: result returned by post."))
             case "dossier_not_closed":
                 return _("The dossier could not be closed: %(error)s") % data
             case "dossier_unchanged":
-                return _("The dossier was already closed at the desk.")
+                return str(_("The dossier was already closed at the desk."))
             case "fees_paid":
-                return _("The fees were paid meanwhile: the postman collects only the postage.")
+                return str(_("The fees were paid meanwhile: the postman collects only the postage."))
             case "fees_paid_twice":
                 amount = f"{int(data.get('amount') or 0):,}".replace(",", ".")
                 text = _(
@@ -365,7 +365,7 @@ class DeliveryEvent(models.Model):
                 )
                 return text % {"amount": amount}
             case "note" if why == "desk_return_in_transit":
-                return _("The result was handed over at the desk while this parcel is on its way.")
+                return str(_("The result was handed over at the desk while this parcel is on its way."))
         return self.description
 
     @property

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.models import Role, User
+from dossiers import policies
 from dossiers import services as dossier_services
 from dossiers.models import Dossier, DossierDocument, FeeSettlement, ReturnChannel, State
 from notifications.services import notify
@@ -418,6 +419,9 @@ def apply_tracking_event(*, order: DeliveryOrder, event: TrackingEvent, source: 
     """Record one carrier event on the order's timeline and move the order (and the dossier) if it says
     something new. False when the event was already recorded."""
     with transaction.atomic():
+        # The dossier first, then its order: the lock order of every use case (a desk return racing a
+        # delivery notice waits instead of deadlocking).
+        dossier_services.lock(order.dossier_id)
         order = DeliveryOrder.objects.select_for_update().select_related("dossier").get(pk=order.pk)
         return _apply(order, event, source)
 
@@ -488,7 +492,7 @@ def poll_order(*, order: DeliveryOrder) -> int:
 # --- the desk's actions ------------------------------------------------------------------------------------
 def may_act(user, order: DeliveryOrder) -> bool:
     """The one-stop shop that sends the result acts on its parcels: clerks of the receiving agency."""
-    return user.is_authenticated and dossier_services.acts_for_receiving_agency(user, order.dossier)
+    return policies.may_manage_delivery(user, order.dossier)
 
 
 def _cancel_locally(order: DeliveryOrder, *, reason: str = "", why: str = "", actor=None) -> None:
@@ -542,7 +546,7 @@ def send_again(
         as_written=f"{street_address.strip()}, {commune.name}",
     )
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=order.dossier_id)
+        dossier = dossier_services.lock(order.dossier_id)
         order = DeliveryOrder.objects.select_for_update().get(pk=order.pk)
         if dossier.state != State.RESULT_READY:
             raise ValidationError(_("The result of this dossier is no longer waiting to be sent."))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from dossiers.downloads import private_download
+from common.downloads import private_download
 from dossiers.models import State
 
 from . import labels, selectors, services

@@ -47,7 +47,10 @@ class AdministrativeUnit(models.Model):
         unit, seen = self, set()
         while unit.successor_id and unit.pk not in seen:
             seen.add(unit.pk)
-            unit = unit.successor
+            successor = unit.successor
+            if successor is None:
+                break
+            unit = successor
         return unit
 
 
@@ -101,12 +104,13 @@ class Agency(models.Model):
 
     @property
     def government_level(self) -> str:
-        return {
+        levels: dict[str, str] = {
             self.Kind.PROVINCE: GovernmentLevel.PROVINCE,
             self.Kind.DEPARTMENT: GovernmentLevel.PROVINCE,
             self.Kind.DISTRICT: GovernmentLevel.DISTRICT,
             self.Kind.COMMUNE: GovernmentLevel.COMMUNE,
-        }[self.kind]
+        }
+        return levels[self.kind]
 
 
 class Field(models.Model):
@@ -285,7 +289,7 @@ class ProcedureVersion(FSMModelMixin, models.Model):
 
     def get_levels_display(self) -> list[str]:
         labels = dict(GovernmentLevel.choices)
-        return [labels.get(level, level) for level in self.level_list]
+        return [str(labels.get(level, level)) for level in self.level_list]
 
     @property
     def is_full_process(self) -> bool:

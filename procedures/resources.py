@@ -7,6 +7,8 @@ Import creates drafts only, through services.add_draft. Agencies, fees and docum
     documents  name|copy kind|count|required|reusable|note
                e.g. Tờ khai|original|1|required|reusable; Căn cước|copy
 A "|", ";" or "\\" inside a text is written with a backslash before it.
+A row whose national code the catalogue already has becomes that procedure's next version; the optional
+change_note column says what that version changes, like the "what changed" box of the admin form.
 """
 
 import re
@@ -48,6 +50,7 @@ COLUMNS = [
     "return_electronic",
     "fees",
     "documents",
+    "change_note",
 ]
 EXPORT_ONLY_COLUMNS = ["version", "status"]  # informative; ignored by the import
 OPTIONAL_COLUMNS = [
@@ -57,6 +60,7 @@ OPTIONAL_COLUMNS = [
     "fee_payment_stage",
     "applicant_requirements",
     "fees",
+    "change_note",
 ]
 REQUIRED_COLUMNS = [column for column in COLUMNS if column not in OPTIONAL_COLUMNS]
 
@@ -250,6 +254,7 @@ class ProcedureVersionResource(resources.ModelResource):
     )
     fees = fields.Field(column_name="fees", widget=TextWidget())
     documents = fields.Field(column_name="documents", widget=TextWidget())
+    change_note = fields.Field(attribute="change_note", column_name="change_note", widget=TextWidget())
     version = fields.Field(attribute="version_number", column_name="version", readonly=True)
     status = fields.Field(attribute="status", column_name="status", readonly=True)
 

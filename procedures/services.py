@@ -1,20 +1,34 @@
 """Use cases of the catalogue: draft, review, publish, archive, new version. One transaction each."""
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CatalogueWord, Procedure, ProcedureFee, ProcedureVersion, RequiredDocument, VersionStatus
+from .models import (
+    Agency,
+    CatalogueWord,
+    Procedure,
+    ProcedureFee,
+    ProcedureVersion,
+    RequiredDocument,
+    VersionStatus,
+)
 from .selectors import open_version_of
 
+if TYPE_CHECKING:  # accounts sits above procedures: a type-only import
+    from accounts.types import Actor
 
-def can_edit_catalogue(user) -> bool:
+
+def can_edit_catalogue(user: "Actor") -> bool:
     return user.is_active and user.has_perm("procedures.change_procedureversion")
 
 
-def can_publish_catalogue(user) -> bool:
+def can_publish_catalogue(user: "Actor") -> bool:
     return user.is_active and user.has_perm("procedures.publish_procedureversion")
 
 
@@ -27,7 +41,7 @@ def _lock(version: ProcedureVersion) -> ProcedureVersion:
     return ProcedureVersion.objects.select_for_update().get(pk=version.pk)
 
 
-def create_new_version(*, version: ProcedureVersion, by) -> ProcedureVersion:
+def create_new_version(*, version: ProcedureVersion, by: "Actor") -> ProcedureVersion:
     """Copy an entry into a new draft: published and archived versions are never edited in place."""
     _require(can_edit_catalogue(by), _("You may not edit the catalogue."))
     with transaction.atomic():
@@ -65,7 +79,7 @@ def create_new_version(*, version: ProcedureVersion, by) -> ProcedureVersion:
         return draft
 
 
-def submit_for_review(*, version: ProcedureVersion, by, change_note: str = "") -> ProcedureVersion:
+def submit_for_review(*, version: ProcedureVersion, by: "Actor", change_note: str = "") -> ProcedureVersion:
     """An editor hands a complete draft to a reviewer; an entry never goes public unreviewed."""
     _require(can_edit_catalogue(by), _("You may not edit the catalogue."))
     with transaction.atomic():
@@ -84,7 +98,7 @@ def submit_for_review(*, version: ProcedureVersion, by, change_note: str = "") -
         return version
 
 
-def send_back_to_draft(*, version: ProcedureVersion, by, note: str) -> ProcedureVersion:
+def send_back_to_draft(*, version: ProcedureVersion, by: "Actor", note: str) -> ProcedureVersion:
     _require(can_publish_catalogue(by), _("Only a catalogue reviewer may send an entry back."))
     if not note.strip():
         raise ValidationError(_("Say what must change before the entry can be published."))
@@ -97,7 +111,7 @@ def send_back_to_draft(*, version: ProcedureVersion, by, note: str) -> Procedure
         return version
 
 
-def publish(*, version: ProcedureVersion, by) -> ProcedureVersion:
+def publish(*, version: ProcedureVersion, by: "Actor") -> ProcedureVersion:
     """Publish a reviewed version; the version it replaces is archived but stays readable, because
     dossiers filed under it keep pointing at it."""
     _require(can_publish_catalogue(by), _("Only a catalogue reviewer may publish."))
@@ -119,7 +133,7 @@ def publish(*, version: ProcedureVersion, by) -> ProcedureVersion:
         return version
 
 
-def archive(*, version: ProcedureVersion, by) -> ProcedureVersion:
+def archive(*, version: ProcedureVersion, by: "Actor") -> ProcedureVersion:
     """Withdraw a published entry from the public catalogue (e.g. the procedure was abolished)."""
     _require(can_publish_catalogue(by), _("Only a catalogue reviewer may archive."))
     with transaction.atomic():
@@ -133,7 +147,7 @@ def archive(*, version: ProcedureVersion, by) -> ProcedureVersion:
 
 def refresh_search_vocabulary() -> int:
     """Keep the word list of published entries in step with the catalogue; returns the word count."""
-    words = set()
+    words: set[str] = set()
     for text in ProcedureVersion.objects.published().values_list("search_text", flat=True).iterator():
         words.update(w for w in text.split() if 1 < len(w) <= 60 and not w.isdigit())
     with transaction.atomic():
@@ -151,10 +165,10 @@ def add_draft(
     *,
     version: ProcedureVersion,
     national_code: str,
-    by=None,
-    agencies=None,
-    fees: list[ProcedureFee] = (),
-    documents: list[RequiredDocument] = (),
+    by: "Actor | None" = None,
+    agencies: Iterable[Agency] | None = None,
+    fees: Sequence[ProcedureFee] = (),
+    documents: Sequence[RequiredDocument] = (),
 ) -> ProcedureVersion:
     """Save an entry typed in the admin or read from an import as a new draft: a new procedure for a new
     national code, the next version number for a known one. Like create_new_version, refused while that
@@ -180,7 +194,8 @@ def add_draft(
         version.save()
         if agencies is not None:
             version.agencies.set(agencies)
-        for row in [*fees, *documents]:
+        rows: list[ProcedureFee | RequiredDocument] = [*fees, *documents]
+        for row in rows:
             row.version = version
         ProcedureFee.objects.bulk_create(fees)
         RequiredDocument.objects.bulk_create(documents)

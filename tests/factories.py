@@ -16,6 +16,8 @@ from procedures.models import (
     VersionStatus,
 )
 
+PURPOSE = {"purpose": "Cấp 02 bản sao giấy tờ của tôi"}
+
 
 class AdministrativeUnitFactory(DjangoModelFactory):
     class Meta:
@@ -191,7 +193,7 @@ def filed_dossier(version=None, applicant=None, documents=True):
 
     version = version or ProcedureVersionFactory(published=True)
     applicant = applicant or CitizenProfileFactory().user
-    dossier = services.start_draft(version=version, applicant=applicant)
+    dossier = services.start_draft(version=version, applicant=applicant, form_data=PURPOSE)
     if documents:
         for required in version.documents.all():
             services.attach_upload(

@@ -5,11 +5,9 @@ Every change goes through `dossiers.services`; a ValidationError from a service 
 """
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -21,6 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.decorators import citizen_only
 from procedures import selectors as catalogue
 from procedures.models import Agency
 
@@ -58,31 +57,6 @@ OTHER_FILES_PER_SLOT = 10
 RESULT_STATES = {State.APPROVED, State.RESULT_READY, State.RETURNED}
 # The appointment date means something to the applicant only while it runs (paused during a supplement).
 DUE_DATE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
-
-
-# --- access -------------------------------------------------------------------------------------------------
-def citizen_only(view):
-    """Signed-in citizens only. Staff file at the desk from the back office, not through these pages."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_citizen:
-            return render(request, "dossiers/citizen/citizens_only.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def own_dossier(user, pk: int) -> Dossier:
-    dossier = (
-        Dossier.objects.owned_by(user)
-        .select_related("procedure_version__procedure", "receiving_agency", "handling_agency", "rule_set")
-        .filter(pk=pk)
-        .first()
-    )
-    if dossier is None:
-        raise Http404
-    return dossier
 
 
 def _posted(request):
@@ -159,13 +133,6 @@ def _step_links(dossier: Dossier, current: str, done: dict[str, bool]) -> list[S
         )
         for index, (name, label) in enumerate(STEPS, start=1)
     ]
-
-
-def _form_problems(dossier: Dossier) -> list[str]:
-    """What the wizard's own forms require and the services do not check (the request's purpose)."""
-    if DetailsForm(data=dossier.form_data).is_valid():
-        return []
-    return [_("Say what you are asking for (step “Your request”).")]
 
 
 def _application_documents(dossier: Dossier) -> list[DossierDocument]:
@@ -339,7 +306,7 @@ def start(request, national_code):
 # --- the wizard ---------------------------------------------------------------------------------------------
 @citizen_only
 def wizard(request, pk, step):
-    dossier = own_dossier(request.user, pk)
+    dossier = selectors.own_dossier(request.user, pk)
     if step not in STEP_NAMES:
         raise Http404
     if dossier.state != State.DRAFT:
@@ -481,7 +448,7 @@ def _delivery_step(request, dossier):
 
 def _review_step(request, dossier, problems=None, status=200):
     if problems is None:
-        problems = _form_problems(dossier) + services.problems_before_submit(dossier)
+        problems = services.problems_before_submit(dossier)
     return _render_step(
         request,
         dossier,
@@ -502,16 +469,15 @@ def _review_step(request, dossier, problems=None, status=200):
 @require_POST
 def submit(request, pk):
     """File the dossier. On a problem the review page comes back with the list; nothing is filed."""
-    dossier = own_dossier(request.user, pk)
+    dossier = selectors.own_dossier(request.user, pk)
     if dossier.state != State.DRAFT:
         messages.info(request, _("This dossier has already been filed."))
         return redirect("dossiers:detail", dossier.pk)
-    problems = _form_problems(dossier)
-    if not problems:
-        try:
-            dossier = services.submit(dossier=dossier, by=request.user)
-        except ValidationError as error:
-            problems = error.messages
+    problems = []
+    try:
+        dossier = services.submit(dossier=dossier, by=request.user)
+    except ValidationError as error:
+        problems = error.messages
     if problems:
         return _review_step(request, dossier, problems=problems, status=400)
     messages.success(
@@ -574,7 +540,7 @@ def _slip_links(dossier: Dossier, has_supplement: bool, has_apology: bool) -> li
 
 @citizen_only
 def detail(request, pk):
-    dossier = own_dossier(request.user, pk)
+    dossier = selectors.own_dossier(request.user, pk)
     documents = list(dossier.documents.select_related("stored_file", "required_document"))
     requests = list(dossier.supplement_requests.exclude(sent_at__isnull=True).prefetch_related("items"))
     open_request = next((r for r in requests if r.status == SupplementRequest.Status.OPEN), None)
@@ -604,7 +570,7 @@ def detail(request, pk):
 @citizen_only
 def answer_supplement(request, pk):
     """Phiếu yêu cầu bổ sung answered online: the requested files, a note, then "Send". No visit."""
-    dossier = own_dossier(request.user, pk)
+    dossier = selectors.own_dossier(request.user, pk)
     supplement = (
         dossier.supplement_requests.filter(status=SupplementRequest.Status.OPEN)
         .prefetch_related("items")
@@ -663,7 +629,7 @@ def answer_supplement(request, pk):
 
 @citizen_only
 def withdraw(request, pk):
-    dossier = own_dossier(request.user, pk)
+    dossier = selectors.own_dossier(request.user, pk)
     if dossier.state not in BEFORE_DECISION:
         messages.info(request, _("A dossier can be withdrawn only before a decision."))
         return redirect("dossiers:detail", dossier.pk)
@@ -681,7 +647,7 @@ def withdraw(request, pk):
 
 @citizen_only
 def discard_draft(request, pk):
-    dossier = own_dossier(request.user, pk)
+    dossier = selectors.own_dossier(request.user, pk)
     if dossier.state != State.DRAFT:
         messages.info(request, _("Only a dossier that was never filed can be deleted."))
         return redirect("dossiers:detail", dossier.pk)

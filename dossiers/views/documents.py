@@ -9,8 +9,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.decorators import citizen_only
+
 from ..models import Dossier, DossierDocument, StoredFile
-from .citizen import citizen_only
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 FILES_PER_PAGE = 20

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from common.http import client_ip
+
 from .. import selectors
 from ..forms import LookupForm
 from ..models import Channel, DossierEvent, State
@@ -114,11 +116,6 @@ def plain_timeline(dossier, *, public: bool) -> list[TimelineEntry]:
         if sentence is not None:
             entries.append(TimelineEntry(at=event.at, text=sentence[0], note=sentence[1]))
     return entries
-
-
-def client_ip(request) -> str:
-    # REMOTE_ADDR, not X-Forwarded-For: a header the client writes cannot move it to a fresh counter.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def lookup_allowed(request) -> bool:

@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.views.decorators.http import require_GET
 
+from common.downloads import private_download
+
 from .. import slips
-from ..downloads import private_download
 from ..models import Dossier
 
 

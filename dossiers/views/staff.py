@@ -6,13 +6,8 @@ through `selectors.dossier_for` (visible_to: 404 otherwise). Each action parses 
 service; the services check again who may act and lock the row against a stale page (`expected_version`).
 """
 
-import datetime
-from dataclasses import dataclass
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -24,11 +19,12 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from common.decorators import staff_only
+from common.downloads import XLSX, private_download
 from notifications import selectors as notification_selectors
 from procedures.models import Agency
 
-from .. import register_export, selectors, services, slips, working_days
-from ..downloads import XLSX, private_download
+from .. import policies, register_export, selectors, services, slips
 from ..models import Dossier, DossierDocument, ReturnChannel, RuleSet, State, SupplementRequest, Timeliness
 from ..selectors import QueueView
 from ..staff_forms import ACTION_FORMS, DeskForm, DeskProcedureForm, RegisterFilterForm
@@ -110,16 +106,6 @@ RETURN_CHANNEL_LABELS = {
 
 
 # --- access -----------------------------------------------------------------------------------------------
-def staff_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff_role:
-            raise PermissionDenied(_("These pages are for the staff of the agencies."))
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
 def member_agency(user, agency_code: str) -> Agency:
     """An agency the user works for; any other (or an unknown code) does not exist for them."""
     agency = Agency.objects.filter(code=agency_code).first()
@@ -147,27 +133,6 @@ def home(request):
     return render(request, "dossiers/staff/home.html", {"rows": rows})
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    dossier: Dossier
-    intake_late: bool
-    due_flag: str  # "overdue", "due_soon" or ""
-
-
-def queue_row(
-    dossier: Dossier, now: datetime.datetime, today: datetime.date, soon: datetime.date
-) -> QueueRow:
-    intake_late = dossier.intake_answer_late(now)
-    due_flag = ""
-    if dossier.is_overdue(today):
-        due_flag = "overdue"
-    elif (
-        dossier.state in {State.RECEIVED, State.IN_PROGRESS} and dossier.due_date and dossier.due_date <= soon
-    ):
-        due_flag = "due_soon"
-    return QueueRow(dossier=dossier, intake_late=intake_late, due_flag=due_flag)
-
-
 @require_GET
 @staff_only
 def queue(request, agency_code):
@@ -179,8 +144,6 @@ def queue(request, agency_code):
     counts = selectors.queue_counts(request.user, agency)
     dossiers = selectors.agency_queue(request.user, agency, view, order)
     page = Paginator(dossiers, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
-    now, today = timezone.now(), timezone.localdate()
-    soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
     return render(
         request,
         "dossiers/staff/queue.html",
@@ -191,7 +154,7 @@ def queue(request, agency_code):
             "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_TABS],
             "sorts": QUEUE_SORTS,
             "page": page,
-            "rows": [queue_row(dossier, now, today, soon) for dossier in page],
+            "rows": selectors.queue_rows(page),
             "due_soon_days": settings.DUE_SOON_WORKING_DAYS,
             "is_clerk": request.user.role == Role.CLERK,
         },
@@ -221,7 +184,7 @@ def _timeline(dossier: Dossier) -> list[dict]:
 
 def _action_forms(request, dossier: Dossier, bound: tuple | None) -> list[dict]:
     actions = []
-    for name in services.allowed_actions(dossier, request.user):
+    for name in policies.allowed_actions(dossier, request.user):
         if bound is not None and bound[0] == name:
             form = bound[1]
         else:
@@ -229,7 +192,7 @@ def _action_forms(request, dossier: Dossier, bound: tuple | None) -> list[dict]:
         label = ACTION_LABELS[name]
         help_text = ACTION_HELP.get(name, "")
         if name == "request_supplement" and dossier.state == State.IN_PROGRESS:
-            if not services.is_supervisor(request.user, dossier.handling_agency):
+            if not policies.is_supervisor(request.user, dossier.handling_agency):
                 label = _("Propose a supplement request")
                 help_text = _("During processing a supervisor must approve it; give the reason.")
         elif name == "request_supplement":

@@ -150,8 +150,12 @@ class Demo:
     def draft(self, applicant: User, code: str, day: int, hhmm: str, **changes) -> Dossier:
         """Start a draft at UBND phường Hoa Lư and attach every required document."""
         with self.calendar.at(day, hhmm):
+            version = self.version(code)
             dossier = services.start_draft(
-                version=self.version(code), applicant=applicant, receiving_agency=self.hoa_lu
+                version=version,
+                applicant=applicant,
+                receiving_agency=self.hoa_lu,
+                form_data={"purpose": f"Đề nghị giải quyết thủ tục: {version.name}"},
             )
             if changes:
                 dossier = services.update_draft(dossier=dossier, by=applicant, **changes)

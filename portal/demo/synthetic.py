@@ -1,12 +1,10 @@
 """Synthetic but plausible catalogue entries for load tests (`load_demo --procedures N`).
 
 Entry `i` is always the same (code `2.9` + five digits, name built from a verb, an object of its field and a
-qualifier), so a second run finds the codes it made before and skips them. The entries have the same shape as
-`catalogue.PROCEDURES`.
+qualifier), so a second run finds the codes it made before and skips them. `load_demo` bulk-inserts them.
 """
 
 from . import catalogue as c
-from .catalogue import doc, fee
 
 CODE_PREFIX = "2.9"
 MAX_COUNT = 99_999
@@ -194,6 +192,28 @@ RESULT_NAMES = {
 }
 PROCESSING_DAYS = [1, 3, 5, 7, 10, 15, 20, 30]
 CHARGES = [50_000, 100_000, 150_000, 200_000, 300_000, 500_000, 1_000_000]
+
+
+def doc(name, copy_kind="copy", *, count=1, required=True, reusable=False, note=""):
+    """One required document (thành phần hồ sơ)."""
+    return {
+        "name": name,
+        "copy_kind": copy_kind,
+        "count": count,
+        "is_required": required,
+        "reusable": reusable,
+        "note": note,
+    }
+
+
+def fee(kind, description, amount, online_discount_percent=0):
+    """A fee (phí) or charge (lệ phí) in whole đồng."""
+    return {
+        "kind": kind,
+        "description": description,
+        "amount": amount,
+        "online_discount_percent": online_discount_percent,
+    }
 
 
 def code(index: int) -> str:

@@ -13,6 +13,7 @@ from dossiers import services
 from dossiers.models import Dossier, DossierDocument, State, SupplementRequest
 from procedures.models import Agency
 from tests.factories import (
+    PURPOSE,
     AgencyFactory,
     CitizenProfileFactory,
     ProcedureVersionFactory,
@@ -97,7 +98,7 @@ def case_in(
     applicant = CitizenProfileFactory().user
     if state == State.DRAFT:
         version = version or ProcedureVersionFactory(published=True)
-        dossier = services.start_draft(version=version, applicant=applicant)
+        dossier = services.start_draft(version=version, applicant=applicant, form_data=PURPOSE)
     else:
         dossier = filed_dossier(version=version, applicant=applicant)
     desk = desk or office(dossier.receiving_agency)
@@ -218,7 +219,7 @@ def run_in_threads(count: int, work) -> tuple[list, list[BaseException]]:
 
 def draft_ready_to_submit(version, applicant) -> Dossier:
     """A draft with every required document attached, not yet submitted."""
-    dossier = services.start_draft(version=version, applicant=applicant)
+    dossier = services.start_draft(version=version, applicant=applicant, form_data=PURPOSE)
     for required in version.documents.all():
         services.attach_upload(
             dossier=dossier, required_document=required, uploaded=pdf_upload(), by=applicant

@@ -7,6 +7,7 @@ from accounts.middleware import SESSION_MFA_OK
 from dossiers import services
 from dossiers.models import Dossier
 from tests.factories import (
+    PURPOSE,
     CitizenProfileFactory,
     ProcedureVersionFactory,
     UserFactory,
@@ -47,7 +48,7 @@ def jpeg_upload(name="anh.jpg"):
 def draft(version=None, applicant=None, purpose="Cấp bản sao trích lục khai sinh"):
     version = version or ProcedureVersionFactory(published=True)
     applicant = applicant or citizen()
-    dossier = services.start_draft(version=version, applicant=applicant)
+    dossier = services.start_draft(version=version, applicant=applicant, form_data=PURPOSE)
     if purpose:
         dossier = services.update_draft(dossier=dossier, by=applicant, form_data={"purpose": purpose})
     return dossier

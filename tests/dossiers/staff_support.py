@@ -9,6 +9,7 @@ from dossiers.models import Dossier, FeeSettlement, State
 from procedures.models import Agency
 from tests.dossiers.factories_core import VN, Clock, Office, vn  # noqa: F401 (re-exported)
 from tests.factories import (
+    PURPOSE,
     AgencyFactory,
     CitizenProfileFactory,
     ProcedureFeeFactory,
@@ -56,7 +57,9 @@ def file_online(w: World, version=None, applicant=None, name="Nguyễn Thị Lan
     payments app would once the gateway confirmed) so the one-stop shop can receive the dossier."""
     version = version or w.version()
     applicant = applicant or CitizenProfileFactory(full_name=name, user__full_name=name).user
-    dossier = services.start_draft(version=version, applicant=applicant, receiving_agency=w.desk.agency)
+    dossier = services.start_draft(
+        version=version, applicant=applicant, receiving_agency=w.desk.agency, form_data=PURPOSE
+    )
     dossier = services.update_draft(
         dossier=dossier,
         by=applicant,

@@ -47,6 +47,7 @@ from dossiers.staff_forms import ACTION_FORMS
 from dossiers.views.citizen import STEP_NAMES
 from tests.dossiers.factories_extra import sign_in
 from tests.factories import (
+    PURPOSE,
     AgencyFactory,
     CitizenProfileFactory,
     ProcedureVersionFactory,
@@ -202,7 +203,9 @@ class Scene:
     # dossiers of the owner, at agency X
     def draft(self, version=None) -> Dossier:
         """A draft ready to be filed: purpose given, every required document attached."""
-        dossier = services.start_draft(version=version or self.version, applicant=self.owner)
+        dossier = services.start_draft(
+            version=version or self.version, applicant=self.owner, form_data=PURPOSE
+        )
         dossier = services.update_draft(
             dossier=dossier, by=self.owner, form_data={"purpose": "Cấp 02 bản sao trích lục khai sinh"}
         )

@@ -197,7 +197,7 @@ def test_acting_on_one_dossier_does_not_hold_up_other_dossiers_of_the_same_proce
     def hold_busy_dossier():
         try:
             with transaction.atomic():
-                services._lock(busy.dossier, None)
+                services.lock(busy.dossier)
                 locked.set()
                 release.wait(timeout=30)
         finally:

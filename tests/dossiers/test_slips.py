@@ -7,7 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers import services, slips, working_days
+from common.pdf import qr_data_uri
+from dossiers import selectors, services, slips, working_days
 from dossiers.models import RuleSet, State
 from tests.dossiers.staff_support import Clock, dossier_in, file_online, reload, sign_in, vn, world
 from tests.factories import CitizenProfileFactory, pdf_upload
@@ -126,14 +127,14 @@ def test_the_slip_has_a_qr_code_for_the_public_lookup(client):
     content = get_slip(client, dossier, "receipt")
 
     lookup = f"{settings.SITE_URL}/dossiers/lookup/?code={dossier.code}"
-    assert slips.lookup_url(dossier) == lookup
+    assert selectors.lookup_url(dossier) == lookup
     assert lookup in pdf_text(content)
     if shutil.which("pdfimages"):
         listing = subprocess.run(["pdfimages", "-list", "-"], input=content, capture_output=True, check=True)
         [qr_image] = listing.stdout.decode().strip().splitlines()[2:]  # after the header and its rule
         assert " image " in qr_image
     context = slips.slip_context(dossier, "receipt")
-    assert context["qr"] == slips.qr_data_uri(lookup) and context["qr"].startswith("data:image/png;base64,")
+    assert context["qr"] == qr_data_uri(lookup) and context["qr"].startswith("data:image/png;base64,")
 
 
 def test_a_dossier_received_before_1_july_2025_prints_the_2018_forms(client, monkeypatch):

@@ -10,6 +10,7 @@ from accounts.models import Role
 from dossiers import services
 from tests.accounts.factories_extra import PASSWORD, TOTPAuthenticatorFactory, fresh_totp_code, verified_user
 from tests.factories import (
+    PURPOSE,
     AgencyFactory,
     AgencyMembershipFactory,
     CitizenProfileFactory,
@@ -42,7 +43,9 @@ def filed(settings, live_server):
     CitizenProfileFactory(user=citizen, full_name="Trần Thị Bích Ngọc", phone="0912345678")
     clerk = verified_user(role=Role.CLERK, full_name="Phạm Văn Tiếp")
     AgencyMembershipFactory(user=clerk, agency=ward)
-    dossier = services.submit(dossier=services.start_draft(version=version, applicant=citizen), by=citizen)
+    dossier = services.submit(
+        dossier=services.start_draft(version=version, applicant=citizen, form_data=PURPOSE), by=citizen
+    )
     return {
         "dossier": dossier,
         "citizen": citizen,

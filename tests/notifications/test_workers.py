@@ -16,7 +16,7 @@ from django.db import transaction
 from dossiers import services as dossier_services
 from notifications.models import Channel, DeliveryAttempt, Notification, Status
 from notifications.services import notify
-from tests.factories import CitizenProfileFactory, ProcedureVersionFactory
+from tests.factories import PURPOSE, CitizenProfileFactory, ProcedureVersionFactory
 from tests.services_support import wait_for
 
 # serialized_rollback: each test starts from the migrated data (the rule sets), which a flush removes.
@@ -45,7 +45,7 @@ def settled(rows) -> bool:
 
 
 def draft(version, citizen):
-    return dossier_services.start_draft(version=version, applicant=citizen)
+    return dossier_services.start_draft(version=version, applicant=citizen, form_data=PURPOSE)
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from common.money import vnd_in_words
+from dossiers import policies
 from dossiers import services as dossier_services
 from dossiers.models import FeeSettlement, State
-from payments import receipts, services
+from payments import services
 from payments.models import AttemptState
 from procedures.models import FeePaymentStage
 from tests.dossiers.factories_core import assert_refused
@@ -23,21 +25,21 @@ def test_an_unpaid_at_filing_dossier_cannot_be_received_and_the_clerk_is_told_wh
     dossier = filed()
     clerk = clerk_of(dossier)
 
-    assert "receive" not in dossier_services.allowed_actions(dossier, clerk)
+    assert "receive" not in policies.allowed_actions(dossier, clerk)
     assert_refused(
         ValidationError,
         lambda: dossier_services.receive(dossier=dossier, clerk=clerk),
         dossier,
         match="fees are due when filing",
     )
-    assert {"refuse", "request_supplement"} <= set(dossier_services.allowed_actions(dossier, clerk))
+    assert {"refuse", "request_supplement"} <= set(policies.allowed_actions(dossier, clerk))
 
 
 def test_once_paid_online_the_dossier_can_be_received():
     dossier = filed()
     pay(dossier)
     clerk = clerk_of(dossier)
-    assert "receive" in dossier_services.allowed_actions(reload(dossier), clerk)
+    assert "receive" in policies.allowed_actions(reload(dossier), clerk)
     assert receive(dossier, clerk).state == State.RECEIVED
 
 
@@ -56,7 +58,7 @@ def test_before_return_fees_block_only_the_return():
     dossier = dossier_services.approve(dossier=dossier, officer=officer, result_file=pdf_upload("kq.pdf"))
     dossier = dossier_services.mark_result_ready(dossier=dossier, by=officer)
 
-    assert "returned" not in dossier_services.allowed_actions(dossier, clerk)
+    assert "returned" not in policies.allowed_actions(dossier, clerk)
     assert_refused(
         ValidationError,
         lambda: dossier_services.mark_returned(dossier=dossier, by=clerk),
@@ -155,7 +157,7 @@ def test_the_receipt_slip_says_whether_the_fee_is_paid():
     ],
 )
 def test_amounts_in_words_for_receipts_and_vouchers(amount, words):
-    assert receipts.vnd_in_words(amount) == words
+    assert vnd_in_words(amount) == words
 
 
 def test_the_8_hour_answer_clock_starts_when_an_at_filing_fee_is_paid():

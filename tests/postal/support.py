@@ -17,6 +17,7 @@ from postal.carriers import http
 from procedures.models import AdministrativeUnit, FeePaymentStage, GovernmentLevel
 from tests.dossiers.staff_support import Office, office
 from tests.factories import (
+    PURPOSE,
     AgencyFactory,
     CitizenProfileFactory,
     ProcedureFeeFactory,
@@ -111,7 +112,9 @@ def approved_by_post(
         street_address="Số 15 đường Trần Hưng Đạo, tổ dân phố 3",
     )
     applicant = profile.user
-    dossier = dossier_services.start_draft(version=version, applicant=applicant, receiving_agency=desk.agency)
+    dossier = dossier_services.start_draft(
+        version=version, applicant=applicant, receiving_agency=desk.agency, form_data=PURPOSE
+    )
     dossier = dossier_services.update_draft(
         dossier=dossier,
         by=applicant,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from dossiers import hooks
 from dossiers import services as dossier_services
 from dossiers.models import State
 from payments import selectors as payment_selectors
@@ -64,18 +65,19 @@ def test_no_order_when_the_result_comes_back_another_way():
 
 
 def test_the_order_is_written_in_the_transition_transaction(monkeypatch):
-    """If the transition fails after the receiver ran, the order goes with it: no parcel for a dossier
-    that is not ready."""
+    """If the change fails after postal's hook wrote the order (a later hook raises), the order goes with
+    it: no parcel for a dossier that is not ready."""
     case = approved_by_post()
 
-    def broken_audit(*args, **kwargs):
-        raise RuntimeError("audit table unavailable")
+    def broken_hook(change):
+        raise RuntimeError("a later hook failed")
 
-    monkeypatch.setattr(dossier_services, "_record", broken_audit)
+    monkeypatch.setattr(hooks, "_handlers", {**hooks._handlers, "tests.broken": broken_hook})
     with pytest.raises(RuntimeError):
         make_result_ready(case)
     assert case.reload().state == State.APPROVED
     assert not DeliveryOrder.objects.exists()
+    assert not case.dossier.events.filter(action="result_ready").exists()
 
 
 def test_a_second_result_ready_does_not_make_a_second_order():

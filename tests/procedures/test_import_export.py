@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 
+from procedures import services
 from procedures.models import Procedure, ProcedureVersion, RequiredDocument, VersionStatus
 from procedures.resources import ProcedureVersionResource, row_error_lines, split_cell
 from tests.factories import AgencyFactory, FieldFactory, ProcedureFeeFactory, ProcedureVersionFactory
@@ -126,6 +127,38 @@ def test_a_good_file_creates_drafts_with_fees_documents_and_agencies():
     second = published.procedure.versions.get(version_number=2)
     assert (second.status, second.partial_reason) == (VersionStatus.DRAFT, "originals")
     assert ProcedureVersion.objects.get(pk=published.pk).status == VersionStatus.PUBLISHED
+
+
+def test_a_row_for_a_published_procedure_becomes_its_next_version_with_what_changed():
+    ref = reference_data()
+    admin = catalogue_admin()
+    first = ProcedureVersionFactory(published=True, procedure__national_code="1.001234", field=ref["field"])
+    row = good_row(processing_days="2")
+    dataset = tablib.Dataset(headers=[*COLUMNS, "change_note"])
+    dataset.append([*(row[column] for column in COLUMNS), "Rút ngắn thời hạn giải quyết còn 02 ngày"])
+    dataset.append([*(good_row(national_code="1.000002")[column] for column in COLUMNS), "x" * 301])
+
+    refused = ProcedureVersionResource().import_data(
+        dataset, use_transactions=True, rollback_on_validation_errors=True, user=admin
+    )
+    assert [line[:21] for line in row_error_lines(refused)] == ["Row 2 (change_note): "]
+    del dataset[1]
+    result = ProcedureVersionResource().import_data(
+        dataset, use_transactions=True, rollback_on_validation_errors=True, user=admin
+    )
+
+    assert row_error_lines(result) == []
+    second = first.procedure.versions.get(version_number=2)
+    assert (second.status, second.processing_days, second.created_by) == (VersionStatus.DRAFT, 2, admin)
+    assert second.change_note == "Rút ngắn thời hạn giải quyết còn 02 ngày"
+    services.submit_for_review(version=second, by=admin)
+    services.publish(version=second, by=admin)
+    assert sorted(first.procedure.versions.values_list("version_number", "status", "change_note")) == [
+        (1, VersionStatus.ARCHIVED, ""),
+        (2, VersionStatus.PUBLISHED, "Rút ngắn thời hạn giải quyết còn 02 ngày"),
+    ]
+    exported = ProcedureVersionResource().export(ProcedureVersion.objects.published())
+    assert exported.dict[0]["change_note"] == "Rút ngắn thời hạn giải quyết còn 02 ngày"
 
 
 @pytest.mark.parametrize(

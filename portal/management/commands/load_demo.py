@@ -3,23 +3,26 @@ dossiers in every state.
 
 Idempotent: units, agencies and fields are keyed on their codes, accounts on their emails; a procedure that
 already has a version is left alone; dossiers are made only while the demo citizen has none. Catalogue
-entries go through the same review and publish services as an administrator's edits, dossiers through the
-dossier services; only the synthetic load-test entries (`--procedures N`) are bulk-inserted.
+entries (portal/demo/data/) go through the admin's own catalogue import, then the review and publish
+services, dossiers through the dossier services; only the synthetic load-test entries (`--procedures N`)
+are bulk-inserted.
 """
 
 import datetime
 import time
 
+import tablib
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from import_export.formats.base_formats import CSV
 
 from accounts.models import AgencyMembership, CitizenProfile, Role, User
 from accounts.services import save_citizen_profile, set_role
+from common import clock
 from portal.demo import accounts as demo_accounts
 from portal.demo import catalogue, synthetic
 from portal.demo.dossiers import load_dossiers
@@ -35,6 +38,7 @@ from procedures.models import (
     RequiredDocument,
     VersionStatus,
 )
+from procedures.resources import ProcedureVersionResource, row_error_lines
 
 VERSION_FIELDS = (
     "name",
@@ -81,7 +85,7 @@ class Command(BaseCommand):
         fields = load_fields()
         users = load_accounts(units, agencies)
         admin = users[demo_accounts.CATALOGUE_ADMIN_EMAIL][0]
-        created, skipped = load_procedures(admin=admin, agencies=agencies, fields=fields)
+        created, skipped = load_procedures(admin=admin)
         generated = load_synthetic(procedures, admin=admin, agencies=agencies, fields=fields)
         words = services.refresh_search_vocabulary()
         dossiers = load_dossiers()
@@ -105,35 +109,16 @@ class Command(BaseCommand):
 def load_units() -> dict[str, AdministrativeUnit]:
     """The province, its communes and the units the 2025 reform abolished (mapped to their successors)."""
     units = {}
-
-    def put(code, name, level, parent=None, is_legacy=False, successor=None):
-        units[code], _ = AdministrativeUnit.objects.update_or_create(
-            code=code,
+    for row in catalogue.UNITS:
+        units[row["code"]], _ = AdministrativeUnit.objects.update_or_create(
+            code=row["code"],
             defaults={
-                "name": name,
-                "level": level,
-                "parent": units.get(parent),
-                "is_legacy": is_legacy,
-                "successor": units.get(successor),
+                "name": row["name"],
+                "level": GovernmentLevel(row["level"]),
+                "parent": units[row["parent"]] if "parent" in row else None,
+                "is_legacy": row.get("is_legacy", False),
+                "successor": units[row["successor"]] if "successor" in row else None,
             },
-        )
-
-    province = catalogue.PROVINCE
-    put(province["code"], province["name"], GovernmentLevel.PROVINCE)
-    for unit in catalogue.LEGACY_PROVINCES:
-        put(unit["code"], unit["name"], GovernmentLevel.PROVINCE, is_legacy=True, successor=unit["successor"])
-    for unit in catalogue.COMMUNES:
-        put(unit["code"], unit["name"], GovernmentLevel.COMMUNE, parent=province["code"])
-    for unit in catalogue.LEGACY_DISTRICTS:
-        put(unit["code"], unit["name"], GovernmentLevel.DISTRICT, parent=unit["parent"], is_legacy=True)
-    for unit in catalogue.LEGACY_COMMUNES:
-        put(
-            unit["code"],
-            unit["name"],
-            GovernmentLevel.COMMUNE,
-            parent=unit["parent"],
-            is_legacy=True,
-            successor=unit["successor"],
         )
     return units
 
@@ -146,7 +131,7 @@ def load_agencies(units: dict[str, AdministrativeUnit]) -> dict[str, Agency]:
             defaults={
                 "name": row["name"],
                 "kind": row["kind"],
-                "parent": agencies.get(row.get("parent")),
+                "parent": agencies[row["parent"]] if "parent" in row else None,
                 "administrative_unit": units[row["unit"]],
                 "is_legacy": row.get("is_legacy", False),
                 "address": row["address"],
@@ -245,6 +230,46 @@ def account_table(users: dict[str, tuple[User, bool]]) -> str:
 # --- Catalogue --------------------------------------------------------------------------------------------
 
 
+def load_procedures(*, admin: User) -> tuple[int, int]:
+    """Import the hand-written entries through the catalogue's own import (the admin's CSV import) as
+    drafts of the demo admin, then review and publish each; the listed second versions follow the same
+    way. A procedure that already has a version is left alone. Returns (created, skipped)."""
+    codes = [row["national_code"] for row in catalogue.procedure_rows()]
+    present = set(
+        Procedure.objects.filter(versions__isnull=False, national_code__in=codes).values_list(
+            "national_code", flat=True
+        )
+    )
+    new = {code for code in codes if code not in present}
+    with transaction.atomic():
+        import_and_publish(catalogue.PROCEDURES_FILE, codes=new, admin=admin)
+        import_and_publish(catalogue.REVISIONS_FILE, codes=new, admin=admin)
+    return len(new), len(present)
+
+
+def import_and_publish(path, *, codes: set[str], admin: User) -> None:
+    """Import the rows of a catalogue file whose national code is in `codes`, all or nothing, then submit
+    and publish each new draft, as a catalogue admin would after an import."""
+    dataset = CSV(encoding="utf-8-sig").create_dataset(path.read_bytes())
+    code_column = dataset.headers.index("national_code")
+    dataset = tablib.Dataset(*(row for row in dataset if row[code_column] in codes), headers=dataset.headers)
+    if not dataset.height:
+        return
+    result = ProcedureVersionResource().import_data(
+        dataset, use_transactions=True, rollback_on_validation_errors=True, user=admin
+    )
+    problems = row_error_lines(result)
+    if problems:
+        raise CommandError(f"{path.name} cannot be imported:\n" + "\n".join(str(line) for line in problems))
+    for row in result.rows:
+        draft = ProcedureVersion.objects.get(pk=row.object_id)
+        services.submit_for_review(version=draft, by=admin)
+        services.publish(version=draft, by=admin)
+
+
+# --- Synthetic load-test entries --------------------------------------------------------------------------
+
+
 def version_values(entry: dict) -> dict:
     return {name: entry.get(name, "") if name in OPTIONAL_TEXT else entry[name] for name in VERSION_FIELDS}
 
@@ -255,46 +280,6 @@ def fee_rows(version: ProcedureVersion, fees: list[dict]) -> list[ProcedureFee]:
 
 def document_rows(version: ProcedureVersion, documents: list[dict]) -> list[RequiredDocument]:
     return [RequiredDocument(version=version, position=n, **row) for n, row in enumerate(documents)]
-
-
-def load_procedures(*, admin: User, agencies: dict[str, Agency], fields: dict[str, Field]) -> tuple[int, int]:
-    """Draft, review and publish each hand-written entry through the catalogue services; add the listed
-    second versions. Returns (created, skipped)."""
-    revisions = {revision["code"]: revision for revision in catalogue.REVISIONS}
-    created = skipped = 0
-    for entry in catalogue.PROCEDURES:
-        with transaction.atomic():
-            procedure, _ = Procedure.objects.get_or_create(national_code=entry["code"])
-            if procedure.versions.exists():
-                skipped += 1
-                continue
-            version = ProcedureVersion(
-                procedure=procedure, field=fields[entry["field"]], created_by=admin, **version_values(entry)
-            )
-            version.save()
-            version.agencies.set([agencies[code] for code in entry["agencies"]])
-            ProcedureFee.objects.bulk_create(fee_rows(version, entry["fees"]))
-            RequiredDocument.objects.bulk_create(document_rows(version, entry["documents"]))
-            services.submit_for_review(version=version, by=admin)
-            version = services.publish(version=version, by=admin)
-            revision = revisions.get(entry["code"])
-            if revision:
-                publish_revision(version, revision, admin=admin)
-        created += 1
-    return created, skipped
-
-
-def publish_revision(version: ProcedureVersion, revision: dict, *, admin: User) -> ProcedureVersion:
-    """A second version through the services: the first is archived, and stays readable."""
-    draft = services.create_new_version(version=version, by=admin)
-    for name, value in revision["changes"].items():
-        setattr(draft, name, value)
-    draft.save()
-    if "fees" in revision:
-        draft.fees.all().delete()
-        ProcedureFee.objects.bulk_create(fee_rows(draft, revision["fees"]))
-    services.submit_for_review(version=draft, by=admin, change_note=revision["change_note"])
-    return services.publish(version=draft, by=admin)
 
 
 def load_synthetic(count: int, *, admin: User, agencies: dict[str, Agency], fields: dict[str, Field]) -> int:
@@ -310,7 +295,7 @@ def load_synthetic(count: int, *, admin: User, agencies: dict[str, Agency], fiel
     entries = [synthetic.entry(i) for i in range(1, count + 1) if synthetic.code(i) not in existing]
     if not entries:
         return 0
-    now = timezone.now()
+    now = clock.now()
     through = ProcedureVersion.agencies.through
     with transaction.atomic():
         procedures = Procedure.objects.bulk_create(

@@ -1,0 +1,160 @@
+"""The skeleton every dossier use case follows: lock the row → check who acts → run the transition →
+save → write the one audit row → tell the applicant and the registered hooks. `changing()` does all but
+the use case's own rule, so no service can forget a step or do them in another order."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from common import clock
+from procedures.models import Agency
+
+from .. import hooks, notices
+from ..models import Dossier, DossierEvent, Timeliness
+
+Actor = Any  # a user; None when no person acts (the post office's delivery proof, a gateway's refund)
+
+
+class DossierChanged(Exception):
+    """Someone else acted on the dossier since this page was loaded: reload, nothing was applied."""
+
+    def __str__(self) -> str:
+        return _("This dossier was changed by someone else in the meantime. Reload the page and try again.")
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this on this dossier."))
+
+
+def lock(dossier: Dossier | int, expected_version: int | None = None) -> Dossier:
+    """The dossier row, locked until the transaction ends. Always the first lock a use case takes (then its
+    payment attempts, its delivery orders): one order everywhere, so two transactions never deadlock."""
+    pk = dossier if isinstance(dossier, int) else dossier.pk
+    # of=("self",): lock the dossier row only, not its procedure version (shared by every dossier of it).
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version").get(pk=pk)
+    if expected_version is not None and locked.lock_version != expected_version:
+        raise DossierChanged
+    return locked
+
+
+def timeliness(dossier: Dossier, at: datetime.datetime, intake: bool) -> str:
+    if intake:
+        if dossier.intake_deadline is None:
+            return ""
+        return Timeliness.ON_TIME if at <= dossier.intake_deadline else Timeliness.LATE
+    if dossier.due_date is None:
+        return ""
+    day = timezone.localtime(at).date()
+    if day < dossier.due_date:
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME if day == dossier.due_date else Timeliness.LATE
+
+
+class Change:
+    """A change in progress on a locked dossier. `record()` saves it and writes its audit row."""
+
+    def __init__(self, dossier: Dossier) -> None:
+        self.dossier = dossier
+        self.from_state: str = dossier.state
+        self.now = clock.now()
+        self.event: DossierEvent | None = None
+        self.skipped = False
+
+    def skip(self) -> None:
+        """Nothing to change after all (e.g. already done by a concurrent request): no audit row."""
+        self.skipped = True
+
+    def proceed(self, transition: Callable[..., Any], message: str, **kwargs: Any) -> None:
+        """Run a state-machine transition, or refuse with `message` when its source or conditions fail."""
+        if not can_proceed(transition):
+            raise ValidationError(message)
+        transition(**kwargs)
+
+    def record(
+        self,
+        action: DossierEvent.Action,
+        *,
+        actor: Actor,
+        note: str = "",
+        agency: Agency | None = None,
+        from_agency: Agency | None = None,
+        to_agency: Agency | None = None,
+        intake: bool = False,
+        data: dict[str, Any] | None = None,
+        dossier_unchanged: bool = False,
+    ) -> DossierEvent:
+        """Save the dossier (a new lock version) and write the one audit row; then the applicant's notice
+        and the hooks, in this same transaction. `dossier_unchanged`: an internal step (a proposal waiting
+        for a supervisor) that leaves the dossier as it was, so pages open on it stay valid."""
+        if self.event is not None:
+            raise RuntimeError("A change is recorded once.")
+        dossier = self.dossier
+        if not dossier_unchanged:
+            dossier.lock_version += 1
+            dossier.save()
+        person = actor if actor is not None and actor.is_authenticated else None
+        self.event = DossierEvent.objects.create(
+            dossier=dossier,
+            action=action,
+            from_state=self.from_state,
+            to_state=dossier.state,
+            actor=person,
+            actor_role=getattr(person, "role", "") or "",
+            agency=agency,
+            from_agency=from_agency,
+            to_agency=to_agency,
+            at=self.now,
+            note=note,
+            timeliness=timeliness(dossier, self.now, intake),
+            data=data or {},
+        )
+        notices.notify_applicant(self.event)  # the outbox rows, in this same transaction
+        hooks.dispatch(hooks.DossierChange(dossier=dossier, event=self.event))
+        return self.event
+
+
+@contextlib.contextmanager
+def changing(
+    dossier: Dossier | int,
+    *,
+    expected_version: int | None = None,
+    may: Callable[[Dossier], bool] | None = None,
+) -> Iterator[Change]:
+    """One audited use case in one transaction: the dossier locked (and checked against the version the
+    user saw), `may(dossier)` checked on the locked row, then the body, which must `record()` the change."""
+    with transaction.atomic():
+        locked = lock(dossier, expected_version)
+        if may is not None:
+            require(may(locked))
+        change = Change(locked)
+        yield change
+        if change.event is None and not change.skipped:
+            raise RuntimeError("A dossier change must be recorded (Change.record).")
+
+
+@contextlib.contextmanager
+def locked(dossier: Dossier | int, *, may: Callable[[Dossier], bool] | None = None) -> Iterator[Dossier]:
+    """A write that is not a step of the procedure (a draft's fields, its files): locked, not audited."""
+    with transaction.atomic():
+        row = lock(dossier)
+        if may is not None:
+            require(may(row))
+        yield row
+
+
+def agency_of(user: Actor, *candidates: Agency | None) -> Agency | None:
+    """The first of `candidates` the user works for (the agency named on the audit row)."""
+    for agency in candidates:
+        if agency is not None and user.memberships.filter(agency=agency).exists():
+            return agency
+    return None

@@ -1,0 +1,383 @@
+"""Filing: a citizen's draft and its files, the checks before filing, submitting; a clerk registering a
+dossier brought to the desk or sent by post; discarding a draft; withdrawing before a decision."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from procedures.models import Agency, ProcedureVersion, RequiredDocument, VersionStatus
+
+from .. import codes, policies, working_days
+from ..models import (
+    Channel,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    ReturnChannel,
+    RuleSet,
+    State,
+    StoredFile,
+    SupplementRequest,
+)
+from ..uploads import check_upload
+from .base import Actor, changing, locked, require
+
+Action = DossierEvent.Action
+PURPOSE_MAX_LENGTH = 2000
+
+
+def receiving_agencies_for(version: ProcedureVersion) -> list[Agency]:
+    return list(version.agencies.filter(is_legacy=False))
+
+
+def applicant_prefill(user: Actor) -> dict[str, Any]:
+    """What the portal already knows: the profile first, the last dossier for what the profile lacks."""
+    data = {"applicant_name": user.full_name, "applicant_email": user.email}
+    last = Dossier.objects.filter(applicant=user).exclude(state=State.DRAFT).order_by("-created_at").first()
+    if last is not None:
+        data.update(
+            applicant_name=last.applicant_name or data["applicant_name"],
+            applicant_id_number=last.applicant_id_number,
+            applicant_phone=last.applicant_phone,
+            applicant_address=last.applicant_address,
+            delivery_address=last.delivery_address,
+        )
+    profile = getattr(user, "profile", None)
+    if profile is not None:
+        for key, value in {
+            "applicant_name": profile.full_name,
+            "applicant_id_number": profile.personal_id,
+            "applicant_phone": profile.phone,
+            "applicant_address": profile.address,
+        }.items():
+            if value:
+                data[key] = value
+        data.setdefault("delivery_address", profile.address)
+    return data
+
+
+def start_draft(
+    *,
+    version: ProcedureVersion,
+    applicant: Actor,
+    receiving_agency: Agency | None = None,
+    form_data: dict[str, Any] | None = None,
+) -> Dossier:
+    """A citizen starts filing: a draft under the published version, prefilled from what is known."""
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationError(_("This procedure is not open for filing."))
+    agencies = receiving_agencies_for(version)
+    if receiving_agency is None:
+        receiving_agency = agencies[0] if agencies else None
+    if receiving_agency not in agencies:
+        raise ValidationError(_("Choose one of the agencies that handle this procedure."))
+    channels = version.return_channels
+    with transaction.atomic():
+        dossier = Dossier(
+            procedure_version=version,
+            applicant=applicant,
+            channel=Channel.ONLINE,
+            receiving_agency=receiving_agency,
+            handling_agency=receiving_agency,
+            return_channel=ReturnChannel.ELECTRONIC if "electronic" in channels else channels[0],
+            form_data=form_data or {},
+            **applicant_prefill(applicant),
+        )
+        dossier.save()
+        return dossier
+
+
+DRAFT_FIELDS = {
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "form_data",
+    "receiving_agency",
+    "return_channel",
+    "delivery_address",
+}
+
+
+def update_draft(*, dossier: Dossier, by: Actor, **changes: Any) -> Dossier:
+    """Save what the applicant typed on one wizard page; a draft is kept between visits."""
+    require(policies.is_owner(by, dossier))
+    unknown = set(changes) - DRAFT_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    with locked(dossier) as dossier:
+        if dossier.state != State.DRAFT:
+            raise ValidationError(_("Only a draft can be changed."))
+        if "receiving_agency" in changes:
+            if changes["receiving_agency"] not in receiving_agencies_for(dossier.procedure_version):
+                raise ValidationError(_("Choose one of the agencies that handle this procedure."))
+            changes["handling_agency"] = changes["receiving_agency"]
+        if (
+            "return_channel" in changes
+            and changes["return_channel"] not in dossier.procedure_version.return_channels
+        ):
+            raise ValidationError(_("This procedure does not return results that way."))
+        for name, value in changes.items():
+            setattr(dossier, name, value)
+        dossier.save()
+        return dossier
+
+
+def check_slot(dossier: Dossier, required_document: RequiredDocument | None) -> None:
+    if required_document is not None and required_document.version_id != dossier.procedure_version_id:
+        raise ValidationError(_("This document is not part of this procedure."))
+
+
+def store_upload(*, owner: Actor, uploaded: UploadedFile, by: Actor, label: str = "") -> StoredFile:
+    checked = check_upload(uploaded)
+    name = uploaded.name or "file"
+    stored = StoredFile(
+        owner=owner,
+        original_name=name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        label=label[:500],
+        uploaded_by=by,
+    )
+    stored.file.save(name, uploaded, save=False)
+    stored.save()
+    return stored
+
+
+# Which files may be added to a dossier in which state.
+EDITABLE_IN = {
+    DossierDocument.Kind.APPLICATION: State.DRAFT,
+    DossierDocument.Kind.SUPPLEMENT: State.SUPPLEMENT_REQUESTED,
+}
+
+
+def _check_editable(dossier: Dossier, kind: str) -> None:
+    if EDITABLE_IN.get(DossierDocument.Kind(kind)) != dossier.state:
+        raise ValidationError(_("Documents cannot be added to the dossier now."))
+
+
+def attach_upload(
+    *,
+    dossier: Dossier,
+    required_document: RequiredDocument | None,
+    uploaded: UploadedFile,
+    by: Actor,
+    kind: str = DossierDocument.Kind.APPLICATION,
+) -> DossierDocument:
+    """Add an uploaded file to a dossier; it also goes into the applicant's data store for reuse."""
+    require(policies.is_owner(by, dossier) or policies.acts_for_receiving_agency(by, dossier))
+    check_slot(dossier, required_document)
+    with locked(dossier) as dossier:
+        _check_editable(dossier, kind)
+        stored = store_upload(
+            owner=dossier.applicant or by,
+            uploaded=uploaded,
+            by=by,
+            label=required_document.name if required_document else "",
+        )
+        return DossierDocument.objects.create(
+            dossier=dossier, required_document=required_document, stored_file=stored, kind=kind, added_by=by
+        )
+
+
+def reuse_stored_file(
+    *,
+    dossier: Dossier,
+    required_document: RequiredDocument | None,
+    stored_file: StoredFile,
+    by: Actor,
+    kind: str = DossierDocument.Kind.APPLICATION,
+) -> DossierDocument:
+    """One click instead of a second upload: a file the applicant already has in their data store."""
+    require(policies.is_owner(by, dossier))
+    check_slot(dossier, required_document)
+    if stored_file.owner_id != dossier.applicant_id:
+        raise PermissionDenied(_("This file is not in your data store."))
+    with locked(dossier) as dossier:
+        _check_editable(dossier, kind)
+        existing = dossier.documents.filter(
+            stored_file=stored_file, required_document=required_document, kind=kind
+        ).first()
+        if existing is not None:
+            return existing
+        return DossierDocument.objects.create(
+            dossier=dossier,
+            required_document=required_document,
+            stored_file=stored_file,
+            kind=kind,
+            reused=True,
+            added_by=by,
+        )
+
+
+def remove_document(*, document: DossierDocument, by: Actor) -> None:
+    require(policies.is_owner(by, document.dossier))
+    with locked(document.dossier) as dossier:
+        if EDITABLE_IN.get(DossierDocument.Kind(document.kind)) != dossier.state:
+            raise ValidationError(_("This document can no longer be removed."))
+        document.delete()
+
+
+def purpose_of(dossier: Dossier) -> str:
+    form_data = dossier.form_data if isinstance(dossier.form_data, dict) else {}
+    return str(form_data.get("purpose") or "").strip()
+
+
+def problems_before_submit(dossier: Dossier) -> list[str]:
+    """Everything the rules can check before filing, so a dossier is not sent back for it. `submit`
+    refuses while this list is not empty; the review page shows the same list."""
+    problems = []
+    if not dossier.applicant_name.strip():
+        problems.append(_("Enter the applicant's full name."))
+    if not (dossier.applicant_phone or dossier.applicant_email):
+        problems.append(_("Give a phone number or an email address so the agency can reach you."))
+    purpose = purpose_of(dossier)
+    if not purpose:
+        problems.append(_("Say what you are asking for (step “Your request”)."))
+    elif len(purpose) > PURPOSE_MAX_LENGTH:
+        problems.append(_("Say what you are asking for in at most 2,000 characters."))
+    if dossier.return_channel == ReturnChannel.POST and not dossier.delivery_address.strip():
+        problems.append(_("Enter the address the result should be posted to."))
+    documents = list(dossier.documents.select_related("stored_file"))
+    attached = {doc.required_document_id for doc in documents if doc.kind == DossierDocument.Kind.APPLICATION}
+    for required in dossier.procedure_version.documents.all():
+        if required.is_required and required.pk not in attached:
+            problems.append(_("Missing document: %(name)s.") % {"name": required.name})
+    for document in documents:
+        stored = document.stored_file
+        if not stored.size or not stored.file.storage.exists(stored.file.name):
+            problems.append(
+                _("The file “%(name)s” cannot be read: attach it again.") % {"name": stored.original_name}
+            )
+    return problems
+
+
+def _fee_total(version: ProcedureVersion, channel: str) -> int:
+    fees = version.fees.all()
+    return sum(fee.online_amount if channel == Channel.ONLINE else fee.amount for fee in fees)
+
+
+def _assign_code(dossier: Dossier, now: datetime.datetime) -> None:
+    day = timezone.localtime(now).date()
+    rule_set = RuleSet.in_force_on(day)
+    sequence = codes.next_sequence(agency_code=dossier.receiving_agency.code, day=day)
+    dossier.code = codes.format_code(
+        rule_set.dossier_code_pattern, agency_code=dossier.receiving_agency.code, day=day, sequence=sequence
+    )
+
+
+def start_intake_clock(dossier: Dossier, now: datetime.datetime) -> None:
+    """The one-stop shop answers within 8 working hours (Decree 45/2020) of a dossier it can act on: when
+    the fees are due at filing, that is from the payment (or exemption), not from the click on "submit"."""
+    if dossier.fees_ready_for_receipt():
+        dossier.intake_deadline = working_days.add_working_hours(now, settings.INTAKE_ANSWER_WORKING_HOURS)
+    else:
+        dossier.intake_deadline = None
+
+
+def _file(dossier: Dossier, now: datetime.datetime) -> None:
+    """What filing sets, online or at the desk: the code, the time, the fees, the 8-hour answer clock. The
+    desk gets the same answer time as online: receiving at once is "on time", leaving it in the tray late."""
+    _assign_code(dossier, now)
+    dossier.submitted_at = now
+    dossier.fee_total = _fee_total(dossier.procedure_version, dossier.channel)
+    start_intake_clock(dossier, now)
+
+
+def submit(*, dossier: Dossier, by: Actor) -> Dossier:
+    """File the dossier: it gets its code and the one-stop shop must answer within 8 working hours."""
+    require(policies.is_owner(by, dossier))
+    with changing(dossier) as change:
+        dossier = change.dossier
+        problems = problems_before_submit(dossier) if dossier.state == State.DRAFT else []
+        if problems:
+            raise ValidationError(problems)
+        change.proceed(dossier.submit, _("This dossier has already been submitted."))
+        _file(dossier, change.now)
+        change.record(Action.SUBMIT, actor=by, to_agency=dossier.receiving_agency)
+        return dossier
+
+
+def register_at_desk(
+    *,
+    version: ProcedureVersion,
+    clerk: Actor,
+    receiving_agency: Agency,
+    channel: str,
+    applicant: Actor = None,
+    details: dict[str, Any],
+    uploads: Any = (),
+) -> Dossier:
+    """A clerk records a dossier brought to the desk or sent by post, on the applicant's behalf.
+    `uploads`: (required document or None, uploaded file) pairs, attached before the dossier is filed."""
+    require(policies.may_register_at(clerk, receiving_agency))
+    if channel not in {Channel.DESK, Channel.POST}:
+        raise ValidationError(_("A clerk registers dossiers brought to the desk or sent by post."))
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationError(_("This procedure is not open for filing."))
+    if not details.get("applicant_name", "").strip():
+        raise ValidationError(_("Enter the applicant's full name."))
+    allowed = {key: value for key, value in details.items() if key in DRAFT_FIELDS - {"receiving_agency"}}
+    with transaction.atomic():
+        draft = Dossier(
+            procedure_version=version,
+            applicant=applicant,
+            filed_by=clerk,
+            channel=channel,
+            receiving_agency=receiving_agency,
+            handling_agency=receiving_agency,
+            **allowed,
+        )
+        draft.save()
+        for required_document, uploaded in uploads:
+            check_slot(draft, required_document)
+            stored = store_upload(
+                owner=applicant or clerk,
+                uploaded=uploaded,
+                by=clerk,
+                label=required_document.name if required_document else "",
+            )
+            DossierDocument.objects.create(
+                dossier=draft, required_document=required_document, stored_file=stored, added_by=clerk
+            )
+        with changing(draft) as change:
+            dossier = change.dossier
+            change.proceed(dossier.submit, _("This dossier has already been submitted."))
+            _file(dossier, change.now)
+            change.record(Action.REGISTER_AT_DESK, actor=clerk, agency=receiving_agency)
+            return dossier
+
+
+def withdraw(*, dossier: Dossier, by: Actor, reason: str = "") -> Dossier:
+    """The applicant withdraws the request before a decision."""
+    require(policies.is_owner(by, dossier))
+    with changing(dossier) as change:
+        dossier = change.dossier
+        change.proceed(dossier.withdraw, _("A dossier can be withdrawn only before a decision."))
+        dossier.closed_reason = reason.strip()
+        dossier.decided_at = change.now
+        dossier.supplement_requests.filter(
+            status__in=[SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED]
+        ).update(status=SupplementRequest.Status.CLOSED)
+        change.record(Action.WITHDRAW, actor=by, note=reason.strip())
+        return dossier
+
+
+def discard_draft(*, dossier: Dossier, by: Actor) -> None:
+    """The applicant throws away a dossier never filed. Nothing was sent, so nothing is audited; the files
+    stay in their data store for the next dossier."""
+    require(policies.is_owner(by, dossier))
+    with locked(dossier) as dossier:
+        if dossier.state != State.DRAFT:
+            raise ValidationError(_("Only a dossier that was never filed can be deleted."))
+        dossier.delete()

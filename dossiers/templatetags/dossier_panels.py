@@ -1,0 +1,20 @@
+"""`{% dossier_panels dossier "place" %}`: what other apps registered for a place of a dossier page."""
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+from .. import panels
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def dossier_panels(context: dict[str, Any], dossier: Any, place: str) -> SafeString:
+    return panels.render_panels(dossier, place, context.get("request"))
+
+
+@register.simple_tag
+def queue_columns() -> list[panels.QueueColumn]:
+    return panels.queue_columns()
