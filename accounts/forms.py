@@ -3,6 +3,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import clock
 from procedures.models import AdministrativeUnit, GovernmentLevel
 
 from . import services
@@ -95,7 +96,7 @@ class CitizenProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["date_of_birth"].widget.attrs["max"] = clock.localdate().isoformat()
         self.fields["province"].queryset = AdministrativeUnit.objects.filter(
             level=GovernmentLevel.PROVINCE, is_legacy=False
         )

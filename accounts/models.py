@@ -4,9 +4,9 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import clock
 from procedures.models import AdministrativeUnit, Agency
 
 
@@ -92,7 +92,7 @@ class User(AbstractUser):
         return self.role == Role.CITIZEN and not self.is_superuser
 
     def is_locked(self, now=None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+        return self.locked_until is not None and self.locked_until > (now or clock.now())
 
 
 personal_id_validator = RegexValidator(
@@ -169,7 +169,7 @@ class CitizenProfile(models.Model):
     def clean(self):
         """A birth date cannot lie ahead; a personal ID belongs to one person only (one profile each)."""
         errors = {}
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+        if self.date_of_birth and self.date_of_birth > clock.localdate():
             errors["date_of_birth"] = _("The date of birth cannot be in the future.")
         if (
             self.personal_id

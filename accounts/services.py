@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+
+from common import clock
 
 from .models import DUPLICATE_PERSONAL_ID_MESSAGE, CitizenProfile, Role, User
 from .selectors import user_for_login
@@ -32,7 +33,7 @@ def record_login_failure(*, email: str) -> User | None:
         return None
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=found.pk)  # the row lock orders concurrent failures
-        now = timezone.now()
+        now = clock.now()
         if user.locked_until and user.locked_until <= now:  # an expired lock: counting starts afresh
             user.failed_login_count = 0
             user.locked_until = None
@@ -45,7 +46,7 @@ def record_login_failure(*, email: str) -> User | None:
 
 def _record_unknown_email_failure(email: str) -> None:
     key = _unknown_email_key(email)
-    now = timezone.now()
+    now = clock.now()
     state = cache.get(key) or {"count": 0, "locked_until": None}
     if state["locked_until"] and state["locked_until"] <= now:
         state = {"count": 0, "locked_until": None}
@@ -58,7 +59,7 @@ def _record_unknown_email_failure(email: str) -> None:
 def login_locked_until(*, email: str, now: datetime | None = None) -> datetime | None:
     """Until when sign-in with this address is refused, or None: the same answer whether or not
     an account has this address."""
-    now = now or timezone.now()
+    now = now or clock.now()
     user = user_for_login(email)
     if user is not None:
         return user.locked_until if user.is_locked(now) else None

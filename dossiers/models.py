@@ -1,4 +1,7 @@
+import datetime
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
+from common import clock
 from procedures.models import Agency, FeePaymentStage, PartialReason, ProcedureVersion, RequiredDocument
 
 
@@ -42,8 +46,14 @@ class RuleSet(models.Model):
 
     @classmethod
     def in_force_on(cls, day) -> "RuleSet":
-        rule_set = cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
-        return rule_set or cls.objects.order_by("valid_from").first()
+        """The rule set in force on `day`; before the first one, the first one (a data migration makes it)."""
+        rule_set = (
+            cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+            or cls.objects.order_by("valid_from").first()
+        )
+        if rule_set is None:
+            raise cls.DoesNotExist("No rule set: migration dossiers.0002 writes them.")
+        return rule_set
 
     def form(self, slip: str) -> dict:
         return self.forms.get(slip) or {"number": "", "title": slip}
@@ -94,7 +104,26 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# Official records (the register, vouchers) name the state in Vietnamese whatever the UI language.
+OFFICIAL_STATE_NAMES = {
+    State.DRAFT: "Chưa nộp",
+    State.SUBMITTED: "Chờ tiếp nhận",
+    State.SUPPLEMENT_REQUESTED: "Chờ bổ sung",
+    State.REFUSED: "Từ chối tiếp nhận",
+    State.RECEIVED: "Đã tiếp nhận",
+    State.IN_PROGRESS: "Đang giải quyết",
+    State.APPROVED: "Đã có kết quả",
+    State.DENIED: "Từ chối giải quyết",
+    State.RESULT_READY: "Chờ trả kết quả",
+    State.RETURNED: "Đã trả kết quả",
+    State.STOPPED: "Dừng xử lý",
+    State.WITHDRAWN: "Rút hồ sơ",
+}
+
+
 BEFORE_DECISION = [State.SUBMITTED, State.SUPPLEMENT_REQUESTED, State.RECEIVED, State.IN_PROGRESS]
+# Received and the result not yet handed over: the applicant holds an appointment date for the result.
+DUE_DATE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
 CLOSED_STATES = [State.REFUSED, State.DENIED, State.RETURNED, State.STOPPED, State.WITHDRAWN]
 
 
@@ -133,6 +162,11 @@ class DossierQuerySet(models.QuerySet):
 
     def owned_by(self, user):
         return self.filter(Q(applicant=user) | Q(filed_by=user))
+
+
+def when(*checks: Callable[["Dossier"], bool]) -> list[Callable[[Any], bool]]:
+    """A transition's conditions: django-fsm types them as taking any model, ours take a dossier."""
+    return list(checks)
 
 
 class Dossier(FSMModelMixin, models.Model):
@@ -221,7 +255,7 @@ class Dossier(FSMModelMixin, models.Model):
     )
     originals_checked_at = models.DateTimeField(null=True, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     intake_deadline = models.DateTimeField(_("answer due by"), null=True, blank=True)
@@ -252,6 +286,34 @@ class Dossier(FSMModelMixin, models.Model):
     def get_absolute_url(self) -> str:
         """The applicant's page of the dossier (notifications link to it)."""
         return reverse("dossiers:detail", args=[self.pk])
+
+    # --- where the dossier stands (what the pages ask instead of comparing state strings) ---------------
+    @property
+    def is_draft(self) -> bool:
+        """Not filed yet: only its applicant sees it."""
+        return self.state == State.DRAFT
+
+    @property
+    def awaits_intake_answer(self) -> bool:
+        """Filed and its 8 working hours are running: the one-stop shop answers by `intake_deadline` (no
+        deadline yet while fees due at filing are unpaid)."""
+        return self.state == State.SUBMITTED and self.intake_deadline is not None
+
+    @property
+    def needs_supplement(self) -> bool:
+        """Waiting for the applicant to add what a supplement request asks for."""
+        return self.state == State.SUPPLEMENT_REQUESTED
+
+    @property
+    def has_result_appointment(self) -> bool:
+        """Received with an appointment date for the result, and the result not yet handed over."""
+        return self.due_date is not None and self.state in DUE_DATE_STATES
+
+    @property
+    def agency_decided_at(self) -> datetime.datetime | None:
+        """When an agency decided (refused at intake, approved, denied, stopped): the register's "result"
+        time. None for a withdrawn dossier: `decided_at` then records the withdrawal, which no one decided."""
+        return None if self.state == State.WITHDRAWN else self.decided_at
 
     # --- facts the rules use --------------------------------------------------------------------------
     @property
@@ -313,12 +375,12 @@ class Dossier(FSMModelMixin, models.Model):
         return (
             self.state == State.SUBMITTED
             and self.intake_deadline is not None
-            and self.intake_deadline < (now or timezone.now())
+            and self.intake_deadline < (now or clock.now())
         )
 
     def is_overdue(self, today=None) -> bool:
         """Past the appointment date and still open; not while a supplement is awaited (the clock stops)."""
-        today = today or timezone.localdate()
+        today = today or clock.localdate()
         return (
             self.due_date is not None
             and self.state not in [*CLOSED_STATES, State.SUPPLEMENT_REQUESTED]
@@ -334,7 +396,7 @@ class Dossier(FSMModelMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.RECEIVED,
-        conditions=[originals_ready, fees_ready_for_receipt],
+        conditions=when(originals_ready, fees_ready_for_receipt),
     )
     def receive(self):
         pass
@@ -343,7 +405,7 @@ class Dossier(FSMModelMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.SUPPLEMENT_REQUESTED,
-        conditions=[intake_supplement_open],
+        conditions=when(intake_supplement_open),
     )
     def request_supplement_at_intake(self):
         pass
@@ -370,7 +432,7 @@ class Dossier(FSMModelMixin, models.Model):
         pass
 
     @transition(
-        field=state, source=State.IN_PROGRESS, target=State.APPROVED, conditions=[has_result_document]
+        field=state, source=State.IN_PROGRESS, target=State.APPROVED, conditions=when(has_result_document)
     )
     def approve(self):
         pass
@@ -387,7 +449,7 @@ class Dossier(FSMModelMixin, models.Model):
         field=state,
         source=State.RESULT_READY,
         target=State.RETURNED,
-        conditions=[originals_ready, fees_ready_for_return],
+        conditions=when(originals_ready, fees_ready_for_return),
     )
     def mark_returned(self):
         pass
@@ -419,7 +481,7 @@ class StoredFile(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -450,7 +512,7 @@ class DossierDocument(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["kind", "required_document__position", "pk"]
@@ -489,7 +551,7 @@ class SupplementRequest(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answer_note = models.TextField(blank=True)
@@ -501,6 +563,11 @@ class SupplementRequest(models.Model):
 
     def __str__(self):
         return f"{self.dossier} — {self.get_stage_display()}"
+
+    @property
+    def is_proposal(self) -> bool:
+        """Proposed during processing and waiting for a supervisor's approval: not sent to the applicant."""
+        return self.status == self.Status.PROPOSED
 
 
 class Timeliness(models.TextChoices):
@@ -571,7 +638,7 @@ class Apology(models.Model):
     reason = models.TextField(_("reason for the delay"))
     signed_by = models.CharField(_("signed by (head of agency)"), max_length=150)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["issued_at"]

@@ -4,12 +4,13 @@ Each rule is a plain function of the person and the dossier; none changes anythi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.models import Role
+from accounts.types import Visitor
 from common import clock
 
 from .models import CLOSED_STATES, Dossier, State, SupplementRequest
@@ -17,8 +18,8 @@ from .models import CLOSED_STATES, Dossier, State, SupplementRequest
 if TYPE_CHECKING:
     from procedures.models import Agency
 
-# Anything with the user model's attributes: a signed-in user, or AnonymousUser on public pages.
-Person = Any
+# A signed-in user, or AnonymousUser on public pages: every rule answers False for the anonymous.
+Person = Visitor
 
 
 def is_member(user: Person, agency: Agency | None) -> bool:
@@ -44,7 +45,7 @@ def acts_for_receiving_agency(user: Person, dossier: Dossier) -> bool:
 
 
 def acts_for_handling_agency(user: Person, dossier: Dossier) -> bool:
-    """Staff of the agency that handles the dossier now: transfer, supplements in processing, stop, apology."""
+    """Staff of the agency handling the dossier now: transfer, supplements in processing, stop, apology."""
     return (
         user.is_authenticated
         and user.role in {Role.OFFICER, Role.CLERK}

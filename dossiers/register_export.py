@@ -5,7 +5,9 @@ import io
 
 from django.utils import timezone
 
-from .models import Dossier, RuleSet, State
+from common import clock
+
+from .models import OFFICIAL_STATE_NAMES, Dossier, RuleSet, State
 
 COLUMNS = [
     ("STT", 6),
@@ -21,20 +23,6 @@ COLUMNS = [
     ("Trạng thái", 22),
     ("Ghi chú", 40),
 ]
-# The register is an official record: printed in Vietnamese whatever the UI language.
-STATE_VI = {
-    State.SUBMITTED: "Chờ tiếp nhận",
-    State.SUPPLEMENT_REQUESTED: "Chờ bổ sung",
-    State.REFUSED: "Từ chối tiếp nhận",
-    State.RECEIVED: "Đã tiếp nhận",
-    State.IN_PROGRESS: "Đang giải quyết",
-    State.APPROVED: "Đã có kết quả",
-    State.DENIED: "Từ chối giải quyết",
-    State.RESULT_READY: "Chờ trả kết quả",
-    State.RETURNED: "Đã trả kết quả",
-    State.STOPPED: "Dừng xử lý",
-    State.WITHDRAWN: "Rút hồ sơ",
-}
 
 
 def _local(moment):
@@ -56,9 +44,9 @@ def row(number: int, dossier: Dossier) -> list:
         _local(dossier.received_at),
         dossier.due_date,
         transferred,
-        None if dossier.state == State.WITHDRAWN else _local(dossier.decided_at),
+        _local(dossier.agency_decided_at),
         _local(dossier.returned_at),
-        STATE_VI.get(dossier.state, dossier.state),
+        OFFICIAL_STATE_NAMES[State(dossier.state)],
         note,
     ]
 
@@ -68,7 +56,7 @@ def workbook(agency, dossiers) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    form = RuleSet.in_force_on(timezone.localdate()).form("register")
+    form = RuleSet.in_force_on(clock.localdate()).form("register")
     book = Workbook()
     sheet = book.active
     sheet.title = "So theo doi ho so"

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Role, User
+from common import clock
 from notifications.services import notify
 
 from . import working_days
@@ -57,7 +57,7 @@ def digest_for(user: User, today: datetime.date) -> dict | None:
 def send_due_reminders(*, today: datetime.date | None = None) -> int:
     """Write today's digests (on working days only); a second run the same day writes nothing new.
     Returns how many people were reminded."""
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     if not working_days.is_working_day(today):
         return 0
     staff = (

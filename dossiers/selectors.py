@@ -7,8 +7,9 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from common import clock
 
@@ -58,7 +59,7 @@ def own_dossier(user, pk: int) -> Dossier:
 def lookup_url(dossier: Dossier) -> str:
     """The public status lookup of a dossier, prefilled with its code: what the QR codes on slips and
     receipts point to."""
-    return f"{settings.SITE_URL}{reverse('dossiers:lookup')}?{urlencode({'code': dossier.code})}"
+    return f"{settings.SITE_URL}{reverse('dossiers:lookup')}?{urlencode({'code': dossier.code or ''})}"
 
 
 def timeline(dossier: Dossier):
@@ -93,7 +94,7 @@ class QueueFilter:
 
 
 def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
     return {
         QueueView.NEW: Q(state=State.SUBMITTED),
@@ -202,6 +203,43 @@ def is_closed(dossier: Dossier) -> bool:
     return dossier.state in CLOSED_STATES
 
 
+# The applicant's sentence for each state (msgids shared with the translations of the old template).
+STATE_SENTENCES = {
+    State.DRAFT: _("Not filed yet. Your answers are saved: continue when you are ready."),
+    State.SUBMITTED: _("Filed. The one-stop shop checks it and answers by %(time)s."),
+    State.SUPPLEMENT_REQUESTED: _(
+        "The agency needs more from you before it can continue: see below what to add."
+    ),
+    State.RECEIVED: _("Received by the one-stop shop. The result is due on %(date)s."),
+    State.IN_PROGRESS: _("Being processed by %(agency)s. The result is due on %(date)s."),
+    State.APPROVED: _("Approved. The result is being prepared for you."),
+    State.RESULT_READY: _("The result is ready."),
+    State.RETURNED: _("The result was returned to you."),
+    State.DENIED: _("Denied. The agency's reasons are below."),
+    State.REFUSED: _("The one-stop shop refused the dossier. The reason is below."),
+    State.STOPPED: _("Processing was stopped. The reason is below."),
+    State.WITHDRAWN: _("You withdrew this dossier."),
+}
+# Filed, but fees due at filing are unpaid: the 8 working hours have not started, so there is no time yet.
+FILED_BEFORE_FEES = _(
+    "Filed. Pay the fees online: the one-stop shop checks the dossier once they are paid, within 8 working "
+    "hours."
+)
+
+
+def state_sentence(dossier: Dossier) -> str:
+    """The state of a dossier in one plain sentence, for its applicant, in the active language."""
+    if dossier.state == State.SUBMITTED and not dossier.awaits_intake_answer:
+        return str(FILED_BEFORE_FEES)
+    deadline = dossier.intake_deadline
+    agency = dossier.handling_agency if dossier.handling_agency_id else None
+    return STATE_SENTENCES[State(dossier.state)] % {
+        "time": dateformat.format(timezone.localtime(deadline), "H:i d/m/Y") if deadline else "",
+        "date": dateformat.format(dossier.due_date, "d/m/Y") if dossier.due_date else "",
+        "agency": agency.name if agency else "",
+    }
+
+
 @dataclass(frozen=True)
 class QueueRow:
     dossier: Dossier
@@ -223,7 +261,11 @@ def queue_rows(dossiers, now: datetime.datetime | None = None) -> list[QueueRow]
         due_flag = ""
         if dossier.is_overdue(today):
             due_flag = "overdue"
-        elif dossier.state in {State.RECEIVED, State.IN_PROGRESS} and dossier.due_date and dossier.due_date <= soon:
+        elif (
+            dossier.state in {State.RECEIVED, State.IN_PROGRESS}
+            and dossier.due_date
+            and dossier.due_date <= soon
+        ):
             due_flag = "due_soon"
         rows.append(
             QueueRow(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from common import pdf
+from common import clock, pdf
 from common.money import vnd
 from procedures.models import RequiredDocument
 
@@ -359,7 +359,7 @@ def slip_context(dossier: Dossier, kind: str, item_id: int | None = None) -> dic
         "place": unit.name if unit else "",
         "lookup_url": url,
         "qr": pdf.qr_data_uri(url),
-        "printed_at": timezone.now(),
+        "printed_at": clock.now(),
     }
 
 

@@ -118,6 +118,11 @@ class Notification(models.Model):
     def is_unread(self) -> bool:
         return self.channel == Channel.PORTAL and self.read_at is None
 
+    @property
+    def failed(self) -> bool:
+        """Given up on: staff read `last_error` to find out why."""
+        return self.status == Status.FAILED
+
 
 class DeliveryAttempt(models.Model):
     """One try at handing a notification to its provider: the row staff read when something failed."""

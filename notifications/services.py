@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+
+from common import clock
 
 from . import rendering
 from .events import Event
@@ -89,9 +90,29 @@ def notify(
         existing = list(Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key))
         if existing:
             return existing
+    rows = _outbox_rows(
+        recipient=recipient, event=event, context=context, dossier=dossier, dedupe_key=dedupe_key
+    )
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        if not dedupe_key:
+            raise
+        return list(Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key))
+    to_send = [row.pk for row in rows if row.channel != Channel.PORTAL]
+    if to_send:
+        transaction.on_commit(lambda: enqueue(to_send))
+    return rows
+
+
+def _outbox_rows(
+    *, recipient: "User", event: str, context: dict[str, Any], dossier: "Dossier | None", dedupe_key: str
+) -> list[Notification]:
+    """One unsaved row per channel, its message rendered in the recipient's language now."""
     link = _link(context, dossier)
     language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
-    now = timezone.now()
+    now = clock.now()
     values = {
         "name": str(recipient),
         "url": f"{settings.SITE_URL}{link}" if link.startswith("/") else link,
@@ -121,16 +142,6 @@ def notify(
             # The database is the in-portal provider: the notice is delivered when the change commits.
             row.status, row.sent_at, row.delivered_at = Status.DELIVERED, now, now
         rows.append(row)
-    try:
-        with transaction.atomic():
-            Notification.objects.bulk_create(rows)
-    except IntegrityError:
-        if not dedupe_key:
-            raise
-        return list(Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key))
-    to_send = [row.pk for row in rows if row.channel != Channel.PORTAL]
-    if to_send:
-        transaction.on_commit(lambda: enqueue(to_send))
     return rows
 
 
@@ -204,7 +215,7 @@ def _send(row: Notification) -> str:
 def deliver(notification_id: int) -> Outcome:
     """Hand one outbox row to its provider, once. A row another worker holds, or already sent, is skipped;
     timeouts and 5xx are retried with backoff up to NOTIFICATIONS_MAX_ATTEMPTS, a 4xx fails at once."""
-    claimed_at = timezone.now()
+    claimed_at = clock.now()
     if not _claim(notification_id, claimed_at):
         return Outcome("skipped")
     row = Notification.objects.get(pk=notification_id)
@@ -218,7 +229,7 @@ def deliver(notification_id: int) -> Outcome:
             logger.error("Notification %s failed after %s attempts: %s", row.pk, row.attempts, error)
             return Outcome("failed")
         delay = retry_delay(row.attempts)
-        next_attempt_at = timezone.now() + datetime.timedelta(seconds=delay)
+        next_attempt_at = clock.now() + datetime.timedelta(seconds=delay)
         _finish(
             row,
             claimed_at,
@@ -242,7 +253,7 @@ def deliver(notification_id: int) -> Outcome:
 
 def _finish(row, claimed_at, outcome: str, error: str, message_id: str = "", **fields) -> None:
     """Record the attempt and the row's new state in one transaction, if the claim is still ours."""
-    finished = timezone.now()
+    finished = clock.now()
     if fields["status"] == Status.SENT:
         fields.update(sent_at=finished, provider_message_id=message_id[:150])
     elif fields["status"] == Status.FAILED:
@@ -267,7 +278,7 @@ def _finish(row, claimed_at, outcome: str, error: str, message_id: str = "", **f
 def sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
     """Queue again the rows left behind: still waiting a while after they were due (the broker was down at
     commit, the queued task was lost) or stuck in `sending` past the lease (the worker was killed)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     grace = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
     lease_expired = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
     stale = Q(status=Status.CREATED, next_attempt_at__lte=grace) | Q(
@@ -296,7 +307,7 @@ def resend(*, notifications) -> int:
     )
     with transaction.atomic():
         Notification.objects.filter(pk__in=ids, status=Status.FAILED).update(
-            status=Status.CREATED, attempts=0, next_attempt_at=timezone.now(), failed_at=None
+            status=Status.CREATED, attempts=0, next_attempt_at=clock.now(), failed_at=None
         )
         transaction.on_commit(lambda: enqueue(ids))
     return len(ids)
@@ -322,7 +333,7 @@ def record_sms_receipt(
             return None
         if row.status in {Status.DELIVERED, Status.FAILED}:
             return row
-        now = timezone.now()
+        now = clock.now()
         if delivered:
             row.status, row.delivered_at = Status.DELIVERED, now
         else:
@@ -335,10 +346,8 @@ def record_sms_receipt(
 # --- the inbox ------------------------------------------------------------------------------------------
 def mark_read(*, user: "Actor", notification_id: int) -> bool:
     """Only the recipient can mark a notice read; True when it was unread."""
-    return bool(
-        Notification.objects.unread_by(user).filter(pk=notification_id).update(read_at=timezone.now())
-    )
+    return bool(Notification.objects.unread_by(user).filter(pk=notification_id).update(read_at=clock.now()))
 
 
 def mark_all_read(*, user: "Actor") -> int:
-    return Notification.objects.unread_by(user).update(read_at=timezone.now())
+    return Notification.objects.unread_by(user).update(read_at=clock.now())

@@ -5,8 +5,9 @@ import secrets
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from common import clock
 
 from .models import Gateway
 
@@ -37,7 +38,7 @@ class DeskPaymentForm(forms.Form):
 
 
 def _yesterday():
-    return timezone.localdate() - datetime.timedelta(days=1)
+    return clock.localdate() - datetime.timedelta(days=1)
 
 
 class ReconciliationForm(forms.Form):

@@ -101,6 +101,16 @@ class PaymentAttempt(FSMModelMixin, models.Model):
     def money_received(self) -> bool:
         return self.state in MONEY_RECEIVED
 
+    @property
+    def is_pending(self) -> bool:
+        """Sent to the bank, no final answer yet."""
+        return self.state == AttemptState.PENDING
+
+    @property
+    def is_failed(self) -> bool:
+        """The bank said the payment did not go through."""
+        return self.state == AttemptState.FAILED
+
     # --- the state machine (fields only; services lock and record) -----------------------------------
     @transition(field=state, source=AttemptState.PENDING, target=AttemptState.PAID)
     def mark_paid(self):
@@ -235,6 +245,16 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.voucher_number} — {self.amount:,} đ"
+
+    @property
+    def succeeded(self) -> bool:
+        """The gateway gave the money back (`completed_at` says when)."""
+        return self.status == RefundStatus.SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        """The gateway could not refund: finance staff send it again."""
+        return self.status == RefundStatus.FAILED
 
 
 class RefundTry(models.Model):

@@ -4,9 +4,7 @@ Both are official Vietnamese documents: printed in Vietnamese whatever the UI la
 and in words. The voucher carries everything a state-budget refund needs (the payment transaction, amount,
 payer, the decision and its reason), so the officer who signs it fills in nothing."""
 
-from django.utils import timezone
-
-from common import pdf
+from common import clock, pdf
 from common.money import vnd, vnd_in_words
 from dossiers import selectors as dossier_selectors
 
@@ -31,7 +29,7 @@ def _common(dossier) -> dict:
         "agency": dossier.receiving_agency,
         "lookup_url": url,
         "qr": pdf.qr_data_uri(url),
-        "printed_at": timezone.now(),
+        "printed_at": clock.now(),
     }
 
 

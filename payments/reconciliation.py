@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from common import clock
 
 from . import sandbox_bank, settlement
 from .gateways.vnpay import VN_TIME
@@ -227,7 +228,7 @@ def _save_run(report: Report) -> ReconciliationRun:
         gateway=report.gateway,
         day=report.day,
         defaults={
-            "ran_at": timezone.now(),
+            "ran_at": clock.now(),
             "settlement_file": report.settlement_file,
             "portal_count": payments[0],
             "portal_total": payments[1],
@@ -250,7 +251,7 @@ def _store_file(gateway: str, day: datetime.date, name: str, content: bytes, lin
         day=day,
         file_name=name[:255],
         sha256=hashlib.sha256(content).hexdigest(),
-        imported_at=timezone.now(),
+        imported_at=clock.now(),
         imported_by=by,
     )
     SettlementLine.objects.bulk_create(

@@ -9,7 +9,8 @@ import datetime
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+
+from common import clock
 
 from . import settlement
 from .gateways import sandbox
@@ -73,7 +74,7 @@ def parse_time(text: str) -> datetime.datetime:
 
 
 def is_expired(fields: dict[str, str], now=None) -> bool:
-    return (now or timezone.now()) > parse_time(fields["vnp_ExpireDate"])
+    return (now or clock.now()) > parse_time(fields["vnp_ExpireDate"])
 
 
 def result_params(record: SandboxTransaction) -> dict[str, str]:
@@ -102,7 +103,7 @@ def pay(params, choice: str, now=None) -> dict[str, str]:
     fields = check_payment_request(params)
     if choice not in CHOICES:
         raise BadRequest("Lựa chọn không hợp lệ.")
-    now = now or timezone.now()
+    now = now or clock.now()
     existing = SandboxTransaction.objects.filter(txn_ref=fields["vnp_TxnRef"]).first()
     if existing is not None:
         return result_params(existing)
@@ -196,7 +197,7 @@ def _refund(payload: dict) -> dict:
             return _error("refund", "03", "Invalid amount")
         if record.refunded_at is not None:
             return _error("refund", "94", "A refund of this transaction was already requested")
-        record.refunded_at = timezone.now()
+        record.refunded_at = clock.now()
         record.refund_transaction_no = str(10_000_000 + secrets.randbelow(90_000_000))
         record.save(update_fields=["refunded_at", "refund_transaction_no"])
     answer = _about(record, "refund", "Refund success")

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from common import clock
-from dossiers import policies, register_export
+from dossiers import policies
 from dossiers import services as dossier_services
 from dossiers.hooks import DossierChange
-from dossiers.models import CLOSED_STATES, Dossier, FeeSettlement, State
+from dossiers.models import CLOSED_STATES, OFFICIAL_STATE_NAMES, Dossier, FeeSettlement, State
 from notifications.services import notify
 
 from . import gateways
@@ -109,7 +109,7 @@ def start_payment(*, dossier: Dossier, payer, idempotency_key: str, payer_ip: st
                 raise ValidationError(_("The payment form has expired: reload the page and try again."))
             return existing
         _check_payable(dossier)
-        now = timezone.now()
+        now = clock.now()
         for pending in PaymentAttempt.objects.select_for_update().filter(
             dossier=dossier, state=AttemptState.PENDING
         ):
@@ -166,7 +166,7 @@ def handle_notification(*, gateway_code: str, params, source: str = IpnSource.HT
     started = time.perf_counter()
     params = {str(name): str(value) for name, value in params.items()}
     log = IpnLog(
-        received_at=timezone.now(),
+        received_at=clock.now(),
         gateway=str(gateway_code)[:10],
         source=source,
         txn_ref=params.get("vnp_TxnRef", "")[:40],
@@ -222,7 +222,7 @@ def _apply(gateway_code: str, notification: Notification) -> Applied:
     )
     if notification.amount != attempt.amount:
         return Applied(IpnOutcome.BAD_AMOUNT, "04", attempt, flagged=True)
-    now = timezone.now()
+    now = clock.now()
     late = attempt.state in {AttemptState.EXPIRED, AttemptState.CANCELLED}
     if attempt.state != AttemptState.PENDING and not (late and notification.succeeded):
         return Applied(IpnOutcome.REPLAY, "02", attempt)
@@ -282,7 +282,7 @@ def _money_received(attempt: PaymentAttempt, now) -> bool:
     elif dossier.fees_settled_at is not None:
         reason = f"Thanh toán trùng: phí, lệ phí đã được thanh toán ({dossier.fees_reference or 'tại quầy'})."
     else:
-        state = register_export.STATE_VI.get(dossier.state, dossier.state)
+        state = OFFICIAL_STATE_NAMES[State(dossier.state)]
         reason = f"Hồ sơ không còn nhận thanh toán (trạng thái: {state})."
     attempt.flagged = True
     attempt.flag_reason = (f"{attempt.flag_reason} {reason}" if attempt.flag_reason else reason)[:300]
@@ -294,7 +294,7 @@ def _money_received(attempt: PaymentAttempt, now) -> bool:
 # --- attempts left pending ----------------------------------------------------------------------------------
 def stale_attempt_ids(now=None, limit: int = 200) -> list[int]:
     """Attempts still pending PAYMENT_QUERY_AFTER_MINUTES after they started (not asked in the last 5)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - datetime.timedelta(minutes=settings.PAYMENT_QUERY_AFTER_MINUTES)
     return list(
         PaymentAttempt.objects.filter(state=AttemptState.PENDING, created_at__lte=cutoff)
@@ -311,7 +311,7 @@ def check_attempt(*, attempt_id: int) -> str:
     attempt = PaymentAttempt.objects.filter(pk=attempt_id).first()
     if attempt is None or attempt.state != AttemptState.PENDING:
         return "done"
-    now = timezone.now()
+    now = clock.now()
     PaymentAttempt.objects.filter(pk=attempt.pk).update(last_queried_at=now)
     try:
         result = gateways.get(attempt.gateway).query(attempt, request_id=new_request_id())
@@ -355,16 +355,11 @@ def dossier_closed(*, dossier: Dossier, change: DossierChange) -> list[Refund]:
     """A dossier was refused, denied, stopped or withdrawn (a dossier hook, inside the dossier service's
     transaction, after the decision is saved): pending attempts are cancelled and every payment received
     starts its refund at once, the voucher carrying the decision's reason and who took it."""
-    decision = REFUND_DECISIONS.get(change.to_state)
+    decision = REFUND_DECISIONS.get(State(change.to_state))
     if decision is None:
         return []
     now = clock.now()
     actor = change.actor
-    voucher = {
-        "reason": dossier.closed_reason,
-        "decided_at": dossier.decided_at or change.event.at,
-        "decided_by": actor.get_full_name() if actor is not None else "",
-    }
     refunds = []
     for attempt in PaymentAttempt.objects.select_for_update().filter(
         dossier=dossier, state__in=[AttemptState.PENDING, AttemptState.PAID]
@@ -373,7 +368,17 @@ def dossier_closed(*, dossier: Dossier, change: DossierChange) -> list[Refund]:
             attempt.cancel()
             _closed(attempt, now)
         else:
-            refunds.append(_open_refund(attempt, dossier, decision, now, **voucher))
+            refunds.append(
+                _open_refund(
+                    attempt,
+                    dossier,
+                    decision,
+                    now,
+                    reason=dossier.closed_reason,
+                    decided_at=dossier.decided_at or change.event.at,
+                    decided_by=actor.get_full_name() if actor is not None else "",
+                )
+            )
     return refunds
 
 
@@ -424,7 +429,7 @@ def send_refund(*, refund_id: int) -> str:
     """One try at giving a payment back. Claimed by a conditional UPDATE (two workers, or a task delivered
     twice, never send it twice); a try after a failed one first asks the gateway whether the earlier request
     got through. Raises GatewayError for a transient failure (the task retries with backoff)."""
-    now = timezone.now()
+    now = clock.now()
     claimed = (
         Refund.objects.filter(pk=refund_id, status=RefundStatus.PENDING)
         .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - REFUND_CLAIM))
@@ -460,7 +465,7 @@ def _already_refunded(gateway, attempt: PaymentAttempt) -> bool:
 def _failed_try(refund: Refund, request_id: str, outcome: str, message: str, *, final: bool) -> None:
     with transaction.atomic():
         RefundTry.objects.create(
-            refund=refund, at=timezone.now(), request_id=request_id, outcome=outcome, message=message[:300]
+            refund=refund, at=clock.now(), request_id=request_id, outcome=outcome, message=message[:300]
         )
         fields = {"tries": refund.tries + 1, "last_error": message[:300], "sending_since": None}
         if final:
@@ -470,7 +475,7 @@ def _failed_try(refund: Refund, request_id: str, outcome: str, message: str, *, 
 
 def schedule_retry(*, refund_id: int, countdown: int) -> None:
     Refund.objects.filter(pk=refund_id, status=RefundStatus.PENDING).update(
-        next_try_at=timezone.now() + datetime.timedelta(seconds=countdown)
+        next_try_at=clock.now() + datetime.timedelta(seconds=countdown)
     )
 
 
@@ -489,7 +494,7 @@ def _finish_refund(refund_id: int, request_id: str, *, transaction_no: str, note
         refund = Refund.objects.select_for_update().select_related("dossier").get(pk=refund_id)
         if refund.status == RefundStatus.SUCCEEDED:
             return
-        now = timezone.now()
+        now = clock.now()
         RefundTry.objects.create(
             refund=refund,
             at=now,
@@ -525,7 +530,7 @@ def _finish_refund(refund_id: int, request_id: str, *, transaction_no: str, note
 def stalled_refund_ids(now=None) -> list[int]:
     """Refunds whose task was lost (broker down at commit, worker killed): never sent, a claim that ran
     out, or a retry long overdue."""
-    now = now or timezone.now()
+    now = now or clock.now()
     late = now - REFUND_CLAIM
     return list(
         Refund.objects.filter(status=RefundStatus.PENDING)
@@ -556,7 +561,7 @@ def retry_refund(*, refund: Refund, by) -> Refund:
 
 # --- the desk: exemption and payment in cash --------------------------------------------------------------
 def _cancel_pending(dossier: Dossier) -> None:
-    now = timezone.now()
+    now = clock.now()
     for attempt in PaymentAttempt.objects.select_for_update().filter(
         dossier=dossier, state=AttemptState.PENDING
     ):

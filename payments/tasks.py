@@ -6,7 +6,8 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
+
+from common import clock
 
 from . import reconciliation, services
 from .gateways import GatewayError
@@ -81,7 +82,7 @@ def resend_stalled_refunds() -> int:
 @shared_task(acks_late=True)
 def reconcile_previous_day() -> list[int]:
     """Daily: the previous day (GMT+7) of every enabled gateway."""
-    day = timezone.localdate() - datetime.timedelta(days=1)
+    day = clock.localdate() - datetime.timedelta(days=1)
     return [
         reconciliation.reconcile_day(gateway=code, day=day, fetch=True).pk
         for code in sorted({settings.PAYMENT_GATEWAY})

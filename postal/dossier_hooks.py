@@ -14,7 +14,7 @@ from dossiers.hooks import DossierChange, on_dossier_change
 from dossiers.models import Dossier, ReturnChannel, State
 
 from . import selectors, services
-from .models import NEEDS_DESK, OrderStatus
+from .models import NEEDS_DESK
 
 PANEL_EVENTS = 6
 
@@ -51,10 +51,7 @@ def delivery_panel(dossier: Dossier, request: HttpRequest | None) -> dict[str, A
         "events": list(reversed(events))[:PANEL_EVENTS],
         "for_staff": for_staff,
         "needs_desk": needs_desk,
-        "may_send_again": needs_desk
-        and order.status != OrderStatus.DELIVERED
-        and services.may_act(user, order),
-        "statuses": OrderStatus,
+        "may_send_again": needs_desk and not order.is_delivered and services.may_act(user, order),
     }
 
 

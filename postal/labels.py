@@ -2,9 +2,7 @@
 commune and province, contents, weight, cash to collect, and the tracking number as text and QR code.
 Printed in Vietnamese whatever the UI language (the postman reads it), 100 × 150 mm, with WeasyPrint."""
 
-from django.utils import timezone
-
-from common import pdf
+from common import clock, pdf
 from common.money import vnd
 
 from .models import DeliveryOrder
@@ -22,7 +20,7 @@ def label_context(order: DeliveryOrder) -> dict:
         "cod": vnd(order.cod_amount) if order.cod_amount else "",
         "fees": vnd(order.fees_to_collect) if order.fees_to_collect else "",
         "postage": vnd(order.postage),
-        "printed_at": timezone.now(),
+        "printed_at": clock.now(),
     }
 
 

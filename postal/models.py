@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from common import clock
 from dossiers.models import Dossier, State
 from procedures.models import AdministrativeUnit, Agency
 
@@ -163,7 +164,7 @@ class DeliveryOrder(FSMModelMixin, models.Model):
         related_name="+",
         verbose_name=_("sent again after"),
     )
-    created_at = models.DateTimeField(pgettext_lazy("parcel", "created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("parcel", "created"), default=clock.now, editable=False)
     submitted_at = models.DateTimeField(_("accepted by the post office"), null=True, blank=True)
     delivered_at = models.DateTimeField(pgettext_lazy("parcel", "delivered"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned to the sender"), null=True, blank=True)
@@ -208,6 +209,33 @@ class DeliveryOrder(FSMModelMixin, models.Model):
     @property
     def is_with_carrier(self) -> bool:
         return self.status in WITH_CARRIER
+
+    @property
+    def is_held(self) -> bool:
+        """Held before sending: the address needs checking."""
+        return self.status == OrderStatus.HELD
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting to be sent to the post office (retried until it answers)."""
+        return self.status == OrderStatus.PENDING
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status == OrderStatus.DELIVERED
+
+    @property
+    def is_returned_to_sender(self) -> bool:
+        return self.status == OrderStatus.RETURNED
+
+    @property
+    def is_rejected(self) -> bool:
+        """The post office refused the order."""
+        return self.status == OrderStatus.REJECTED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == OrderStatus.CANCELLED
 
     # --- the state machine (fields only; services lock, record the event, schedule effects) --------------
     @transition(field=status, source=OrderStatus.HELD, target=OrderStatus.PENDING)

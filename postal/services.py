@@ -11,17 +11,18 @@ import datetime
 import logging
 import math
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.models import Role, User
+from common import clock
 from dossiers import policies
 from dossiers import services as dossier_services
 from dossiers.models import Dossier, DossierDocument, FeeSettlement, ReturnChannel, State
@@ -84,7 +85,7 @@ def _event(order: DeliveryOrder, code: str, *, actor=None, at=None, **data) -> D
         order=order,
         code=code,
         source=DeliveryEvent.Source.PORTAL,
-        at=at or timezone.now(),
+        at=at or clock.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         data={key: str(value)[:500] for key, value in data.items()},
     )
@@ -222,7 +223,7 @@ def _drop_fees_paid_meanwhile(order_id: int) -> None:
 def submit_order(*, order_id: int) -> SubmitOutcome:
     """Hand a pending order to its carrier. Idempotent: the carrier creates one parcel per client order
     code, so a task that runs twice, or after a crash, finds the same parcel."""
-    now = timezone.now()
+    now = clock.now()
     if not _claim(order_id, now):
         return SubmitOutcome("skipped")
     _drop_fees_paid_meanwhile(order_id)
@@ -249,7 +250,7 @@ def submit_order(*, order_id: int) -> SubmitOutcome:
             order.attempts += 1
             delay = retry_delay(order.attempts)
             order.last_error = str(error)[:2000]
-            order.next_attempt_at = timezone.now() + datetime.timedelta(seconds=delay)
+            order.next_attempt_at = clock.now() + datetime.timedelta(seconds=delay)
             order.claimed_until = None
             order.save()
             _event(order, "submit_failed", attempt=order.attempts, error=error, retry_in=delay)
@@ -265,7 +266,7 @@ def submit_order(*, order_id: int) -> SubmitOutcome:
             order.carrier_order_id = result.carrier_order_id
             if result.postage is not None:
                 order.postage = result.postage
-            order.submitted_at = timezone.now()
+            order.submitted_at = clock.now()
             order.save()
             _event(order, "submitted", tracking_number=result.tracking_number)
             return SubmitOutcome("submitted")
@@ -379,9 +380,10 @@ def _apply(order: DeliveryOrder, event: TrackingEvent, source: str) -> bool:
         order.claimed_until = None
     name = TRANSITIONS.get(event.status)
     transition = getattr(order, name) if name else None
-    moved = transition is not None and can_proceed(transition)
-    if moved:
+    moved = False
+    if transition is not None and can_proceed(transition):
         transition()
+        moved = True
         if event.status == base.DELIVERED:
             order.delivered_at = event.at
             order.delivery_proof = event.proof
@@ -485,7 +487,7 @@ def poll_order(*, order: DeliveryOrder) -> int:
     new = sum(
         apply_tracking_event(order=order, event=event, source=DeliveryEvent.Source.POLL) for event in events
     )
-    DeliveryOrder.objects.filter(pk=order.pk).update(last_polled_at=timezone.now())
+    DeliveryOrder.objects.filter(pk=order.pk).update(last_polled_at=clock.now())
     return new
 
 
@@ -503,6 +505,13 @@ def _cancel_locally(order: DeliveryOrder, *, reason: str = "", why: str = "", ac
     _event(order, "cancelled", actor=actor, reason=reason, why=why)
 
 
+def _cancel_at_carrier(order: DeliveryOrder) -> None:
+    """Ask the carrier to cancel a parcel it accepted (an accepted order always has its tracking number)."""
+    if not order.tracking_number:
+        raise PermanentCarrierError(f"order {order.pk} has no tracking number")
+    get_carrier(order.carrier).cancel_order(order.tracking_number)
+
+
 def cancel_order(*, order: DeliveryOrder, by, reason: str = "") -> DeliveryOrder:
     """Stop a parcel before the post office picks it up: a held or pending order is simply cancelled; one
     the carrier has accepted is cancelled with the carrier first (refused once picked up)."""
@@ -511,7 +520,7 @@ def cancel_order(*, order: DeliveryOrder, by, reason: str = "") -> DeliveryOrder
     reason = reason.strip()
     if order.status == OrderStatus.CREATED:
         try:
-            get_carrier(order.carrier).cancel_order(order.tracking_number)
+            _cancel_at_carrier(order)
         except PermanentCarrierError as error:
             raise ValidationError(
                 _("The post office refused to cancel: %(error)s") % {"error": error}
@@ -577,7 +586,7 @@ def dossier_returned_elsewhere(*, dossier: Dossier) -> None:
             from .tasks import cancel_at_carrier
 
             order_id = order.pk
-            transaction.on_commit(lambda order_id=order_id: cancel_at_carrier.delay(order_id), robust=True)
+            transaction.on_commit(partial(cancel_at_carrier.delay, order_id), robust=True)
         else:
             _event(order, "note", why="desk_return_in_transit")
 
@@ -589,7 +598,7 @@ def cancel_with_carrier(*, order_id: int) -> str:
     if order.status != OrderStatus.CREATED:
         return "skipped"
     try:
-        get_carrier(order.carrier).cancel_order(order.tracking_number)
+        _cancel_at_carrier(order)
     except PermanentCarrierError as error:
         with transaction.atomic():
             _event(order, "cancel_failed", error=error)

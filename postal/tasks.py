@@ -10,7 +10,8 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
+
+from common import clock
 
 from . import selectors, services
 from .carriers import get_carrier
@@ -36,7 +37,7 @@ def sweep_unsubmitted() -> int:
     """Beat: queue again the orders still pending past their next attempt (worker killed, broker down at
     commit time, retries used up). Returns how many were queued."""
     queued = 0
-    for order_id in selectors.due_for_submission(timezone.now()):
+    for order_id in selectors.due_for_submission(clock.now()):
         submit_order.delay(order_id)
         queued += 1
     return queued
@@ -61,7 +62,7 @@ def track_order(self, order_id: int) -> int:
 @shared_task(acks_late=True)
 def poll_tracking() -> int:
     """Beat: ask the carrier about parcels on their way that no notice has moved for a while."""
-    order_ids = selectors.due_for_polling(timezone.now())
+    order_ids = selectors.due_for_polling(clock.now())
     for order_id in order_ids:
         track_order.delay(order_id)
     return len(order_ids)

@@ -21,6 +21,8 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from common.admin import ReadOnlyMixin
+
 from . import selectors, services
 from .models import (
     AdministrativeUnit,
@@ -511,7 +513,7 @@ class ProcedureVersionAdmin(ImportExportModelAdmin):
 
 
 # --- procedures --------------------------------------------------------------------------------------------
-class ProcedureVersionInline(admin.TabularInline):
+class ProcedureVersionInline(ReadOnlyMixin, admin.TabularInline):
     model = ProcedureVersion
     fields = ["version_number", "name", "status", "created_at", "published_at", "archived_at"]
     readonly_fields = fields
@@ -519,15 +521,6 @@ class ProcedureVersionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Procedure)

@@ -300,6 +300,16 @@ class ProcedureVersion(FSMModelMixin, models.Model):
         return self.status == VersionStatus.DRAFT
 
     @property
+    def is_published(self) -> bool:
+        """In force: listed in the catalogue and open for filing."""
+        return self.status == VersionStatus.PUBLISHED
+
+    @property
+    def is_archived(self) -> bool:
+        """No longer in force, kept for the dossiers filed under it."""
+        return self.status == VersionStatus.ARCHIVED
+
+    @property
     def return_channels(self) -> list[str]:
         channels = []
         if self.return_at_desk:

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from common import clock
 
 from .models import (
     Agency,
@@ -91,7 +92,7 @@ def submit_for_review(*, version: ProcedureVersion, by: "Actor", change_note: st
             raise ValidationError(_("List the documents the applicant must provide."))
         version.submit_for_review()
         version.submitted_by = by
-        version.submitted_at = timezone.now()
+        version.submitted_at = clock.now()
         if change_note:
             version.change_note = change_note
         version.save()
@@ -118,7 +119,7 @@ def publish(*, version: ProcedureVersion, by: "Actor") -> ProcedureVersion:
     with transaction.atomic():
         Procedure.objects.select_for_update().get(pk=version.procedure_id)
         version = _lock(version)
-        now = timezone.now()
+        now = clock.now()
         for previous in ProcedureVersion.objects.select_for_update().filter(
             procedure_id=version.procedure_id, status=VersionStatus.PUBLISHED
         ):
@@ -139,7 +140,7 @@ def archive(*, version: ProcedureVersion, by: "Actor") -> ProcedureVersion:
     with transaction.atomic():
         version = _lock(version)
         version.archive()
-        version.archived_at = timezone.now()
+        version.archived_at = clock.now()
         version.save()
         transaction.on_commit(refresh_search_vocabulary)
         return version

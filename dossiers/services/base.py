@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from accounts.types import Actor
 from common import clock
 from procedures.models import Agency
 
 from .. import hooks, notices
-from ..models import Dossier, DossierEvent, Timeliness
-
-Actor = Any  # a user; None when no person acts (the post office's delivery proof, a gateway's refund)
+from ..models import Dossier, DossierEvent, SupplementRequest, Timeliness
 
 
 class DossierChanged(Exception):
@@ -41,7 +40,9 @@ def lock(dossier: Dossier | int, expected_version: int | None = None) -> Dossier
     payment attempts, its delivery orders): one order everywhere, so two transactions never deadlock."""
     pk = dossier if isinstance(dossier, int) else dossier.pk
     # of=("self",): lock the dossier row only, not its procedure version (shared by every dossier of it).
-    locked = Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version").get(pk=pk)
+    locked: Dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version").get(pk=pk)
+    )
     if expected_version is not None and locked.lock_version != expected_version:
         raise DossierChanged
     return locked
@@ -80,11 +81,21 @@ class Change:
             raise ValidationError(message)
         transition(**kwargs)
 
+    def close(self, transition: Callable[..., Any], message: str, reason: str) -> None:
+        """A decision that ends the dossier (refuse, deny, stop, withdraw): the transition, its reason and
+        its time; supplement requests still open or proposed are closed with it."""
+        self.proceed(transition, message)
+        self.dossier.closed_reason = reason.strip()
+        self.dossier.decided_at = self.now
+        self.dossier.supplement_requests.filter(
+            status__in=[SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED]
+        ).update(status=SupplementRequest.Status.CLOSED)
+
     def record(
         self,
         action: DossierEvent.Action,
         *,
-        actor: Actor,
+        actor: Actor | None,
         note: str = "",
         agency: Agency | None = None,
         from_agency: Agency | None = None,

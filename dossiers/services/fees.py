@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.types import Actor
+
 from .. import policies
 from ..models import CLOSED_STATES, Dossier, DossierEvent, FeeSettlement, State
-from .base import Actor, Change, changing, require
+from .base import Change, changing, require
 from .filing import start_intake_clock
 
 Action = DossierEvent.Action
@@ -25,7 +27,7 @@ def check_fees_open(dossier: Dossier) -> None:
         raise FeesNotPayable(_("No fee is due for this dossier."))
 
 
-def _mark_settled(change: Change, *, settlement: str, reference: str, by: Actor) -> None:
+def _mark_settled(change: Change, *, settlement: str, reference: str, by: Actor | None) -> None:
     """A dossier waiting for its at-filing fee starts its 8-hour answer clock now."""
     dossier = change.dossier
     dossier.fees_settled_at = change.now
@@ -36,7 +38,9 @@ def _mark_settled(change: Change, *, settlement: str, reference: str, by: Actor)
         start_intake_clock(dossier, change.now)
 
 
-def settle_fees(*, dossier: Dossier, settlement: str, reference: str, amount: int, by: Actor = None) -> bool:
+def settle_fees(
+    *, dossier: Dossier, settlement: str, reference: str, amount: int, by: Actor | None = None
+) -> bool:
     """Record that the fees are paid: online (the payments app, after the gateway confirmed it), at the
     desk (a clerk of the receiving agency, with the receipt number) or on delivery (the postal app: cash
     collected by the post office). `amount` must be the whole fee. Returns False when the fees were

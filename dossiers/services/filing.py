@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.types import Actor
 from procedures.models import Agency, ProcedureVersion, RequiredDocument, VersionStatus
 
 from .. import codes, policies, working_days
@@ -25,10 +26,9 @@ from ..models import (
     RuleSet,
     State,
     StoredFile,
-    SupplementRequest,
 )
 from ..uploads import check_upload
-from .base import Actor, changing, locked, require
+from .base import changing, locked, require
 
 Action = DossierEvent.Action
 PURPOSE_MAX_LENGTH = 2000
@@ -314,7 +314,7 @@ def register_at_desk(
     clerk: Actor,
     receiving_agency: Agency,
     channel: str,
-    applicant: Actor = None,
+    applicant: Actor | None = None,
     details: dict[str, Any],
     uploads: Any = (),
 ) -> Dossier:
@@ -363,12 +363,7 @@ def withdraw(*, dossier: Dossier, by: Actor, reason: str = "") -> Dossier:
     require(policies.is_owner(by, dossier))
     with changing(dossier) as change:
         dossier = change.dossier
-        change.proceed(dossier.withdraw, _("A dossier can be withdrawn only before a decision."))
-        dossier.closed_reason = reason.strip()
-        dossier.decided_at = change.now
-        dossier.supplement_requests.filter(
-            status__in=[SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED]
-        ).update(status=SupplementRequest.Status.CLOSED)
+        change.close(dossier.withdraw, _("A dossier can be withdrawn only before a decision."), reason)
         change.record(Action.WITHDRAW, actor=by, note=reason.strip())
         return dossier
 

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.types import Actor
+
 from .. import policies, working_days
 from ..models import Dossier, DossierEvent, RuleSet, State
-from .base import Actor, changing, require
+from .base import changing, require
 
 Action = DossierEvent.Action
 
@@ -64,9 +66,7 @@ def refuse(*, dossier: Dossier, clerk: Actor, reason: str, expected_version: int
         raise ValidationError(_("Give the reason for refusing, in words the applicant understands."))
     with changing(dossier, expected_version=expected_version) as change:
         dossier = change.dossier
-        change.proceed(dossier.refuse, _("This dossier cannot be refused now."))
-        dossier.closed_reason = reason.strip()
-        dossier.decided_at = change.now
+        change.close(dossier.refuse, _("This dossier cannot be refused now."), reason)
         change.record(
             Action.REFUSE, actor=clerk, note=reason.strip(), agency=dossier.receiving_agency, intake=True
         )

@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.types import Actor
 from procedures.models import Agency
 
 from .. import policies, working_days
-from ..models import Apology, Dossier, DossierDocument, DossierEvent, State, SupplementRequest
-from .base import Actor, agency_of, changing
+from ..models import Apology, Dossier, DossierDocument, DossierEvent, State
+from .base import agency_of, changing
 from .filing import store_upload
 
 Action = DossierEvent.Action
@@ -25,7 +26,7 @@ def transfer(
     dossier: Dossier,
     by: Actor,
     to_agency: Agency,
-    assignee: Actor = None,
+    assignee: Actor | None = None,
     note: str = "",
     expected_version: int | None = None,
 ) -> Dossier:
@@ -108,9 +109,7 @@ def deny(*, dossier: Dossier, officer: Actor, reason: str, expected_version: int
         dossier, expected_version=expected_version, may=lambda d: policies.may_decide(officer, d)
     ) as change:
         dossier = change.dossier
-        change.proceed(dossier.deny, _("This dossier cannot be denied now."))
-        dossier.closed_reason = reason.strip()
-        dossier.decided_at = change.now
+        change.close(dossier.deny, _("This dossier cannot be denied now."), reason)
         change.record(Action.DENY, actor=officer, note=reason.strip(), agency=dossier.handling_agency)
         return dossier
 
@@ -123,12 +122,7 @@ def stop(*, dossier: Dossier, by: Actor, reason: str, expected_version: int | No
         dossier, expected_version=expected_version, may=lambda d: policies.acts_for_handling_agency(by, d)
     ) as change:
         dossier = change.dossier
-        change.proceed(dossier.stop, _("Processing of this dossier cannot be stopped now."))
-        dossier.closed_reason = reason.strip()
-        dossier.decided_at = change.now
-        dossier.supplement_requests.filter(status=SupplementRequest.Status.OPEN).update(
-            status=SupplementRequest.Status.CLOSED
-        )
+        change.close(dossier.stop, _("Processing of this dossier cannot be stopped now."), reason)
         change.record(Action.STOP, actor=by, note=reason.strip(), agency=dossier.handling_agency)
         return dossier
 

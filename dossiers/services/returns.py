@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.types import Actor
+
 from .. import policies
 from ..models import Dossier, DossierEvent, ReturnChannel, State
-from .base import Actor, Change, agency_of, changing, require
+from .base import Change, agency_of, changing, require
 
 Action = DossierEvent.Action
 
@@ -45,7 +47,7 @@ def mark_returned(
 def _return_result(
     change: Change,
     *,
-    actor: Actor,
+    actor: Actor | None,
     note: str,
     returned_at: datetime.datetime,
     data: dict[str, Any] | None = None,

@@ -3,17 +3,19 @@ second; during processing a proposal a supervisor approves with its reason; the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from procedures.models import RequiredDocument
+from accounts.types import Actor
+from procedures.models import Agency, RequiredDocument
 
 from .. import policies, working_days
 from ..models import Dossier, DossierDocument, DossierEvent, State, SupplementRequest
-from .base import Actor, Change, changing, require
+from .base import Change, changing, require
 from .filing import check_slot, start_intake_clock
 
 Action = DossierEvent.Action
@@ -111,6 +113,7 @@ def _open(change: Change, request: SupplementRequest, by: Actor) -> None:
     """Send the request to the applicant; during processing the clock stops until the answer."""
     dossier, now = change.dossier, change.now
     refused = _("A supplement cannot be requested now.")
+    agency: Agency | None
     if request.stage == SupplementRequest.Stage.INTAKE:
         change.proceed(dossier.request_supplement_at_intake, refused)
         agency = dossier.receiving_agency
@@ -136,23 +139,27 @@ def _open(change: Change, request: SupplementRequest, by: Actor) -> None:
     )
 
 
-def _proposed(request: SupplementRequest) -> SupplementRequest:
-    request = SupplementRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != SupplementRequest.Status.PROPOSED:
-        raise ValidationError(_("This request is not waiting for approval."))
-    return request
+@contextlib.contextmanager
+def _deciding(
+    request: SupplementRequest, supervisor: Actor, expected_version: int | None
+) -> Iterator[tuple[Change, SupplementRequest]]:
+    """A supervisor's answer to a proposal: the dossier locked, then the proposal, still waiting."""
+    with changing(
+        request.dossier_id,
+        expected_version=expected_version,
+        may=lambda dossier: policies.is_supervisor(supervisor, dossier.handling_agency),
+    ) as change:
+        request = SupplementRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != SupplementRequest.Status.PROPOSED:
+            raise ValidationError(_("This request is not waiting for approval."))
+        yield change, request
 
 
 def approve_supplement_request(
     *, request: SupplementRequest, supervisor: Actor, expected_version: int | None = None
 ) -> SupplementRequest:
     """A supervisor approves a supplement request made during processing; the applicant is then asked."""
-    with changing(
-        request.dossier_id,
-        expected_version=expected_version,
-        may=lambda dossier: policies.is_supervisor(supervisor, dossier.handling_agency),
-    ) as change:
-        request = _proposed(request)
+    with _deciding(request, supervisor, expected_version) as (change, request):
         request.approved_by = supervisor
         _open(change, request, supervisor)
         return request
@@ -163,12 +170,7 @@ def reject_supplement_request(
 ) -> SupplementRequest:
     if not note.strip():
         raise ValidationError(_("Say why the request is not approved."))
-    with changing(
-        request.dossier_id,
-        expected_version=expected_version,
-        may=lambda dossier: policies.is_supervisor(supervisor, dossier.handling_agency),
-    ) as change:
-        request = _proposed(request)
+    with _deciding(request, supervisor, expected_version) as (change, request):
         request.status = SupplementRequest.Status.REJECTED
         request.approved_by = supervisor
         request.answer_note = note.strip()

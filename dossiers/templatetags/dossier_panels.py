@@ -1,11 +1,13 @@
-"""`{% dossier_panels dossier "place" %}`: what other apps registered for a place of a dossier page."""
+"""`{% dossier_panels dossier "place" %}`: what other apps registered for a place of a dossier page;
+`{% state_sentence dossier %}`: the dossier's state in one plain sentence, for its applicant."""
 
 from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
 
-from .. import panels
+from .. import panels, selectors
+from ..models import Dossier
 
 register = template.Library()
 
@@ -18,3 +20,8 @@ def dossier_panels(context: dict[str, Any], dossier: Any, place: str) -> SafeStr
 @register.simple_tag
 def queue_columns() -> list[panels.QueueColumn]:
     return panels.queue_columns()
+
+
+@register.simple_tag
+def state_sentence(dossier: Dossier) -> str:
+    return selectors.state_sentence(dossier)

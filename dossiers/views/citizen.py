@@ -56,7 +56,6 @@ MY_DOSSIERS_PER_PAGE = 20
 OTHER_FILES_PER_SLOT = 10
 RESULT_STATES = {State.APPROVED, State.RESULT_READY, State.RETURNED}
 # The appointment date means something to the applicant only while it runs (paused during a supplement).
-DUE_DATE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
 
 
 def _posted(request):
@@ -204,16 +203,7 @@ def _document_action(request, dossier: Dossier, slots: list[Slot], kind: str) ->
     the message is put on the slot's form, next to the slot."""
     action = request.POST.get("action")
     if action == "remove":
-        document = dossier.documents.filter(pk=request.POST.get("document") or 0, kind=kind).first()
-        if document is None:
-            return True  # already gone (a second click): nothing to do
-        try:
-            services.remove_document(document=document, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Removed: %(name)s.") % {"name": document.stored_file.original_name})
-        return True
+        return _remove_document(request, dossier, kind)
     slot = next((s for s in slots if s.key == request.POST.get("slot")), None)
     if slot is None:
         messages.error(request, _("This document is not part of this procedure."))
@@ -222,46 +212,65 @@ def _document_action(request, dossier: Dossier, slots: list[Slot], kind: str) ->
     if not slot.form.is_valid():
         return False
     if action == "upload":
-        if not slot.form.cleaned_data["file"]:
-            slot.form.add_error("file", _("Choose a file to upload."))
-            return False
-        try:
-            added = services.attach_upload(
-                dossier=dossier,
-                required_document=slot.required_document,
-                uploaded=slot.form.cleaned_data["file"],
-                by=request.user,
-                kind=kind,
-            )
-        except ValidationError as error:
-            slot.form.add_error("file", error)
-            return False
-        messages.success(request, _("Attached: %(name)s.") % {"name": added.stored_file.original_name})
-        return True
+        return _upload_into(request, dossier, slot, kind)
     if action == "reuse":
-        stored = StoredFile.objects.filter(
-            owner=request.user, pk=request.POST.get("stored_file") or 0
-        ).first()
-        if stored is None:
-            slot.form.add_error("file", _("This file is not in your data store."))
-            return False
-        try:
-            services.reuse_stored_file(
-                dossier=dossier,
-                required_document=slot.required_document,
-                stored_file=stored,
-                by=request.user,
-                kind=kind,
-            )
-        except PermissionDenied as error:
-            slot.form.add_error("file", str(error))
-            return False
-        except ValidationError as error:
-            slot.form.add_error("file", error)
-            return False
-        messages.success(request, _("Added from your files: %(name)s.") % {"name": stored.original_name})
-        return True
+        return _reuse_into(request, dossier, slot, kind)
     messages.error(request, _("Choose what to do with the file."))
+    return True
+
+
+def _remove_document(request, dossier: Dossier, kind: str) -> bool:
+    document = dossier.documents.filter(pk=request.POST.get("document") or 0, kind=kind).first()
+    if document is None:
+        return True  # already gone (a second click): nothing to do
+    try:
+        services.remove_document(document=document, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Removed: %(name)s.") % {"name": document.stored_file.original_name})
+    return True
+
+
+def _upload_into(request, dossier: Dossier, slot: Slot, kind: str) -> bool:
+    if not slot.form.cleaned_data["file"]:
+        slot.form.add_error("file", _("Choose a file to upload."))
+        return False
+    try:
+        added = services.attach_upload(
+            dossier=dossier,
+            required_document=slot.required_document,
+            uploaded=slot.form.cleaned_data["file"],
+            by=request.user,
+            kind=kind,
+        )
+    except ValidationError as error:
+        slot.form.add_error("file", error)
+        return False
+    messages.success(request, _("Attached: %(name)s.") % {"name": added.stored_file.original_name})
+    return True
+
+
+def _reuse_into(request, dossier: Dossier, slot: Slot, kind: str) -> bool:
+    stored = StoredFile.objects.filter(owner=request.user, pk=request.POST.get("stored_file") or 0).first()
+    if stored is None:
+        slot.form.add_error("file", _("This file is not in your data store."))
+        return False
+    try:
+        services.reuse_stored_file(
+            dossier=dossier,
+            required_document=slot.required_document,
+            stored_file=stored,
+            by=request.user,
+            kind=kind,
+        )
+    except PermissionDenied as error:
+        slot.form.add_error("file", str(error))
+        return False
+    except ValidationError as error:
+        slot.form.add_error("file", error)
+        return False
+    messages.success(request, _("Added from your files: %(name)s.") % {"name": stored.original_name})
     return True
 
 
@@ -506,7 +515,7 @@ def my_dossiers(request):
     return render(
         request,
         "dossiers/citizen/mine.html",
-        {"page": page, "rows": rows, "due_date_states": [str(state) for state in DUE_DATE_STATES]},
+        {"page": page, "rows": rows},
     )
 
 
@@ -559,7 +568,6 @@ def detail(request, pk):
         "timeline": plain_timeline(dossier, public=False),
         "slips": _slip_links(dossier, bool(requests), has_apology),
         "can_withdraw": dossier.state in BEFORE_DECISION,
-        "show_due_date": dossier.state in DUE_DATE_STATES,
         "next_action": next_action(dossier),
         "return_channel_label": ReturnChannel(dossier.return_channel).label,
     }

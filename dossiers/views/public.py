@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -20,7 +21,11 @@ LOOKUP_LIMIT = 10
 LOOKUP_WINDOW_SECONDS = 10 * 60
 
 # Staff-only steps: who was assigned, a proposal waiting for a supervisor. Not the applicant's business.
-INTERNAL_ACTIONS = {"assign", "propose_supplement", "reject_supplement"}
+INTERNAL_ACTIONS = {
+    DossierEvent.Action.ASSIGN,
+    DossierEvent.Action.PROPOSE_SUPPLEMENT,
+    DossierEvent.Action.REJECT_SUPPLEMENT,
+}
 
 
 @dataclass(frozen=True)
@@ -37,72 +42,78 @@ def _day(value: str) -> str:
         return "—"
 
 
+Action = DossierEvent.Action
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """How a step reads on the public lookup and on the applicant's own page; `with_note`: the applicant
+    also reads the step's reason or note (the public lookup never does)."""
+
+    public: str
+    own: str
+    with_note: bool = False
+
+
+def _same(text: str, with_note: bool = False) -> Sentence:
+    return Sentence(text, text, with_note)
+
+
+SENTENCES = {
+    Action.SUBMIT: Sentence(_lazy("The dossier was filed online."), _lazy("You filed the dossier online.")),
+    Action.CHECK_ORIGINALS: _same(_lazy("The one-stop shop checked the original documents.")),
+    Action.RECEIVE: _same(_lazy("The one-stop shop received it; appointment date %(date)s.")),
+    Action.REQUEST_SUPPLEMENT: Sentence(
+        _lazy("The applicant was asked to add documents."), _lazy("You were asked to add documents."), True
+    ),
+    Action.ANSWER_SUPPLEMENT: Sentence(
+        _lazy("The applicant sent the supplement."), _lazy("You sent the supplement online."), True
+    ),
+    Action.TRANSFER: _same(_lazy("Sent to %(agency)s.")),
+    Action.APPROVE: _same(_lazy("Approved: the result is issued.")),
+    Action.DENY: Sentence(
+        _lazy("Denied; the reasons were sent to the applicant."), _lazy("Denied. The agency's reasons:"), True
+    ),
+    Action.RESULT_READY: _same(_lazy("The result is ready to be returned.")),
+    Action.RETURN: _same(_lazy("The result was returned.")),
+    Action.REFUSE: Sentence(
+        _lazy("The one-stop shop refused the dossier; the reason was sent to the applicant."),
+        _lazy("The one-stop shop refused the dossier. The reason:"),
+        True,
+    ),
+    Action.STOP: Sentence(
+        _lazy("Processing was stopped."), _lazy("Processing was stopped. The reason:"), True
+    ),
+    Action.APOLOGY: _same(_lazy("The agency apologised for the delay; new appointment date %(date)s."), True),
+    Action.WITHDRAW: Sentence(
+        _lazy("The applicant withdrew the dossier."), _lazy("You withdrew the dossier."), True
+    ),
+    Action.PAY_FEES: _same(_lazy("The fees were paid.")),
+    Action.EXEMPT_FEES: _same(_lazy("The fees were exempted."), True),
+    Action.REFUND_FEES: _same(_lazy("The fees were refunded.")),
+}
+
+
+def _placeholders(event: DossierEvent) -> dict[str, str]:
+    return {
+        "date": _day(event.data.get("new_due_date" if event.action == Action.APOLOGY else "due_date")),
+        "agency": (event.to_agency or event.agency).name if (event.to_agency or event.agency) else "",
+    }
+
+
 def _sentence(event: DossierEvent, public: bool) -> tuple[str, str] | None:
     """(what happened, the reason or note the applicant may read); None when the step is internal."""
-    action, note = event.action, event.note
-    agency = event.agency.name if event.agency else ""
-    to_agency = event.to_agency.name if event.to_agency else ""
-    reason = "" if public else note
-    match action:
-        case "submit":
-            text = _("The dossier was filed online.") if public else _("You filed the dossier online.")
-            return text, ""
-        case "register_at_desk":
-            if event.dossier.channel == Channel.POST:
-                return _("The dossier arrived by public post and was registered."), ""
-            return _("The dossier was registered at the one-stop-shop desk."), ""
-        case "check_originals":
-            return _("The one-stop shop checked the original documents."), ""
-        case "receive":
-            due = _day(event.data.get("due_date"))
-            return _("The one-stop shop received it; appointment date %(date)s.") % {"date": due}, ""
-        case "request_supplement":
-            if public:
-                return _("The applicant was asked to add documents."), ""
-            return _("You were asked to add documents."), note
-        case "answer_supplement":
-            text = _("The applicant sent the supplement.") if public else _("You sent the supplement online.")
-            return text, reason
-        case "transfer":
-            return _("Sent to %(agency)s.") % {"agency": to_agency or agency}, ""
-        case "approve":
-            return _("Approved: the result is issued."), ""
-        case "deny":
-            text = (
-                _("Denied; the reasons were sent to the applicant.")
-                if public
-                else _("Denied. The agency's reasons:")
-            )
-            return text, reason
-        case "result_ready":
-            return _("The result is ready to be returned."), ""
-        case "return":
-            return _("The result was returned."), ""
-        case "refuse":
-            text = (
-                _("The one-stop shop refused the dossier; the reason was sent to the applicant.")
-                if public
-                else _("The one-stop shop refused the dossier. The reason:")
-            )
-            return text, reason
-        case "stop":
-            text = _("Processing was stopped.") if public else _("Processing was stopped. The reason:")
-            return text, reason
-        case "apology":
-            new_date = _day(event.data.get("new_due_date"))
-            return _("The agency apologised for the delay; new appointment date %(date)s.") % {
-                "date": new_date
-            }, reason
-        case "withdraw":
-            text = _("The applicant withdrew the dossier.") if public else _("You withdrew the dossier.")
-            return text, reason
-        case "pay_fees":
-            return _("The fees were paid."), ""
-        case "exempt_fees":
-            return _("The fees were exempted."), reason
-        case "refund_fees":
-            return _("The fees were refunded."), ""
-    if action in INTERNAL_ACTIONS or not event.to_state or event.to_state == event.from_state:
+    if event.action == Action.REGISTER_AT_DESK:
+        if event.dossier.channel == Channel.POST:
+            return _("The dossier arrived by public post and was registered."), ""
+        return _("The dossier was registered at the one-stop-shop desk."), ""
+    sentence = SENTENCES.get(event.action)
+    if sentence is not None:
+        text = str(sentence.public if public else sentence.own)
+        if "%(" in text:
+            text = text % _placeholders(event)
+        return text, event.note if sentence.with_note and not public else ""
+    if event.action in INTERNAL_ACTIONS or not event.to_state or event.to_state == event.from_state:
         return None
     return _("Status: %(state)s.") % {"state": State(event.to_state).label}, ""
 

@@ -6,6 +6,9 @@ through `selectors.dossier_for` (visible_to: 404 otherwise). Each action parses 
 service; the services check again who may act and lock the row against a stale page (`expected_version`).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,12 +16,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from common import clock
 from common.decorators import staff_only
 from common.downloads import XLSX, private_download
 from notifications import selectors as notification_selectors
@@ -259,89 +262,144 @@ def detail(request, pk):
     return _detail(request, visible_dossier(request.user, pk))
 
 
+# The service behind each staff action, called with the action form's cleaned data; each returns the
+# message shown on success.
+Performer = Callable[[Any, Dossier, dict, int], str]
+_PERFORMERS: dict[str, Performer] = {}
+
+
+def _performs(action: str) -> Callable[[Performer], Performer]:
+    def register(performer: Performer) -> Performer:
+        _PERFORMERS[action] = performer
+        return performer
+
+    return register
+
+
 def _perform(action: str, user, dossier: Dossier, data: dict) -> str:
     """Call the one service behind an action; returns the success message."""
-    version = data["expected_version"]
-    match action:
-        case "check_originals":
-            services.check_originals(dossier=dossier, clerk=user, expected_version=version, note=data["note"])
-            return _("The originals were checked.")
-        case "receive":
-            dossier = services.receive(dossier=dossier, clerk=user, expected_version=version)
-            return _("Received. Appointment date: %(date)s. Print the receipt below.") % {
-                "date": dossier.due_date.strftime("%d/%m/%Y")
-            }
-        case "request_supplement":
-            request = services.request_supplement(
-                dossier=dossier,
-                by=user,
-                items=list(data["items"]),
-                details=data["details"],
-                reason=data["reason"],
-                contact=data["contact"],
-                expected_version=version,
-            )
-            if request.status == SupplementRequest.Status.PROPOSED:
-                return _("The supplement request waits for a supervisor's approval.")
-            return _("The applicant was asked for the supplement.")
-        case "approve_supplement":
-            services.approve_supplement_request(
-                request=data["request"], supervisor=user, expected_version=version
-            )
-            return _("Approved: the applicant was asked for the supplement.")
-        case "reject_supplement":
-            services.reject_supplement_request(
-                request=data["request"], supervisor=user, note=data["note"], expected_version=version
-            )
-            return _("The supplement request was not approved.")
-        case "refuse":
-            services.refuse(dossier=dossier, clerk=user, reason=data["reason"], expected_version=version)
-            return _("Refused. The refusal slip is ready.")
-        case "transfer":
-            dossier = services.transfer(
-                dossier=dossier,
-                by=user,
-                to_agency=data["to_agency"],
-                assignee=data["assignee"],
-                note=data["note"],
-                expected_version=version,
-            )
-            return _("Transferred to %(agency)s.") % {"agency": dossier.handling_agency.name}
-        case "assign":
-            services.assign(dossier=dossier, by=user, assignee=data["assignee"], expected_version=version)
-            return _("Assigned to %(name)s.") % {"name": data["assignee"].get_full_name()}
-        case "approve":
-            services.approve(
-                dossier=dossier,
-                officer=user,
-                result_file=data["result_file"],
-                note=data["note"],
-                expected_version=version,
-            )
-            return _("Approved: the result is attached.")
-        case "deny":
-            services.deny(dossier=dossier, officer=user, reason=data["reason"], expected_version=version)
-            return _("Denied. The applicant gets the reasons.")
-        case "result_ready":
-            services.mark_result_ready(dossier=dossier, by=user, expected_version=version)
-            return _("The result is ready to be returned.")
-        case "returned":
-            services.mark_returned(dossier=dossier, by=user, note=data["note"], expected_version=version)
-            return _("The result was returned.")
-        case "stop":
-            services.stop(dossier=dossier, by=user, reason=data["reason"], expected_version=version)
-            return _("Processing stopped. The notice is ready.")
-        case "apology":
-            services.issue_apology(
-                dossier=dossier,
-                by=user,
-                new_due_date=data["new_due_date"],
-                reason=data["reason"],
-                signed_by=data["signed_by"],
-                expected_version=version,
-            )
-            return _("The apology was issued; the new appointment date applies.")
-    raise Http404
+    performer = _PERFORMERS.get(action)
+    if performer is None:
+        raise Http404
+    return performer(user, dossier, data, data["expected_version"])
+
+
+@_performs("check_originals")
+def _check_originals(user, dossier, data, version):
+    services.check_originals(dossier=dossier, clerk=user, expected_version=version, note=data["note"])
+    return _("The originals were checked.")
+
+
+@_performs("receive")
+def _receive(user, dossier, data, version):
+    dossier = services.receive(dossier=dossier, clerk=user, expected_version=version)
+    return _("Received. Appointment date: %(date)s. Print the receipt below.") % {
+        "date": dossier.due_date.strftime("%d/%m/%Y")
+    }
+
+
+@_performs("request_supplement")
+def _request_supplement(user, dossier, data, version):
+    request = services.request_supplement(
+        dossier=dossier,
+        by=user,
+        items=list(data["items"]),
+        details=data["details"],
+        reason=data["reason"],
+        contact=data["contact"],
+        expected_version=version,
+    )
+    if request.status == SupplementRequest.Status.PROPOSED:
+        return _("The supplement request waits for a supervisor's approval.")
+    return _("The applicant was asked for the supplement.")
+
+
+@_performs("approve_supplement")
+def _approve_supplement(user, dossier, data, version):
+    services.approve_supplement_request(request=data["request"], supervisor=user, expected_version=version)
+    return _("Approved: the applicant was asked for the supplement.")
+
+
+@_performs("reject_supplement")
+def _reject_supplement(user, dossier, data, version):
+    services.reject_supplement_request(
+        request=data["request"], supervisor=user, note=data["note"], expected_version=version
+    )
+    return _("The supplement request was not approved.")
+
+
+@_performs("refuse")
+def _refuse(user, dossier, data, version):
+    services.refuse(dossier=dossier, clerk=user, reason=data["reason"], expected_version=version)
+    return _("Refused. The refusal slip is ready.")
+
+
+@_performs("transfer")
+def _transfer(user, dossier, data, version):
+    dossier = services.transfer(
+        dossier=dossier,
+        by=user,
+        to_agency=data["to_agency"],
+        assignee=data["assignee"],
+        note=data["note"],
+        expected_version=version,
+    )
+    return _("Transferred to %(agency)s.") % {"agency": dossier.handling_agency.name}
+
+
+@_performs("assign")
+def _assign(user, dossier, data, version):
+    services.assign(dossier=dossier, by=user, assignee=data["assignee"], expected_version=version)
+    return _("Assigned to %(name)s.") % {"name": data["assignee"].get_full_name()}
+
+
+@_performs("approve")
+def _approve(user, dossier, data, version):
+    services.approve(
+        dossier=dossier,
+        officer=user,
+        result_file=data["result_file"],
+        note=data["note"],
+        expected_version=version,
+    )
+    return _("Approved: the result is attached.")
+
+
+@_performs("deny")
+def _deny(user, dossier, data, version):
+    services.deny(dossier=dossier, officer=user, reason=data["reason"], expected_version=version)
+    return _("Denied. The applicant gets the reasons.")
+
+
+@_performs("result_ready")
+def _result_ready(user, dossier, data, version):
+    services.mark_result_ready(dossier=dossier, by=user, expected_version=version)
+    return _("The result is ready to be returned.")
+
+
+@_performs("returned")
+def _returned(user, dossier, data, version):
+    services.mark_returned(dossier=dossier, by=user, note=data["note"], expected_version=version)
+    return _("The result was returned.")
+
+
+@_performs("stop")
+def _stop(user, dossier, data, version):
+    services.stop(dossier=dossier, by=user, reason=data["reason"], expected_version=version)
+    return _("Processing stopped. The notice is ready.")
+
+
+@_performs("apology")
+def _apology(user, dossier, data, version):
+    services.issue_apology(
+        dossier=dossier,
+        by=user,
+        new_due_date=data["new_due_date"],
+        reason=data["reason"],
+        signed_by=data["signed_by"],
+        expected_version=version,
+    )
+    return _("The apology was issued; the new appointment date applies.")
 
 
 @require_POST
@@ -437,7 +495,7 @@ def register(request, agency_code):
             "page": page,
             "start": page.start_index(),
             "query": query.urlencode(),
-            "form": RuleSet.in_force_on(timezone.localdate()).form("register"),
+            "form": RuleSet.in_force_on(clock.localdate()).form("register"),
         },
     )
 
@@ -448,5 +506,5 @@ def register_xlsx(request, agency_code):
     agency = member_agency(request.user, agency_code)
     _filters, dossiers = _register_rows(request, agency)
     content = register_export.workbook(agency, dossiers)
-    name = f"so-theo-doi-ho-so-{agency.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"so-theo-doi-ho-so-{agency.code}-{clock.localdate():%Y%m%d}.xlsx"
     return private_download(content, filename=name, content_type=XLSX)

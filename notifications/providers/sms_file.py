@@ -2,7 +2,8 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+
+from common import clock
 
 from .base import SMSBackend, international
 
@@ -15,7 +16,7 @@ class FileSMSBackend(SMSBackend):
         path = Path(settings.SMS_FILE_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
         line = {
-            "at": timezone.now().isoformat(),
+            "at": clock.now().isoformat(),
             "to": international(to),
             "from": settings.SMS_SENDER_NAME,
             "text": text,

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+
+from common import clock
 
 from .base import (
     GatewayError,
@@ -240,7 +241,7 @@ class VnpayGateway(PaymentGateway):
             "vnp_TxnRef": attempt.txn_ref,
             "vnp_OrderInfo": f"Truy van giao dich {attempt.txn_ref}",
             "vnp_TransactionDate": vnp_time(attempt.created_at),
-            "vnp_CreateDate": vnp_time(timezone.now()),
+            "vnp_CreateDate": vnp_time(clock.now()),
             "vnp_IpAddr": self.server_ip,
         }
         if attempt.gateway_transaction_no:
@@ -282,7 +283,7 @@ class VnpayGateway(PaymentGateway):
             "vnp_TransactionNo": attempt.gateway_transaction_no,
             "vnp_TransactionDate": vnp_time(attempt.created_at),
             "vnp_CreateBy": created_by,
-            "vnp_CreateDate": vnp_time(timezone.now()),
+            "vnp_CreateDate": vnp_time(clock.now()),
             "vnp_IpAddr": self.server_ip,
         }
         answer = self._call(body, REFUND_REQUEST, REFUND_RESPONSE)

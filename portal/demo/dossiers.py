@@ -4,7 +4,7 @@ clerk's and the officer's queues have something to show.
 
 Every step goes through `dossiers.services`, exactly as the portal's pages call them; no state or date is
 written directly. To give the dossiers a believable history (filed last week, received the next morning,
-overdue since Monday) each step runs on a demo clock: while it runs, `timezone.now()` reads a moment
+overdue since Monday) each step runs on a demo clock: while it runs, `clock.now()` reads a moment
 some working days ago, so due dates, intake deadlines and the control slip's early/on time/late all come out
 of the services' own rules. Steps marked `TODAY` run on the real clock.
 
@@ -16,9 +16,8 @@ dossier is received by UBND phường Hoa Lư (where the demo clerk works). Deci
 
 import datetime
 import unicodedata
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
-from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from common import clock
 from dossiers import services, working_days
 from dossiers.models import Channel, Dossier, DossierDocument, ReturnChannel
 from procedures.models import Agency, ProcedureVersion
@@ -96,22 +96,11 @@ def pdf_upload(title: str, *lines: str) -> SimpleUploadedFile:
 
 
 # --- the demo clock -------------------------------------------------------------------------------------
-_real_now = timezone.now
-
-
-@contextmanager
-def _clock(moment: datetime.datetime):
-    """Run the services as if it were `moment`; time keeps flowing from there."""
-    offset = moment - _real_now()
-    with mock.patch.object(timezone, "now", lambda: _real_now() + offset):
-        yield
-
-
 class Calendar:
     """Moments counted in working days back from today, on the agencies' working calendar."""
 
     def __init__(self):
-        self.today = timezone.localdate()
+        self.today = clock.localdate()
         self.days = [self.today]
         calendar = working_days.WorkingCalendar(self.today - datetime.timedelta(days=90), self.today)
         day = self.today
@@ -127,7 +116,7 @@ class Calendar:
         moment = datetime.datetime.combine(
             self.days[days_ago], datetime.time.fromisoformat(hhmm), tzinfo=timezone.get_current_timezone()
         )
-        return _clock(moment + datetime.timedelta(minutes=minutes_later))
+        return clock.running_at(moment + datetime.timedelta(minutes=minutes_later))
 
 
 # --- the steps ------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 payment, the sandbox bank records the choice (success, or a failure first) and its signed notification is
 handled as the IPN endpoint handles it. Walk-ins without an account pay at the desk (the clerk records the
 receipt). Dossiers refused, denied, stopped or withdrawn after paying get their refund from the portal
-itself, after the demo's transaction commits (post_transition → refund → Celery task).
+itself, after the demo's transaction commits (dossier hook → refund → Celery task).
 
 With PAYMENT_GATEWAY=vnpay (no sandbox bank) every demo fee is recorded as paid at the desk."""
 

@@ -11,24 +11,23 @@ could not deliver.
 
 import datetime
 
-from django.utils import timezone
-
+from common import clock
 from dossiers import services
 from dossiers.models import Dossier, ReturnChannel
 from postal import services as postal_services
 from postal.carriers import get_carrier
 from postal.models import DeliveryOrder, SandboxShipment
 
-from .dossiers import Demo, _clock
+from .dossiers import Demo
 
 
 def _post(d: Demo, dossier: Dossier, *, ready: datetime.datetime, step: datetime.timedelta, fails=False):
     """The result is ready at `ready` and handed to the post office a few minutes later; the operator moves
     it one step every `step`; every notice due by now reaches the portal."""
-    with _clock(ready):
+    with clock.running_at(ready):
         dossier = services.mark_result_ready(dossier=dossier, by=d.officer)
     order = DeliveryOrder.objects.get(dossier=dossier)
-    with _clock(ready + datetime.timedelta(minutes=20)):
+    with clock.running_at(ready + datetime.timedelta(minutes=20)):
         postal_services.submit_order(order_id=order.pk)
     SandboxShipment.objects.filter(key=str(order.key)).update(
         step_seconds=int(step.total_seconds()), fails=fails
@@ -63,7 +62,7 @@ def returned_by_post(d: Demo) -> Dossier:
     dossier = _decided(
         d, d.citizen, "1.004837", filed=9, received=8, decided=5, address=d.citizen.profile.address
     )
-    now = timezone.now()
+    now = clock.now()
     return _post(d, dossier, ready=now - datetime.timedelta(days=3, hours=2), step=datetime.timedelta(days=1))
 
 
@@ -72,7 +71,7 @@ def in_transit_by_post(d: Demo) -> Dossier:
     dossier = _decided(
         d, d.citizen2, "1.008966", filed=5, received=4, decided=2, address=d.citizen2.profile.address
     )
-    now = timezone.now()
+    now = clock.now()
     return _post(d, dossier, ready=now - datetime.timedelta(hours=26), step=datetime.timedelta(hours=12))
 
 
@@ -88,7 +87,7 @@ def returned_to_sender(d: Demo) -> Dossier:
         decided=6,
         address="Số 9 ngõ 4 phố Lê Lợi, phường Vân Giang",
     )
-    now = timezone.now()
+    now = clock.now()
     ready = now - datetime.timedelta(days=4, hours=1)
     return _post(d, dossier, ready=ready, step=datetime.timedelta(days=1), fails=True)
 

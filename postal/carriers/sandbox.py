@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+
+from common import clock
 
 from ..models import SandboxShipment
 from . import base
@@ -154,7 +155,7 @@ class SandboxCarrier(SignedJSONNotices, Carrier):
                 key=request.key,
                 defaults={
                     "request": payload,
-                    "created_at": timezone.now(),
+                    "created_at": clock.now(),
                     "step_seconds": self.step_seconds,
                     "fails": will_fail(request.key, self.failure_rate),
                 },
@@ -176,20 +177,20 @@ class SandboxCarrier(SignedJSONNotices, Carrier):
             shipment = SandboxShipment.objects.select_for_update().get(pk=shipment.pk)
             if shipment.cancelled_at is not None:
                 return
-            now = timezone.now()
+            now = clock.now()
             if now >= shipment.created_at + datetime.timedelta(seconds=shipment.step_seconds):
                 raise PermanentCarrierError("ALREADY_PICKED_UP: the post office already has the parcel")
             shipment.cancelled_at = now
             shipment.save(update_fields=["cancelled_at"])
 
     def track(self, tracking_number: str) -> list[TrackingEvent]:
-        return due_events(self._shipment(tracking_number), timezone.now())
+        return due_events(self._shipment(tracking_number), clock.now())
 
     # --- the operator's side: sending the notices ------------------------------------------------------
     def push_due_events(self, deliver: Callable[[bytes, dict], bool], now=None) -> int:
         """Send each unfinished parcel's new events as one signed notice through `deliver` (the portal's
         webhook handling); a refused notice is sent again next time. Returns the number of events sent."""
-        now = now or timezone.now()
+        now = now or clock.now()
         sent = 0
         shipments = SandboxShipment.objects.filter(finished=False, tracking_number__isnull=False).order_by(
             "pk"

@@ -1,4 +1,4 @@
-"""When a paid dossier is refused, denied, stopped or withdrawn the refund starts at once (post_transition →
+"""When a paid dossier is refused, denied, stopped or withdrawn the refund starts at once (dossier hook →
 a Refund row in the same transaction → a Celery task after commit), is retried on failure, is tracked to
 the end, carries the refund voucher's data, and the citizen is told."""
 

@@ -71,7 +71,9 @@ def test_demo_catalogue_data_is_well_formed():
     for row in rows:
         assert 2 <= len(row["documents"].split(";")) <= 6, row["national_code"]
         if row["service_level"] == ServiceLevel.PARTIAL:
-            assert row["partial_reason"] in {"in_person", "originals", "on_site", "other"}, row["national_code"]
+            assert row["partial_reason"] in {"in_person", "originals", "on_site", "other"}, row[
+                "national_code"
+            ]
             assert row["partial_reason_note"], row["national_code"]
     revised = [row["national_code"] for row in catalogue.procedure_rows(catalogue.REVISIONS_FILE)]
     assert revised and set(revised) <= set(codes)

@@ -38,25 +38,14 @@ from procedures.models import (
     RequiredDocument,
     VersionStatus,
 )
-from procedures.resources import ProcedureVersionResource, row_error_lines
+from procedures.resources import COLUMNS, ProcedureVersionResource, row_error_lines
 
-VERSION_FIELDS = (
-    "name",
-    "levels",
-    "service_level",
-    "partial_reason",
-    "partial_reason_note",
-    "processing_days",
-    "processing_time_note",
-    "fee_payment_stage",
-    "applicant_requirements",
-    "legal_basis",
-    "result_name",
-    "result_type",
-    "return_at_desk",
-    "return_by_post",
-    "return_electronic",
-)
+# The version's own columns of the catalogue file (not its code, field, agencies, fees or documents).
+VERSION_FIELDS = [
+    column
+    for column in COLUMNS
+    if column not in {"national_code", "field", "agencies", "fees", "documents", "change_note"}
+]
 OPTIONAL_TEXT = {"partial_reason", "partial_reason_note", "processing_time_note", "applicant_requirements"}
 
 
