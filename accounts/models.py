@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
-from procedures.models import AdministrativeUnit, Agency
+from procedures.models import AdministrativeUnit, Agency, written_address
 
 
 class Role(models.TextChoices):
@@ -181,12 +181,7 @@ class CitizenProfile(models.Model):
 
     @property
     def address(self) -> str:
-        parts = [
-            self.street_address,
-            self.commune.name if self.commune else "",
-            self.province.name if self.province else "",
-        ]
-        return ", ".join(p for p in parts if p)
+        return written_address(self.street_address, self.commune, self.province)
 
 
 class AgencyMembership(models.Model):

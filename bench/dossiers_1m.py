@@ -24,6 +24,9 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.support import ensure_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # The demo loader writes its PDFs under MEDIA_ROOT: keep them out of the checkout.
 os.environ.setdefault("MEDIA_ROOT", "/tmp/portal_bench_media")
@@ -98,28 +101,6 @@ def main():
 
 
 # --- database ---------------------------------------------------------------------------------------------
-def ensure_database():
-    """CREATE DATABASE when the one in DATABASE_URL does not exist yet (before Django connects to it)."""
-    import environ
-    import psycopg
-
-    url = environ.Env.db_url_config(os.environ.get("DATABASE_URL", ""))
-    if "postgres" not in url.get("ENGINE", ""):
-        return
-    with psycopg.connect(
-        host=url.get("HOST") or None,
-        port=url.get("PORT") or None,
-        user=url.get("USER") or None,
-        password=url.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        name = url["NAME"]
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-            print(f"Created database {name}.")
-
-
 def raw_connection():
     """The psycopg 3 connection under Django's, for COPY."""
     from django.db import connection

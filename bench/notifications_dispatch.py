@@ -33,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.support import ensure_database  # noqa: E402 (after the path insert)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 BENCH_EMAIL = "notifications-bench@bench.example"
@@ -85,26 +88,6 @@ class Gateway:
         return f"http://127.0.0.1:{self.server.server_address[1]}/sms"
 
 
-def ensure_database():
-    import environ
-    import psycopg
-
-    url = environ.Env.db_url_config(os.environ.get("DATABASE_URL", ""))
-    if "postgres" not in url.get("ENGINE", ""):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database you can throw away.")
-    with psycopg.connect(
-        host=url.get("HOST") or None,
-        port=url.get("PORT") or None,
-        user=url.get("USER") or None,
-        password=url.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [url["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{url["NAME"]}"')
-            print(f"Created database {url['NAME']}.")
-
-
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -121,7 +104,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=30, help="length of step 3")
     args = parser.parse_args()
 
-    ensure_database()
+    ensure_database(postgres_only=True)
     workdir = Path(tempfile.mkdtemp(prefix="notifications_bench_"))
     redis_port = free_port()
     redis = subprocess.Popen(

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from common import clock
+from common.predicates import FieldIs
 from procedures.models import Agency, FeePaymentStage, PartialReason, ProcedureVersion, RequiredDocument
 
 
@@ -288,10 +289,8 @@ class Dossier(FSMModelMixin, models.Model):
         return reverse("dossiers:detail", args=[self.pk])
 
     # --- where the dossier stands (what the pages ask instead of comparing state strings) ---------------
-    @property
-    def is_draft(self) -> bool:
-        """Not filed yet: only its applicant sees it."""
-        return self.state == State.DRAFT
+    # Not filed yet: only its applicant sees it.
+    is_draft = FieldIs("state", State.DRAFT)
 
     @property
     def awaits_intake_answer(self) -> bool:
@@ -299,10 +298,8 @@ class Dossier(FSMModelMixin, models.Model):
         deadline yet while fees due at filing are unpaid)."""
         return self.state == State.SUBMITTED and self.intake_deadline is not None
 
-    @property
-    def needs_supplement(self) -> bool:
-        """Waiting for the applicant to add what a supplement request asks for."""
-        return self.state == State.SUPPLEMENT_REQUESTED
+    # Waiting for the applicant to add what a supplement request asks for.
+    needs_supplement = FieldIs("state", State.SUPPLEMENT_REQUESTED)
 
     @property
     def has_result_appointment(self) -> bool:
@@ -564,10 +561,8 @@ class SupplementRequest(models.Model):
     def __str__(self):
         return f"{self.dossier} — {self.get_stage_display()}"
 
-    @property
-    def is_proposal(self) -> bool:
-        """Proposed during processing and waiting for a supervisor's approval: not sent to the applicant."""
-        return self.status == self.Status.PROPOSED
+    # Proposed during processing and waiting for a supervisor's approval: not sent to the applicant.
+    is_proposal = FieldIs("status", Status.PROPOSED)
 
 
 class Timeliness(models.TextChoices):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from common import clock
 
 from . import panels, working_days
-from .models import CLOSED_STATES, Dossier, State, SupplementRequest
+from .models import CLOSED_STATES, Dossier, State, StoredFile, SupplementRequest
 
 
 def my_dossiers(user) -> QuerySet[Dossier]:
@@ -276,3 +276,14 @@ def queue_rows(dossiers, now: datetime.datetime | None = None) -> list[QueueRow]
             )
         )
     return rows
+
+
+def reusable_files(user, limit: int = 300) -> list[StoredFile]:
+    """The applicant's data store, newest first, one entry per identical content: what the filing and
+    supplement pages offer to reuse."""
+    seen, files = set(), []
+    for stored in StoredFile.objects.filter(owner=user).order_by("-uploaded_at")[:limit]:
+        if stored.sha256 not in seen:
+            seen.add(stored.sha256)
+            files.append(stored)
+    return files

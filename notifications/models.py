@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.predicates import FieldIs
+
 from .events import Event
 
 
@@ -118,10 +120,8 @@ class Notification(models.Model):
     def is_unread(self) -> bool:
         return self.channel == Channel.PORTAL and self.read_at is None
 
-    @property
-    def failed(self) -> bool:
-        """Given up on: staff read `last_error` to find out why."""
-        return self.status == Status.FAILED
+    # Given up on: staff read `last_error` to find out why.
+    failed = FieldIs("status", Status.FAILED)
 
 
 class DeliveryAttempt(models.Model):

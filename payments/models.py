@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from common.predicates import FieldIs
 from dossiers.models import Dossier
 
 
@@ -97,19 +98,11 @@ class PaymentAttempt(FSMModelMixin, models.Model):
     def __str__(self):
         return f"{self.txn_ref} ({self.amount:,} đ)"
 
-    @property
-    def money_received(self) -> bool:
-        return self.state in MONEY_RECEIVED
-
-    @property
-    def is_pending(self) -> bool:
-        """Sent to the bank, no final answer yet."""
-        return self.state == AttemptState.PENDING
-
-    @property
-    def is_failed(self) -> bool:
-        """The bank said the payment did not go through."""
-        return self.state == AttemptState.FAILED
+    money_received = FieldIs("state", *MONEY_RECEIVED)
+    # Sent to the bank, no final answer yet.
+    is_pending = FieldIs("state", AttemptState.PENDING)
+    # The bank said the payment did not go through.
+    is_failed = FieldIs("state", AttemptState.FAILED)
 
     # --- the state machine (fields only; services lock and record) -----------------------------------
     @transition(field=state, source=AttemptState.PENDING, target=AttemptState.PAID)
@@ -246,15 +239,10 @@ class Refund(models.Model):
     def __str__(self):
         return f"{self.voucher_number} — {self.amount:,} đ"
 
-    @property
-    def succeeded(self) -> bool:
-        """The gateway gave the money back (`completed_at` says when)."""
-        return self.status == RefundStatus.SUCCEEDED
-
-    @property
-    def failed(self) -> bool:
-        """The gateway could not refund: finance staff send it again."""
-        return self.status == RefundStatus.FAILED
+    # The gateway gave the money back (`completed_at` says when).
+    succeeded = FieldIs("status", RefundStatus.SUCCEEDED)
+    # The gateway could not refund: finance staff send it again.
+    failed = FieldIs("status", RefundStatus.FAILED)
 
 
 class RefundTry(models.Model):

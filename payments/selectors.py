@@ -1,10 +1,13 @@
 """Read queries shared by the citizen's and the staff's payment pages."""
 
+import datetime
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 from dossiers.models import CLOSED_STATES, Channel, Dossier, State
 
-from .models import AttemptState, IpnLog, PaymentAttempt
+from .models import AttemptState, IpnLog, PaymentAttempt, Refund, RefundStatus
 
 
 @dataclass(frozen=True)
@@ -53,3 +56,21 @@ def pending_attempt(attempts: list[PaymentAttempt]) -> PaymentAttempt | None:
 
 def notifications_of(attempts: list[PaymentAttempt]) -> list[IpnLog]:
     return list(IpnLog.objects.filter(attempt__in=attempts).order_by("-received_at", "-pk")[:50])
+
+
+def refunds_needing_attention(limit: int) -> list[Refund]:
+    """Refunds the gateway refused, or that are being retried: the reconciliation page's to-do list."""
+    return list(
+        Refund.objects.filter(Q(status=RefundStatus.FAILED) | Q(status=RefundStatus.PENDING, tries__gt=0))
+        .select_related("attempt")
+        .order_by("requested_at")[:limit]
+    )
+
+
+def flagged_payments(day: datetime.date, gateway: str) -> list[PaymentAttempt]:
+    """Money received on `day` that the portal could not apply (paid twice, after closing…)."""
+    return list(
+        PaymentAttempt.objects.filter(flagged=True, paid_at__date=day, gateway=gateway)
+        .select_related("dossier")
+        .order_by("paid_at")
+    )

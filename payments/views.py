@@ -10,7 +10,6 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +30,7 @@ from dossiers.selectors import own_dossier
 
 from . import gateways, receipts, reconciliation, selectors, services
 from .forms import DeskPaymentForm, ExemptForm, ReconciliationForm, SettlementUploadForm, new_payment_key
-from .models import MONEY_RECEIVED, AttemptState, PaymentAttempt, Refund, RefundStatus
+from .models import MONEY_RECEIVED, AttemptState, PaymentAttempt, Refund
 
 # vnp_ResponseCode of a browser return, in words for the payer (the protocol's list, the usual ones).
 BANK_ANSWERS = {
@@ -271,16 +270,8 @@ RECONCILIATION_PAGE_REFUNDS = 50
 def _reconciliation_page(request, form, upload_form=None, status=200):
     day, gateway = form.chosen()
     report = reconciliation.build_report(gateway, day)
-    needing_attention = list(
-        Refund.objects.filter(Q(status=RefundStatus.FAILED) | Q(status=RefundStatus.PENDING, tries__gt=0))
-        .select_related("attempt")
-        .order_by("requested_at")[:RECONCILIATION_PAGE_REFUNDS]
-    )
-    flagged = list(
-        PaymentAttempt.objects.filter(flagged=True, paid_at__date=day, gateway=gateway)
-        .select_related("dossier")
-        .order_by("paid_at")
-    )
+    needing_attention = selectors.refunds_needing_attention(RECONCILIATION_PAGE_REFUNDS)
+    flagged = selectors.flagged_payments(day, gateway)
     return render(
         request,
         "payments/reconciliation.html",

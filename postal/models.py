@@ -18,8 +18,9 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from common import clock
+from common.predicates import FieldIs
 from dossiers.models import Dossier, State
-from procedures.models import AdministrativeUnit, Agency
+from procedures.models import AdministrativeUnit, Agency, written_address
 
 
 class OrderStatus(models.TextChoices):
@@ -195,47 +196,19 @@ class DeliveryOrder(FSMModelMixin, models.Model):
 
     @property
     def address(self) -> str:
-        parts = [
-            self.street_address,
-            self.commune.name if self.commune else "",
-            self.province.name if self.province else "",
-        ]
-        return ", ".join(part for part in parts if part) or self.address_as_written
+        return written_address(self.street_address, self.commune, self.province) or self.address_as_written
 
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
-
-    @property
-    def is_with_carrier(self) -> bool:
-        return self.status in WITH_CARRIER
-
-    @property
-    def is_held(self) -> bool:
-        """Held before sending: the address needs checking."""
-        return self.status == OrderStatus.HELD
-
-    @property
-    def is_pending(self) -> bool:
-        """Waiting to be sent to the post office (retried until it answers)."""
-        return self.status == OrderStatus.PENDING
-
-    @property
-    def is_delivered(self) -> bool:
-        return self.status == OrderStatus.DELIVERED
-
-    @property
-    def is_returned_to_sender(self) -> bool:
-        return self.status == OrderStatus.RETURNED
-
-    @property
-    def is_rejected(self) -> bool:
-        """The post office refused the order."""
-        return self.status == OrderStatus.REJECTED
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == OrderStatus.CANCELLED
+    is_active = FieldIs("status", *ACTIVE_STATUSES)
+    is_with_carrier = FieldIs("status", *WITH_CARRIER)
+    # Held before sending: the address needs checking.
+    is_held = FieldIs("status", OrderStatus.HELD)
+    # Waiting to be sent to the post office (retried until it answers).
+    is_pending = FieldIs("status", OrderStatus.PENDING)
+    is_delivered = FieldIs("status", OrderStatus.DELIVERED)
+    is_returned_to_sender = FieldIs("status", OrderStatus.RETURNED)
+    # The post office refused the order.
+    is_rejected = FieldIs("status", OrderStatus.REJECTED)
+    is_cancelled = FieldIs("status", OrderStatus.CANCELLED)
 
     # --- the state machine (fields only; services lock, record the event, schedule effects) --------------
     @transition(field=status, source=OrderStatus.HELD, target=OrderStatus.PENDING)

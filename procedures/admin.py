@@ -206,6 +206,21 @@ ALWAYS_READONLY = [
 ]
 
 
+def _workflow_view(service, success_message):
+    """An admin view (POST only) running one catalogue workflow service on the version, as the user."""
+
+    @method_decorator(require_POST)
+    def view(self, request, object_id):
+        return self._run(
+            request,
+            object_id,
+            lambda version: service(version=version, by=request.user),
+            str(success_message),
+        )
+
+    return view
+
+
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(ImportExportModelAdmin):
     form = ProcedureVersionForm
@@ -404,43 +419,18 @@ class ProcedureVersionAdmin(ImportExportModelAdmin):
             return HttpResponseRedirect(self._change_url(result))
         return HttpResponseRedirect(self._change_url(version))
 
-    @method_decorator(require_POST)
-    def submit_view(self, request, object_id):
-        return self._run(
-            request,
-            object_id,
-            lambda version: services.submit_for_review(version=version, by=request.user),
-            gettext("The draft was submitted for review."),
-        )
-
-    @method_decorator(require_POST)
-    def publish_view(self, request, object_id):
-        return self._run(
-            request,
-            object_id,
-            lambda version: services.publish(version=version, by=request.user),
-            gettext(
-                "The version is published: citizens see it now. A version published before it is archived."
-            ),
-        )
-
-    @method_decorator(require_POST)
-    def archive_view(self, request, object_id):
-        return self._run(
-            request,
-            object_id,
-            lambda version: services.archive(version=version, by=request.user),
-            gettext("The version is archived: it is no longer in the public catalogue."),
-        )
-
-    @method_decorator(require_POST)
-    def new_version_view(self, request, object_id):
-        return self._run(
-            request,
-            object_id,
-            lambda version: services.create_new_version(version=version, by=request.user),
-            gettext("A new draft was created from this version. Edit it, then submit it for review."),
-        )
+    submit_view = _workflow_view(services.submit_for_review, _("The draft was submitted for review."))
+    publish_view = _workflow_view(
+        services.publish,
+        _("The version is published: citizens see it now. A version published before it is archived."),
+    )
+    archive_view = _workflow_view(
+        services.archive, _("The version is archived: it is no longer in the public catalogue.")
+    )
+    new_version_view = _workflow_view(
+        services.create_new_version,
+        _("A new draft was created from this version. Edit it, then submit it for review."),
+    )
 
     def send_back_view(self, request, object_id):
         """A reviewer returns an entry to its editor with a note on what must change."""

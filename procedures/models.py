@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from common.predicates import FieldIs
+
 from .text import fold
 
 
@@ -13,6 +15,14 @@ class GovernmentLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District (before 1 July 2025)")
     COMMUNE = "commune", _("Commune")
+
+
+def written_address(
+    street_address: str, commune: "AdministrativeUnit | None", province: "AdministrativeUnit | None"
+) -> str:
+    """An address as it is written in Vietnam: the street part, then the commune, then the province."""
+    parts = [street_address, commune.name if commune else "", province.name if province else ""]
+    return ", ".join(part for part in parts if part)
 
 
 class AdministrativeUnit(models.Model):
@@ -295,19 +305,11 @@ class ProcedureVersion(FSMModelMixin, models.Model):
     def is_full_process(self) -> bool:
         return self.service_level == ServiceLevel.FULL_PROCESS
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status == VersionStatus.DRAFT
-
-    @property
-    def is_published(self) -> bool:
-        """In force: listed in the catalogue and open for filing."""
-        return self.status == VersionStatus.PUBLISHED
-
-    @property
-    def is_archived(self) -> bool:
-        """No longer in force, kept for the dossiers filed under it."""
-        return self.status == VersionStatus.ARCHIVED
+    is_editable = FieldIs("status", VersionStatus.DRAFT)
+    # In force: listed in the catalogue and open for filing.
+    is_published = FieldIs("status", VersionStatus.PUBLISHED)
+    # No longer in force, kept for the dossiers filed under it.
+    is_archived = FieldIs("status", VersionStatus.ARCHIVED)
 
     @property
     def return_channels(self) -> list[str]:

@@ -208,50 +208,32 @@ class CatalogueDiff(resources.Diff):
 
 
 # --- resource ---------------------------------------------------------------------------------------------
+def _column(name: str, widget=None, **options) -> fields.Field:
+    """A column that is the version's attribute of the same name (text unless another widget is given)."""
+    return fields.Field(attribute=name, column_name=name, widget=widget or TextWidget(), **options)
+
+
 class ProcedureVersionResource(resources.ModelResource):
     """One row = one procedure version. Every imported row becomes a draft that still needs review."""
 
     national_code = fields.Field(column_name="national_code", widget=TextWidget())
-    name = fields.Field(attribute="name", column_name="name", widget=TextWidget())
-    field = fields.Field(attribute="field", column_name="field", widget=FieldCodeWidget())
+    name = _column("name")
+    field = _column("field", FieldCodeWidget())
     agencies = fields.Field(column_name="agencies", widget=TextWidget())
-    levels = fields.Field(attribute="levels", column_name="levels", widget=LevelsWidget())
-    service_level = fields.Field(attribute="service_level", column_name="service_level", widget=TextWidget())
-    partial_reason = fields.Field(
-        attribute="partial_reason", column_name="partial_reason", widget=TextWidget()
-    )
-    partial_reason_note = fields.Field(
-        attribute="partial_reason_note", column_name="partial_reason_note", widget=TextWidget()
-    )
-    processing_days = fields.Field(
-        attribute="processing_days",
-        column_name="processing_days",
-        widget=WholeNumberWidget(_("The processing time in working days")),
-    )
-    processing_time_note = fields.Field(
-        attribute="processing_time_note", column_name="processing_time_note", widget=TextWidget()
-    )
-    fee_payment_stage = fields.Field(
-        attribute="fee_payment_stage",
-        column_name="fee_payment_stage",
-        widget=TextWidget(),
-        default=FeePaymentStage.AT_FILING,
-    )
-    applicant_requirements = fields.Field(
-        attribute="applicant_requirements", column_name="applicant_requirements", widget=TextWidget()
-    )
-    legal_basis = fields.Field(attribute="legal_basis", column_name="legal_basis", widget=TextWidget())
-    result_name = fields.Field(attribute="result_name", column_name="result_name", widget=TextWidget())
-    result_type = fields.Field(attribute="result_type", column_name="result_type", widget=TextWidget())
-    return_at_desk = fields.Field(
-        attribute="return_at_desk", column_name="return_at_desk", widget=YesNoWidget()
-    )
-    return_by_post = fields.Field(
-        attribute="return_by_post", column_name="return_by_post", widget=YesNoWidget()
-    )
-    return_electronic = fields.Field(
-        attribute="return_electronic", column_name="return_electronic", widget=YesNoWidget()
-    )
+    levels = _column("levels", LevelsWidget())
+    service_level = _column("service_level")
+    partial_reason = _column("partial_reason")
+    partial_reason_note = _column("partial_reason_note")
+    processing_days = _column("processing_days", WholeNumberWidget(_("The processing time in working days")))
+    processing_time_note = _column("processing_time_note")
+    fee_payment_stage = _column("fee_payment_stage", default=FeePaymentStage.AT_FILING)
+    applicant_requirements = _column("applicant_requirements")
+    legal_basis = _column("legal_basis")
+    result_name = _column("result_name")
+    result_type = _column("result_type")
+    return_at_desk = _column("return_at_desk", YesNoWidget())
+    return_by_post = _column("return_by_post", YesNoWidget())
+    return_electronic = _column("return_electronic", YesNoWidget())
     fees = fields.Field(column_name="fees", widget=TextWidget())
     documents = fields.Field(column_name="documents", widget=TextWidget())
     change_note = fields.Field(attribute="change_note", column_name="change_note", widget=TextWidget())

@@ -157,18 +157,8 @@ class Slot:
     form: UploadForm
 
 
-def _reusable_files(user) -> list[StoredFile]:
-    """The applicant's data store, newest first, one entry per identical content."""
-    seen, files = set(), []
-    for stored in StoredFile.objects.filter(owner=user).order_by("-uploaded_at")[:300]:
-        if stored.sha256 not in seen:
-            seen.add(stored.sha256)
-            files.append(stored)
-    return files
-
-
 def _build_slots(user, required_documents, documents, *, with_other: bool = False) -> list[Slot]:
-    files = _reusable_files(user)
+    files = selectors.reusable_files(user)
     entries = [(str(d.pk), d) for d in required_documents]
     # "Other": what a request describes in words only, or an extra file the applicant wants to add.
     other_name = _("Another document (optional)") if entries else _("Attach what was asked for")
@@ -318,7 +308,7 @@ def wizard(request, pk, step):
     dossier = selectors.own_dossier(request.user, pk)
     if step not in STEP_NAMES:
         raise Http404
-    if dossier.state != State.DRAFT:
+    if not dossier.is_draft:
         messages.info(request, _("This dossier has been filed: it can no longer be changed."))
         return redirect("dossiers:detail", dossier.pk)
     handler = {
@@ -479,7 +469,7 @@ def _review_step(request, dossier, problems=None, status=200):
 def submit(request, pk):
     """File the dossier. On a problem the review page comes back with the list; nothing is filed."""
     dossier = selectors.own_dossier(request.user, pk)
-    if dossier.state != State.DRAFT:
+    if not dossier.is_draft:
         messages.info(request, _("This dossier has already been filed."))
         return redirect("dossiers:detail", dossier.pk)
     problems = []
@@ -656,7 +646,7 @@ def withdraw(request, pk):
 @citizen_only
 def discard_draft(request, pk):
     dossier = selectors.own_dossier(request.user, pk)
-    if dossier.state != State.DRAFT:
+    if not dossier.is_draft:
         messages.info(request, _("Only a dossier that was never filed can be deleted."))
         return redirect("dossiers:detail", dossier.pk)
     if request.method == "POST":

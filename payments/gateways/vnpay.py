@@ -78,21 +78,7 @@ REFUND_REQUEST = (
     "vnp_IpAddr",
     "vnp_OrderInfo",
 )
-REFUND_RESPONSE = (
-    "vnp_ResponseId",
-    "vnp_Command",
-    "vnp_ResponseCode",
-    "vnp_Message",
-    "vnp_TmnCode",
-    "vnp_TxnRef",
-    "vnp_Amount",
-    "vnp_BankCode",
-    "vnp_PayDate",
-    "vnp_TransactionNo",
-    "vnp_TransactionType",
-    "vnp_TransactionStatus",
-    "vnp_OrderInfo",
-)
+REFUND_RESPONSE = tuple(name for name in QUERYDR_RESPONSE if not name.startswith("vnp_Promotion"))
 # Answers of the query/refund API worth asking again later: 94 duplicate request (within the API's time
 # window), 99 other error. Everything else but 00 (and 91 "not found" for a query) is final.
 RETRY_LATER = {"94", "99"}

@@ -228,11 +228,13 @@ def test_a_proposal_cannot_be_approved_once_the_dossier_left_processing():
         dossier=case.dossier, by=case.handler.officer, items=[item], details="", reason="Cần bản gốc"
     )
     services.deny(dossier=case.dossier, officer=case.handler.officer, reason="Không đủ điều kiện")
+    request.refresh_from_db()
+    assert request.status == SupplementRequest.Status.CLOSED  # closed with the decision, not left waiting
     assert_refused(
         ValidationError,
         lambda: services.approve_supplement_request(request=request, supervisor=case.handler.supervisor),
         case.dossier,
-        match="cannot be requested now",
+        match="not waiting for approval",
     )
 
 
