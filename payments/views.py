@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from common.actions import ServiceAction
 from common.decorators import citizen_only, staff_only
 from common.downloads import XLSX, private_download
 from common.http import client_ip
@@ -193,37 +194,45 @@ def staff_dossier(request, pk):
     return _staff_page(request, _visible_dossier(request.user, pk))
 
 
+STAFF_ACTIONS = {
+    "exempt": (
+        ExemptForm,
+        ServiceAction(
+            services.exempt_fees,
+            "clerk",
+            ("reason",),
+            gettext_lazy("The fees were exempted; the reason is in the dossier's history."),
+        ),
+    ),
+    "desk": (
+        DeskPaymentForm,
+        ServiceAction(
+            services.record_desk_payment,
+            "clerk",
+            ("receipt_number",),
+            gettext_lazy("The payment at the desk was recorded."),
+        ),
+    ),
+}
+
+
 @staff_only
 @require_POST
 def staff_action(request, pk, action):
     """Exempt the fees (with the reason) or record a payment made at the desk."""
     dossier = _visible_dossier(request.user, pk)
-    form_class = {"exempt": ExemptForm, "desk": DeskPaymentForm}.get(action)
-    if form_class is None:
+    if action not in STAFF_ACTIONS:
         raise Http404
+    form_class, perform = STAFF_ACTIONS[action]
     form = form_class(request.POST, auto_id=f"id_{action}_%s")
     forms = {f"{action}_form": form}
     if not form.is_valid():
         messages.error(request, _("Check what you entered: nothing was changed."))
         return _staff_page(request, dossier, status=400, **forms)
-    data = form.cleaned_data
     try:
-        if action == "exempt":
-            services.exempt_fees(
-                dossier=dossier,
-                clerk=request.user,
-                reason=data["reason"],
-                expected_version=data["expected_version"],
-            )
-            messages.success(request, _("The fees were exempted; the reason is in the dossier's history."))
-        else:
-            services.record_desk_payment(
-                dossier=dossier,
-                clerk=request.user,
-                receipt_number=data["receipt_number"],
-                expected_version=data["expected_version"],
-            )
-            messages.success(request, _("The payment at the desk was recorded."))
+        messages.success(
+            request, perform(request.user, dossier, form.cleaned_data, form.cleaned_data["expected_version"])
+        )
     except dossier_services.DossierChanged as changed:
         messages.error(request, str(changed))
         return _staff_page(request, _visible_dossier(request.user, pk), status=409, **forms)

@@ -4,6 +4,7 @@ stopping, and the apology with a new appointment date."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -103,27 +104,54 @@ def approve(
 
 
 def deny(*, dossier: Dossier, officer: Actor, reason: str, expected_version: int | None = None) -> Dossier:
-    if not reason.strip():
-        raise ValidationError(_("Give the reasons for the decision."))
-    with changing(
-        dossier, expected_version=expected_version, may=lambda d: policies.may_decide(officer, d)
-    ) as change:
-        dossier = change.dossier
-        change.close(dossier.deny, _("This dossier cannot be denied now."), reason)
-        change.record(Action.DENY, actor=officer, note=reason.strip(), agency=dossier.handling_agency)
-        return dossier
+    """Văn bản từ chối giải quyết: the handling agency decides against the request, with its reasons."""
+    return _end(
+        dossier,
+        Action.DENY,
+        transition="deny",
+        actor=officer,
+        reason=reason,
+        expected_version=expected_version,
+        may=policies.may_decide,
+        refused=_("This dossier cannot be denied now."),
+        no_reason=_("Give the reasons for the decision."),
+    )
 
 
 def stop(*, dossier: Dossier, by: Actor, reason: str, expected_version: int | None = None) -> Dossier:
     """Thông báo dừng xử lý (Circular 03/2025): e.g. the supplement never came, or the applicant asked."""
+    return _end(
+        dossier,
+        Action.STOP,
+        transition="stop",
+        actor=by,
+        reason=reason,
+        expected_version=expected_version,
+        may=policies.acts_for_handling_agency,
+        refused=_("Processing of this dossier cannot be stopped now."),
+        no_reason=_("Give the reason for stopping."),
+    )
+
+
+def _end(
+    dossier: Dossier,
+    action: DossierEvent.Action,
+    *,
+    transition: str,
+    actor: Actor,
+    reason: str,
+    expected_version: int | None,
+    may: Callable[[Actor, Dossier], bool],
+    refused: str,
+    no_reason: str,
+) -> Dossier:
+    """The handling agency ends processing (deny or stop): always with a reason the applicant reads."""
     if not reason.strip():
-        raise ValidationError(_("Give the reason for stopping."))
-    with changing(
-        dossier, expected_version=expected_version, may=lambda d: policies.acts_for_handling_agency(by, d)
-    ) as change:
+        raise ValidationError(no_reason)
+    with changing(dossier, expected_version=expected_version, may=lambda d: may(actor, d)) as change:
         dossier = change.dossier
-        change.close(dossier.stop, _("Processing of this dossier cannot be stopped now."), reason)
-        change.record(Action.STOP, actor=by, note=reason.strip(), agency=dossier.handling_agency)
+        change.close(getattr(dossier, transition), refused, reason)
+        change.record(action, actor=actor, note=reason.strip(), agency=dossier.handling_agency)
         return dossier
 
 

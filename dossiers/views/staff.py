@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from common import clock
+from common.actions import ServiceAction
 from common.decorators import staff_only
 from common.downloads import XLSX, private_download
 from notifications import selectors as notification_selectors
@@ -276,18 +277,36 @@ def _performs(action: str) -> Callable[[Performer], Performer]:
     return register
 
 
+_PERFORMERS.update(
+    {
+        "check_originals": ServiceAction(
+            services.check_originals, "clerk", ("note",), gettext_lazy("The originals were checked.")
+        ),
+        "refuse": ServiceAction(
+            services.refuse, "clerk", ("reason",), gettext_lazy("Refused. The refusal slip is ready.")
+        ),
+        "deny": ServiceAction(
+            services.deny, "officer", ("reason",), gettext_lazy("Denied. The applicant gets the reasons.")
+        ),
+        "result_ready": ServiceAction(
+            services.mark_result_ready, "by", (), gettext_lazy("The result is ready to be returned.")
+        ),
+        "returned": ServiceAction(
+            services.mark_returned, "by", ("note",), gettext_lazy("The result was returned.")
+        ),
+        "stop": ServiceAction(
+            services.stop, "by", ("reason",), gettext_lazy("Processing stopped. The notice is ready.")
+        ),
+    }
+)
+
+
 def _perform(action: str, user, dossier: Dossier, data: dict) -> str:
     """Call the one service behind an action; returns the success message."""
     performer = _PERFORMERS.get(action)
     if performer is None:
         raise Http404
     return performer(user, dossier, data, data["expected_version"])
-
-
-@_performs("check_originals")
-def _check_originals(user, dossier, data, version):
-    services.check_originals(dossier=dossier, clerk=user, expected_version=version, note=data["note"])
-    return _("The originals were checked.")
 
 
 @_performs("receive")
@@ -328,12 +347,6 @@ def _reject_supplement(user, dossier, data, version):
     return _("The supplement request was not approved.")
 
 
-@_performs("refuse")
-def _refuse(user, dossier, data, version):
-    services.refuse(dossier=dossier, clerk=user, reason=data["reason"], expected_version=version)
-    return _("Refused. The refusal slip is ready.")
-
-
 @_performs("transfer")
 def _transfer(user, dossier, data, version):
     dossier = services.transfer(
@@ -363,30 +376,6 @@ def _approve(user, dossier, data, version):
         expected_version=version,
     )
     return _("Approved: the result is attached.")
-
-
-@_performs("deny")
-def _deny(user, dossier, data, version):
-    services.deny(dossier=dossier, officer=user, reason=data["reason"], expected_version=version)
-    return _("Denied. The applicant gets the reasons.")
-
-
-@_performs("result_ready")
-def _result_ready(user, dossier, data, version):
-    services.mark_result_ready(dossier=dossier, by=user, expected_version=version)
-    return _("The result is ready to be returned.")
-
-
-@_performs("returned")
-def _returned(user, dossier, data, version):
-    services.mark_returned(dossier=dossier, by=user, note=data["note"], expected_version=version)
-    return _("The result was returned.")
-
-
-@_performs("stop")
-def _stop(user, dossier, data, version):
-    services.stop(dossier=dossier, by=user, reason=data["reason"], expected_version=version)
-    return _("Processing stopped. The notice is ready.")
 
 
 @_performs("apology")
