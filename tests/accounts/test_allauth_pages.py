@@ -133,6 +133,19 @@ def test_totp_code_step_page(client):
     assert 'class="link-button"' in response.content.decode()  # "Cancel" signs out of the half-done sign-in
 
 
+def test_the_totp_code_field_is_called_a_verification_code_in_vietnamese(client):
+    """Not "Mã hồ sơ" (a dossier's code): a stray translation of allauth's "Code" used to say so."""
+    clerk = verified_user(clerk=True)
+    TOTPAuthenticatorFactory(user=clerk)
+    client.post(reverse("account_login"), {"login": clerk.email, "password": PASSWORD})
+
+    client.cookies["portal_language"] = "vi"
+    page = client.get(reverse("mfa_authenticate")).content.decode()
+
+    label = re.search(r'<label for="id_code"[^>]*>([^<]*)</label>', page)
+    assert label and label.group(1).strip() == "Mã xác thực", label
+
+
 def test_profile_page(client):
     client.force_login(verified_user())
 
