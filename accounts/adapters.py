@@ -3,6 +3,8 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from common.http import client_ip
+
 
 class PortalAccountAdapter(DefaultAccountAdapter):
     """Citizens sign up themselves; staff accounts are created by administrators only."""
@@ -12,6 +14,10 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return _profile_if_missing(request) or super().get_signup_redirect_url(request)
+
+    def get_client_ip(self, request) -> str:
+        """allauth's per-address rate limits use the portal's reading of the address (TRUSTED_PROXY_COUNT)."""
+        return client_ip(request)
 
 
 def _profile_if_missing(request) -> str | None:

@@ -1,4 +1,7 @@
+from typing import Any
+
 from allauth.account.forms import LoginForm, SignupForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,17 +30,45 @@ class PortalLoginForm(LoginForm):
             raise
 
     def _refuse_if_locked(self):
-        locked_until = services.login_locked_until(email=(self.data.get("login") or "").strip())
-        if locked_until is not None:
-            until = formats.date_format(timezone.localtime(locked_until), "H:i d/m/Y")
-            raise forms.ValidationError(
-                _(
-                    "Sign-in to this account is locked after too many failed attempts. "
-                    "Try again after %(until)s, or reset your password."
-                )
-                % {"until": until},
-                code="locked",
+        refuse_if_locked(email=(self.data.get("login") or "").strip())
+
+
+def refuse_if_locked(*, email: str) -> None:
+    """The lock message, with the time it ends, if sign-in with this address is locked."""
+    locked_until = services.login_locked_until(email=email)
+    if locked_until is not None:
+        until = formats.date_format(timezone.localtime(locked_until), "H:i d/m/Y")
+        raise forms.ValidationError(
+            _(
+                "Sign-in to this account is locked after too many failed attempts. "
+                "Try again after %(until)s, or reset your password."
             )
+            % {"until": until},
+            code="locked",
+        )
+
+
+class LockAwareCodeMixin:
+    """The two-factor code step refuses a locked account, the right code included; each wrong code is
+    counted by the account lock (receivers.count_second_factor_failure), so the tenth locks it."""
+
+    user: Any
+
+    def clean_code(self):
+        refuse_if_locked(email=self.user.email)
+        try:
+            return super().clean_code()  # type: ignore[misc]
+        except forms.ValidationError:
+            refuse_if_locked(email=self.user.email)  # this wrong code may be the one that locked it
+            raise
+
+
+class PortalMFAAuthenticateForm(LockAwareCodeMixin, AuthenticateForm):
+    """The code step of sign-in."""
+
+
+class PortalMFAReauthenticateForm(LockAwareCodeMixin, ReauthenticateForm):
+    """The code asked again before a sensitive change."""
 
 
 class PortalSignupForm(SignupForm):

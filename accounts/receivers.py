@@ -1,6 +1,7 @@
 """Thin receivers: Django's and allauth's auth signals feed the account lock and the session clock."""
 
 from allauth.account.signals import password_reset
+from allauth.mfa.signals import authentication_failed as second_factor_failed
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
@@ -13,6 +14,11 @@ def count_login_failure(sender, credentials, request=None, **kwargs):
     email = credentials.get("email") or credentials.get("username") or ""
     if email:
         services.record_login_failure(email=email)
+
+
+@receiver(second_factor_failed)
+def count_second_factor_failure(sender, request, user, **kwargs):
+    services.record_second_factor_failure(user=user)
 
 
 @receiver(user_logged_in)

@@ -31,8 +31,18 @@ def record_login_failure(*, email: str) -> User | None:
     if found is None:
         _record_unknown_email_failure(email)
         return None
+    return _count_failure(found.pk)
+
+
+def record_second_factor_failure(*, user: User) -> User:
+    """A wrong two-factor code (TOTP or recovery code) counts like a wrong password: whoever holds the
+    password must not get unlimited guesses at the six digits (the same ten-failure lock)."""
+    return _count_failure(user.pk)
+
+
+def _count_failure(user_pk: int) -> User:
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=found.pk)  # the row lock orders concurrent failures
+        user = User.objects.select_for_update().get(pk=user_pk)  # the row lock orders concurrent failures
         now = clock.now()
         if user.locked_until and user.locked_until <= now:  # an expired lock: counting starts afresh
             user.failed_login_count = 0

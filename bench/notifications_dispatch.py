@@ -38,7 +38,7 @@ from bench.support import ensure_database  # noqa: E402 (after the path insert)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-BENCH_EMAIL = "notifications-bench@bench.example"
+BENCH_EMAIL = "notifications-bench-{run}@bench.example"
 
 
 def free_port() -> int:
@@ -189,11 +189,10 @@ def run(args, gateway):
     from portal.celery import app
 
     wait(lambda: app.control.ping(timeout=0.5), 60, "the worker")
-    user, _created = User.objects.get_or_create(email=BENCH_EMAIL, defaults={"full_name": "Bench Citizen"})
-    CitizenProfile.objects.get_or_create(
-        user=user, defaults={"full_name": "Bench Citizen", "phone": "0912345678"}
-    )
-    Notification.objects.filter(recipient=user).delete()
+    # A recipient of its own per run: earlier runs' notifications stay (their delivery attempts are
+    # append-only audit rows, so the notifications cannot be deleted).
+    user = User.objects.create(email=BENCH_EMAIL.format(run=time.time_ns()), full_name="Bench Citizen")
+    CitizenProfile.objects.create(user=user, full_name="Bench Citizen", phone="0912345678")
     context = {"due_date": timezone.localdate().isoformat()}
 
     def processed(name: str) -> int:

@@ -56,6 +56,7 @@ def _prepare(count: int) -> list[dict]:
     from dossiers import services as dossier_services
     from payments import gateways, sandbox_bank
     from payments import services as payment_services
+    from portal.demo.dossiers import pdf_bytes
     from procedures.models import ProcedureVersion
 
     citizen = User.objects.get(email="citizen@demo.vn")
@@ -68,7 +69,7 @@ def _prepare(count: int) -> list[dict]:
             dossier_services.attach_upload(
                 dossier=dossier,
                 required_document=required,
-                uploaded=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+                uploaded=SimpleUploadedFile("a.pdf", pdf_bytes("Bench"), content_type="application/pdf"),
                 by=citizen,
             )
         dossier = dossier_services.submit(dossier=dossier, by=citizen)

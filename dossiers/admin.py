@@ -53,12 +53,24 @@ class DossierEventInline(ReadOnlyMixin, admin.TabularInline):
     model = DossierEvent
     extra = 0
     can_delete = False
-    fields = ["at", "action", "from_state", "to_state", "actor", "agency", "to_agency", "timeliness", "note"]
+    fields = [
+        "at",
+        "action",
+        "from_state",
+        "to_state",
+        "actor_name",
+        "actor_role",
+        "agency",
+        "to_agency",
+        "timeliness",
+        "note",
+        "chain_hash",
+    ]
     readonly_fields = fields
     ordering = ["at", "pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "agency", "to_agency")
+        return super().get_queryset(request).select_related("agency", "to_agency")
 
 
 @admin.register(Dossier)

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from common import clock
+from common.audit import APPEND_ONLY, AppendOnlyModel
 from common.predicates import FieldIs
 from procedures.models import Agency, FeePaymentStage, PartialReason, ProcedureVersion, RequiredDocument
 
@@ -460,9 +461,15 @@ class Dossier(FSMModelMixin, models.Model):
         pass
 
 
+# The file types citizens may upload, and the extension a stored file of each type gets.
+UPLOAD_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
 def private_upload_path(instance, filename):
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"private/{instance.owner_id}/{uuid.uuid4().hex}.{suffix}"
+    """A random name under the owner's folder, with the extension of the type the content was found to be
+    (dossiers.uploads), never the one the browser sent."""
+    suffix = UPLOAD_EXTENSIONS.get(instance.content_type, ".bin")
+    return f"private/{instance.owner_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class StoredFile(models.Model):
@@ -571,8 +578,10 @@ class Timeliness(models.TextChoices):
     LATE = "late", _("Late")
 
 
-class DossierEvent(models.Model):
-    """One row per transition or hand-off: the processing control slip and the audit trail."""
+class DossierEvent(AppendOnlyModel):
+    """One row per transition or hand-off: the processing control slip and the audit trail. Append-only
+    (common.audit) and hash-chained per dossier (dossiers.audit); the actor's name and role are kept on the
+    row, and nothing it refers to can be deleted while it exists."""
 
     class Action(models.TextChoices):
         SUBMIT = "submit", _("Filed online")
@@ -597,28 +606,28 @@ class DossierEvent(models.Model):
         EXEMPT_FEES = "exempt_fees", _("Fees exempted")
         REFUND_FEES = "refund_fees", _("Fees refunded")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     from_state = models.CharField(max_length=25, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=25, choices=State.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(_("acted by"), max_length=254, blank=True)
     actor_role = models.CharField(max_length=20, blank=True)
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    from_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     note = models.TextField(blank=True)
     timeliness = models.CharField(max_length=8, choices=Timeliness.choices, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # SHA-256 over this row and the previous event of the dossier (dossiers.audit): `verify_audit` checks it.
+    chain_hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier events")
+        triggers = [APPEND_ONLY]
 
     def __str__(self):
         return f"{self.dossier_id} {self.action} {timezone.localtime(self.at):%H:%M %d/%m/%Y}"
@@ -642,3 +651,22 @@ class Apology(models.Model):
 
     def __str__(self):
         return f"{self.dossier} → {self.new_due_date:%d/%m/%Y}"
+
+
+class LookupCodeGuard(models.Model):
+    """Wrong digits typed for one code on the public lookup, from any address: the code is locked for an
+    hour after LOOKUP_CODE_MISS_LIMIT misses (dossiers.services.lookups), so its 4 digits cannot be swept
+    from many addresses. Kept in the database so that it holds through a cache outage; a code that names
+    no dossier gets a row too, so the lock says nothing about whether a dossier has that code."""
+
+    code = models.CharField(max_length=40, unique=True)
+    misses = models.PositiveIntegerField(default=0)
+    first_miss_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("lookup code guard")
+        verbose_name_plural = _("lookup code guards")
+
+    def __str__(self):
+        return f"{self.code}: {self.misses}"

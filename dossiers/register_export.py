@@ -1,11 +1,9 @@
 """Sổ theo dõi hồ sơ as an XLSX workbook (openpyxl): the same rows as the register page, with the form's
 columns (Circular 01/2018 form 06; Circular 03/2025 form 07), for printing on A4 landscape or filing."""
 
-import io
-
 from django.utils import timezone
 
-from common import clock
+from common import clock, exports
 
 from .models import OFFICIAL_STATE_NAMES, Dossier, RuleSet, State
 
@@ -86,6 +84,4 @@ def workbook(agency, dossiers) -> bytes:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.print_title_rows = f"{header_row}:{header_row}"
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return exports.workbook_bytes(book)

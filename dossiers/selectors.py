@@ -63,7 +63,7 @@ def lookup_url(dossier: Dossier) -> str:
 
 
 def timeline(dossier: Dossier):
-    return dossier.events.select_related("actor", "agency", "from_agency", "to_agency").order_by("at", "pk")
+    return dossier.events.select_related("agency", "from_agency", "to_agency").order_by("at", "pk")
 
 
 class QueueView:

@@ -151,8 +151,7 @@ def handoffs(dossier: Dossier, events, *, assignees: dict | None = None) -> list
                 pair = _name(holder), _name(desk)
             case _:
                 pair = _name(event.from_agency or agency), _name(event.to_agency)
-        actor = event.actor.get_full_name() if event.actor else ""
-        rows.append(Handoff(event=event, actor=actor, from_label=pair[0], to_label=pair[1]))
+        rows.append(Handoff(event=event, actor=event.actor_name, from_label=pair[0], to_label=pair[1]))
         received = received or event.action == "receive"
         if event.action == "transfer" and event.to_agency is not None:
             holder = event.to_agency
@@ -167,14 +166,12 @@ def assignee_names(events) -> dict:
 
 
 def _events(dossier: Dossier) -> list[DossierEvent]:
-    return list(
-        dossier.events.select_related("actor", "agency", "from_agency", "to_agency").order_by("at", "pk")
-    )
+    return list(dossier.events.select_related("agency", "from_agency", "to_agency").order_by("at", "pk"))
 
 
 def _actor_of(events, action: str) -> str:
-    event = next((e for e in reversed(events) if e.action == action and e.actor), None)
-    return event.actor.get_full_name() if event else ""
+    event = next((e for e in reversed(events) if e.action == action and e.actor_name), None)
+    return event.actor_name if event else ""
 
 
 # --- what each slip shows ---------------------------------------------------------------------------------

@@ -9,3 +9,11 @@ from . import reminders
 def send_due_reminders() -> int:
     """Beat, 07:00 every day: the staff digest of due and overdue dossiers (skipped on days off)."""
     return reminders.send_due_reminders()
+
+
+@shared_task(ignore_result=True)
+def forget_old_lookup_misses() -> int:
+    """Beat, hourly: drop the lookup guards of codes whose misses and lock are over."""
+    from .services import lookups
+
+    return lookups.forget_old_lookup_misses()

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.audit import APPEND_ONLY, AppendOnlyModel
 from common.predicates import FieldIs
 
 from .events import Event
@@ -124,15 +125,16 @@ class Notification(models.Model):
     failed = FieldIs("status", Status.FAILED)
 
 
-class DeliveryAttempt(models.Model):
-    """One try at handing a notification to its provider: the row staff read when something failed."""
+class DeliveryAttempt(AppendOnlyModel):
+    """One try at handing a notification to its provider: the row staff read when something failed.
+    Append-only: the notification it belongs to can no longer be deleted."""
 
     class Outcome(models.TextChoices):
         SENT = "sent", _("Accepted by the provider")
         RETRY = "retry", _("Temporary error, will retry")
         FAILED = "failed", _("Permanent error")
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="delivery_attempts")
+    notification = models.ForeignKey(Notification, on_delete=models.PROTECT, related_name="delivery_attempts")
     number = models.PositiveSmallIntegerField(_("attempt"))
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), default=timezone.now)
@@ -144,6 +146,7 @@ class DeliveryAttempt(models.Model):
         ordering = ["notification", "number"]
         verbose_name = _("delivery attempt")
         verbose_name_plural = _("delivery attempts")
+        triggers = [APPEND_ONLY]
 
     def __str__(self):
         return f"#{self.notification_id} try {self.number}: {self.outcome}"

@@ -3,9 +3,13 @@ SMS_GATEWAY_CALLBACK_SECRET, hex in X-Signature, Unix seconds in X-Timestamp (5 
 
 import hashlib
 import hmac
+import re
 import time
 
 MAX_AGE_SECONDS = 300
+# Headers arrive as whatever text the sender put there: only these shapes are ever compared or parsed.
+SIGNATURE_FORMAT = re.compile(r"[0-9a-f]{64}")
+TIMESTAMP_FORMAT = re.compile(r"[0-9]{1,12}")
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -13,12 +17,11 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def verify(secret: str, timestamp: str, body: bytes, signature: str, now: float | None = None) -> bool:
-    if not secret or not timestamp or not signature:
+    """True for a fresh receipt signed with `secret`. Malformed headers (non-ASCII, not hex, a timestamp
+    that is not plain ASCII digits) are a refusal like a wrong signature, never an error."""
+    signature = signature.strip().lower()
+    if not secret or not TIMESTAMP_FORMAT.fullmatch(timestamp) or not SIGNATURE_FORMAT.fullmatch(signature):
         return False
-    try:
-        age = abs((now or time.time()) - int(timestamp))
-    except ValueError:
+    if abs((now or time.time()) - int(timestamp)) > MAX_AGE_SECONDS:
         return False
-    if age > MAX_AGE_SECONDS:
-        return False
-    return hmac.compare_digest(sign(secret, timestamp, body), signature.strip().lower())
+    return hmac.compare_digest(sign(secret, timestamp, body).encode("ascii"), signature.encode("ascii"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from common.audit import APPEND_ONLY, AppendOnlyModel
 from common.predicates import FieldIs
 from dossiers.models import Dossier
 
@@ -151,16 +152,16 @@ class IpnSource(models.TextChoices):
     QUERY = "query", _("Gateway query (querydr)")
 
 
-class IpnLog(models.Model):
+class IpnLog(AppendOnlyModel):
     """Every notification received (and every query answer applied), with the answer given: the trail that
-    shows a payment was never lost, and what reconciliation and support read."""
+    shows a payment was never lost, and what reconciliation and support read. Append-only."""
 
     received_at = models.DateTimeField(_("received"), db_index=True)
     gateway = models.CharField(_("gateway"), max_length=10, choices=Gateway.choices)
     source = models.CharField(_("source"), max_length=10, choices=IpnSource.choices)
     txn_ref = models.CharField(_("transaction reference"), max_length=40, blank=True, db_index=True)
     attempt = models.ForeignKey(
-        PaymentAttempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+        PaymentAttempt, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
     params = models.JSONField(_("parameters"), default=dict)
     outcome = models.CharField(_("outcome"), max_length=15, choices=IpnOutcome.choices)
@@ -173,6 +174,7 @@ class IpnLog(models.Model):
         ordering = ["-received_at", "-pk"]
         verbose_name = _("gateway notification")
         verbose_name_plural = _("gateway notifications")
+        triggers = [APPEND_ONLY]
 
     def __str__(self):
         return f"{self.txn_ref} {self.outcome} → {self.rsp_code}"
@@ -245,10 +247,11 @@ class Refund(models.Model):
     failed = FieldIs("status", RefundStatus.FAILED)
 
 
-class RefundTry(models.Model):
-    """One call to the gateway's refund API: kept so support can see every try and its answer."""
+class RefundTry(AppendOnlyModel):
+    """One call to the gateway's refund API: kept so support can see every try and its answer.
+    Append-only."""
 
-    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="tries_made")
+    refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="tries_made")
     at = models.DateTimeField()
     request_id = models.CharField(max_length=32, unique=True)
     outcome = models.CharField(max_length=20)
@@ -257,6 +260,7 @@ class RefundTry(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        triggers = [APPEND_ONLY]
 
     def __str__(self):
         return f"{self.request_id} {self.outcome}"

@@ -7,7 +7,6 @@ gateway confirmed it."""
 
 import datetime
 import hashlib
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from common import clock
+from common import clock, exports
 
 from . import sandbox_bank, settlement
 from .gateways.vnpay import VN_TIME
@@ -366,6 +365,4 @@ def workbook(report: Report) -> bytes:
                 cell.font = bold
     for column, width in zip("ABCDEF", (14, 22, 22, 28, 18, 36), strict=True):
         sheet.column_dimensions[column].width = width
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return exports.workbook_bytes(book)

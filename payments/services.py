@@ -167,10 +167,10 @@ def handle_notification(*, gateway_code: str, params, source: str = IpnSource.HT
     params = {str(name): str(value) for name, value in params.items()}
     log = IpnLog(
         received_at=clock.now(),
-        gateway=str(gateway_code)[:10],
+        gateway=_storable(str(gateway_code))[:10],
         source=source,
-        txn_ref=params.get("vnp_TxnRef", "")[:40],
-        params=params,
+        txn_ref=_storable(params.get("vnp_TxnRef", ""))[:40],
+        params={_storable(name): _storable(value) for name, value in params.items()},
     )
     try:
         if not gateways.accepts_notifications(gateway_code):
@@ -188,6 +188,12 @@ def handle_notification(*, gateway_code: str, params, source: str = IpnSource.HT
         log.attempt = None
         _write_log(log, applied, started)
     return _answer(applied)
+
+
+def _storable(text: str) -> str:
+    """The text as the log can keep it: PostgreSQL refuses NUL in text and JSON, so each NUL is logged as
+    U+FFFD (what invalid UTF-8 already became). The signature is checked on what arrived, never on this."""
+    return text.replace("\x00", "\ufffd")
 
 
 def _answer(applied: Applied) -> IpnAnswer:

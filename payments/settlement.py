@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from common.exports import safe_cell, unescape_cell
+
 from .gateways.vnpay import VN_TIME
 
 COLUMNS = [
@@ -122,7 +124,7 @@ def parse(content: bytes) -> list[Line]:
         if not any((value or "").strip() for value in row.values()):
             continue
         try:
-            lines.append(_line({key: (value or "") for key, value in row.items() if key}))
+            lines.append(_line({key: unescape_cell(value or "") for key, value in row.items() if key}))
         except ValueError as error:
             problems.append(_("Line %(number)s: %(problem)s.") % {"number": number, "problem": error})
     if problems:
@@ -136,16 +138,15 @@ def write(lines: list[Line]) -> str:
     writer = csv.writer(output, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for number, line in enumerate(lines, start=1):
-        writer.writerow(
-            [
-                number,
-                line.transaction_no,
-                line.txn_ref,
-                KIND_LABELS[line.kind],
-                f"{line.amount:,}".replace(",", "."),
-                line.bank_code,
-                line.at.astimezone(VN_TIME).strftime(TIME_FORMAT),
-                "Thành công" if line.succeeded else "Không thành công",
-            ]
-        )
+        row = [
+            number,
+            line.transaction_no,
+            line.txn_ref,
+            KIND_LABELS[line.kind],
+            f"{line.amount:,}".replace(",", "."),
+            line.bank_code,
+            line.at.astimezone(VN_TIME).strftime(TIME_FORMAT),
+            "Thành công" if line.succeeded else "Không thành công",
+        ]
+        writer.writerow([safe_cell(value) for value in row])
     return output.getvalue()

@@ -24,6 +24,7 @@ from common.actions import ServiceAction
 from common.decorators import citizen_only, staff_only
 from common.downloads import XLSX, private_download
 from common.http import client_ip
+from common.middleware import accepts_any_input
 from dossiers import policies
 from dossiers import services as dossier_services
 from dossiers.models import Dossier
@@ -131,10 +132,12 @@ def browser_return(request, gateway):
 
 
 @csrf_exempt
+@accepts_any_input
 @never_cache
 @require_GET
 def ipn(request, gateway):
-    """The gateway's server-to-server notification (IPN): answered with {"RspCode", "Message"}."""
+    """The gateway's server-to-server notification (IPN): answered with {"RspCode", "Message"}. Whatever
+    arrives is logged (a NUL or invalid UTF-8 too, made storable by the service) and answered by protocol."""
     answer = services.handle_notification(gateway_code=gateway, params=request.GET)
     return JsonResponse(answer.as_json())
 

@@ -1,6 +1,14 @@
-"""Readiness checks for load balancers and monitoring: database, broker, workers."""
+"""Readiness checks for load balancers and monitoring: database, cache, broker, workers.
+
+Only the database is needed to serve: without it /healthz answers 503 ("down"). Anything else missing is
+"degraded" with 200, so a load balancer keeps sending traffic (a Redis outage leaves the cache in each
+process's memory, see common/cache.py, and the outbox holds what the workers could not send yet)."""
+
+import uuid
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 
 
@@ -12,6 +20,21 @@ def database_state() -> dict:
     except Exception as error:  # any driver error means "down" to a load balancer
         return {"ok": False, "error": error.__class__.__name__}
     return {"ok": True, "vendor": connection.vendor}
+
+
+def cache_state() -> dict:
+    backend = caches["default"]
+    if hasattr(backend, "state"):  # common.cache.FallbackRedisCache asks Redis itself
+        return backend.state()
+    if isinstance(backend, LocMemCache):
+        return {"ok": True, "mode": "process-memory"}
+    probe, value = "healthz:probe", uuid.uuid4().hex  # any other backend: a write and a read
+    try:
+        backend.set(probe, value, timeout=10)
+        ok = backend.get(probe) == value
+    except Exception as error:
+        return {"ok": False, "error": error.__class__.__name__}
+    return {"ok": ok}
 
 
 def broker_state() -> dict:
@@ -43,12 +66,14 @@ def workers_state(broker_ok: bool) -> dict:
 
 def health_report() -> tuple[int, dict]:
     database = database_state()
+    cache = cache_state()
     broker = broker_state()
     workers = workers_state(broker["ok"])
     status = 200 if database["ok"] else 503
     overall = (
         "ok"
-        if database["ok"] and broker["ok"] and workers["ok"]
+        if database["ok"] and cache["ok"] and broker["ok"] and workers["ok"]
         else ("degraded" if database["ok"] else "down")
     )
-    return status, {"status": overall, "database": database, "broker": broker, "workers": workers}
+    report = {"status": overall, "database": database, "cache": cache, "broker": broker, "workers": workers}
+    return status, report

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class PreferredLanguageMiddleware:
@@ -27,4 +27,21 @@ class PreferredLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class BrowserProtectionMiddleware:
+    """Headers every answer carries beside the CSP (django-csp): Permissions-Policy switches off the browser
+    features no page uses; a signed-in person's pages and files are never stored by the browser or a proxy
+    (Cache-Control: no-store), so the next user of a shared computer cannot open them from the cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -7,9 +7,11 @@ shape; PORTAL_ENV=production turns on the deploy hardening that `manage.py check
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,7 +48,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_fsm",
     "django_htmx",
+    "csp",
     "import_export",
+    "pgtrigger",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -62,7 +66,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.BrowserProtectionMiddleware",  # reads request.user on the way out
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: no statement of a web request runs past DB_STATEMENT_TIMEOUT_MS, and
+    # input PostgreSQL cannot hold (NUL, invalid UTF-8) is refused with a 400 (common/middleware.py).
+    "common.middleware.StatementTimeoutMiddleware",
+    "common.middleware.RejectMalformedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,11 +127,26 @@ else:
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL cancels any statement of a web request that runs longer (answered 503); 0 turns it off. Set per
+# request by common.middleware.StatementTimeoutMiddleware, so Celery tasks and migrations are never cut.
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=5000)
 
 # --- Cache, Celery ------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down is "degraded", never an error: each process serves from its own memory for a while, then
+    # tries Redis again (common/cache.py). Short socket timeouts so an unreachable host cannot hold a request.
+    CACHES = {
+        "default": {
+            "BACKEND": "common.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "FALLBACK_SECONDS": env.float("CACHE_FALLBACK_SECONDS", default=30.0),
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -161,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
     "dossiers-due-reminders": {
         "task": "dossiers.tasks.send_due_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "dossiers-forget-old-lookup-misses": {
+        "task": "dossiers.tasks.forget_old_lookup_misses",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
     "payments-query-stale-attempts": {
         "task": "payments.tasks.query_stale_attempts",
@@ -206,9 +236,17 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cổng DVC] "
 ACCOUNT_FORMS = {"login": "accounts.forms.PortalLoginForm", "signup": "accounts.forms.PortalSignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapters.PortalAccountAdapter"
-# allauth's own cache-based limits stay on as a second line (per IP); the account lock is in the database.
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip", "login": "30/m/ip"}
+# allauth's own cache-based limits stay on as a second line; the account lock is in the database. allauth
+# merges this dict into its defaults, and a key given here replaces allauth's whole rule for it: keep its
+# per-account part ("5/300s/key": five failures per account — email, or the user at the code step — in five
+# minutes) beside the looser per-address part (a service centre's desks share one address).
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/300s/key", "login": "30/m/ip"}
 MFA_ADAPTER = "accounts.adapters.PortalMFAAdapter"
+# The code step refuses a locked account and each wrong code counts toward the lock (accounts/forms.py).
+MFA_FORMS = {
+    "authenticate": "accounts.forms.PortalMFAAuthenticateForm",
+    "reauthenticate": "accounts.forms.PortalMFAReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cong DVC"
 
@@ -264,6 +302,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- API -----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The API is the public catalogue, read-only: it identifies nobody. DRF's default Basic authentication
+    # would check a staff password without the second factor (and outside the sign-in form's limits).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -275,6 +316,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.openapi.text_parameters_hold_no_nul",
+    ],
 }
 
 # --- Catalogue -------------------------------------------------------------------------------------------
@@ -286,6 +331,16 @@ FULL_PROCESS_TARGETS = {2023: 80, 2025: 95}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Proxies of our own in front of the app (the load balancer: 1). Each appends to X-Forwarded-For the address
+# it received from; common.http.client_ip takes the entry this many hops from the right as the client's
+# address (rate limits, the lookup's counter, the payer's IP). 0: REMOTE_ADDR, the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Browser features no page of the portal uses (portal.middleware.BrowserProtectionMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), usb=(), "
+    "screen-wake-lock=(), xr-spatial-tracking=()"
+)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -311,6 +366,13 @@ LOGGING = {
 WORKING_HOURS = [("07:30", "11:30"), ("13:30", "17:00")]
 INTAKE_ANSWER_WORKING_HOURS = 8
 DOSSIER_UPLOAD_MAX_BYTES = env.int("DOSSIER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# What an uploaded PDF may inflate to (compression bombs): one stream, and all streams together.
+DOSSIER_UPLOAD_PDF_MAX_STREAM_BYTES = env.int("DOSSIER_UPLOAD_PDF_MAX_STREAM_BYTES", default=64 * 1024 * 1024)
+DOSSIER_UPLOAD_PDF_MAX_INFLATED_BYTES = env.int(
+    "DOSSIER_UPLOAD_PDF_MAX_INFLATED_BYTES", default=256 * 1024 * 1024
+)
+# Largest image accepted, in pixels (an image file, or an image inside a PDF): 200 MP is A4 at 1,800 dpi.
+DOSSIER_UPLOAD_MAX_IMAGE_PIXELS = env.int("DOSSIER_UPLOAD_MAX_IMAGE_PIXELS", default=200_000_000)
 DUE_SOON_WORKING_DAYS = 2
 
 # --- Notifications -----------------------------------------------------------------------------------
@@ -396,3 +458,24 @@ if PAYMENT_GATEWAY not in {"sandbox", "vnpay"}:
     raise ImproperlyConfigured(f"PAYMENT_GATEWAY must be 'sandbox' or 'vnpay', not {PAYMENT_GATEWAY!r}")
 if PAYMENT_GATEWAY == "vnpay" and not (VNPAY_TMN_CODE and VNPAY_HASH_SECRET):
     raise ImproperlyConfigured("PAYMENT_GATEWAY=vnpay needs VNPAY_TMN_CODE and VNPAY_HASH_SECRET")
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------------------
+# Scripts and styles from the portal's own static files only: nothing inline unless it carries the
+# request's nonce ({{ request.csp_nonce }}), no 'unsafe-inline'. QR codes are data: images. Forms post to
+# the portal, and the Pay button's answer redirects to the payment gateway's page (form-action covers it).
+# A view that sets its own Content-Security-Policy (user files: sandbox) keeps it.
+_gateway_origin = "{0.scheme}://{0.netloc}".format(urlsplit(VNPAY_PAYMENT_URL))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, _gateway_origin] if PAYMENT_GATEWAY == "vnpay" else [SELF],
+    },
+}

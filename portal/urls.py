@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from procedures import api as procedures_api
 
@@ -14,6 +14,8 @@ admin.site.site_title = _("Public Service Portal")
 # Staff sign in through allauth (account lock, two-factor code), never through the admin's own
 # password-only login form: that one would skip the TOTP step.
 admin.site.login = secure_admin_login(admin.site.login)
+# A statement cancelled by the database's timeout is a 503 ("busy, try again"), wherever it happened.
+handler500 = "common.errors.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -39,5 +41,11 @@ urlpatterns = [
         name="api-procedure",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
+    # GET only: DRF would answer OPTIONS by rendering the Swagger page's template without its context (500).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", http_method_names=["get", "head"]),
+        name="api-docs",
+    ),
 ]

@@ -20,7 +20,17 @@ class DeliveryEventInline(SuperuserReadOnly, admin.TabularInline):
     model = DeliveryEvent
     extra = 0
     can_delete = False
-    fields = ["at", "code", "source", "location", "description", "carrier_event_id", "actor", "recorded_at"]
+    fields = [
+        "at",
+        "code",
+        "source",
+        "location",
+        "description",
+        "carrier_event_id",
+        "actor_name",
+        "actor_role",
+        "recorded_at",
+    ]
     readonly_fields = fields
     ordering = ["at", "pk"]
 

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from common import clock
+from common.audit import APPEND_ONLY, AppendOnlyModel
 from common.predicates import FieldIs
 from dossiers.models import Dossier, State
 from procedures.models import AdministrativeUnit, Agency, written_address
@@ -274,15 +275,16 @@ EVENT_LABELS = {
 }
 
 
-class DeliveryEvent(models.Model):
-    """One line of an order's timeline: a carrier report (each one once) or something the portal did."""
+class DeliveryEvent(AppendOnlyModel):
+    """One line of an order's timeline: a carrier report (each one once) or something the portal did.
+    Append-only, with the acting person's name and role kept on the row."""
 
     class Source(models.TextChoices):
         PORTAL = "portal", pgettext_lazy("parcel event source", "Portal")
         WEBHOOK = "webhook", _("Post office notice")
         POLL = "poll", _("Tracking query")
 
-    order = models.ForeignKey(DeliveryOrder, on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(DeliveryOrder, on_delete=models.PROTECT, related_name="events")
     code = models.CharField(pgettext_lazy("parcel", "event"), max_length=30)
     source = models.CharField(pgettext_lazy("parcel event", "source"), max_length=10, choices=Source.choices)
     carrier_event_id = models.CharField(max_length=64, blank=True)
@@ -291,14 +293,17 @@ class DeliveryEvent(models.Model):
     location = models.CharField(_("where"), max_length=200, blank=True)
     description = models.CharField(_("description"), max_length=500, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    actor_name = models.CharField(max_length=254, blank=True)
+    actor_role = models.CharField(max_length=20, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("delivery event")
         verbose_name_plural = _("delivery events")
+        triggers = [APPEND_ONLY]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "carrier_event_id"],

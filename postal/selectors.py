@@ -42,7 +42,7 @@ def order_for(user, pk: int) -> DeliveryOrder | None:
 def timeline(order: DeliveryOrder, *, for_staff: bool) -> QuerySet[DeliveryEvent]:
     """The order's events, oldest first; the applicant sees the carrier's reports and the order's creation,
     not the portal's bookkeeping (failed attempts, internal notes)."""
-    events = order.events.select_related("actor").order_by("at", "pk")
+    events = order.events.order_by("at", "pk")
     if for_staff:
         return events
     return events.filter(~Q(source=DeliveryEvent.Source.PORTAL) | Q(code__in=["created", "cancelled"]))

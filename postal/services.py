@@ -81,12 +81,15 @@ def _contents(dossier: Dossier) -> list[dict]:
 def _event(order: DeliveryOrder, code: str, *, actor=None, at=None, **data) -> DeliveryEvent:
     """A portal line on the order's timeline: the code and its facts; the sentence is made when it is
     shown, in the reader's language (DeliveryEvent.text)."""
+    person = actor if actor is not None and actor.is_authenticated else None
     return DeliveryEvent.objects.create(
         order=order,
         code=code,
         source=DeliveryEvent.Source.PORTAL,
         at=at or clock.now(),
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=person,
+        actor_name=(person.full_name or person.email) if person is not None else "",
+        actor_role=person.role if person is not None else "",
         data={key: str(value)[:500] for key, value in data.items()},
     )
 

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
@@ -22,6 +23,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from common.admin import ReadOnlyMixin
+from common.exports import TextCSV, TextXLSX
 
 from . import selectors, services
 from .models import (
@@ -241,12 +243,20 @@ class ProcedureVersionAdmin(ImportExportModelAdmin):
     filter_horizontal = ["agencies"]
     resource_classes = [ProcedureVersionResource]
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    export_formats = [TextCSV, TextXLSX]  # formula-like text (a name starting with "=") stays text
     to_encoding = "utf-8-sig"  # Excel opens a UTF-8 CSV with Vietnamese text correctly only with the BOM
 
     @admin.display(description=_("national code"), ordering="procedure__national_code")
     def national_code(self, version):
         return version.procedure.national_code
+
+    def get_export_queryset(self, request):
+        """The export takes the change list's filters from the address; a filter the list does not know
+        (`?foo=1`, `?id=x`) is a 400 here, as the list itself refuses it, instead of a 500."""
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest(str(error)) from error
 
     # --- editing: a draft only ------------------------------------------------------------------------
     @admin.display(description=_("levels of government"))

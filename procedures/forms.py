@@ -2,11 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Field, GovernmentLevel
-from .selectors import CatalogueFilters
+from .selectors import SEARCH_MAX_LENGTH, CatalogueFilters
 
 
 class CatalogueSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search procedures"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search procedures"), required=False, max_length=SEARCH_MAX_LENGTH)
     field = forms.ChoiceField(label=_("Field"), required=False)
     agency = forms.ChoiceField(label=_("Agency"), required=False)
     level = forms.ChoiceField(

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
+from common.exports import unescape_cell
+
 from . import selectors, services
 from .models import (
     Agency,
@@ -95,11 +97,12 @@ def split_cell(cell: str) -> list[list[str]]:
 
 
 def as_text(value) -> str:
+    """A cell as text; the apostrophe the admin's CSV export puts before "=", "-"… is taken off."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(unescape_cell(value)).strip()
 
 
 def parse_whole_number(value, what: str) -> int:

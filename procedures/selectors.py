@@ -1,6 +1,9 @@
 """Read queries of the catalogue shared by pages, the admin dashboard and the API."""
 
+import bisect
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,33 +14,53 @@ from .text import fold, trigram_similarity, within_one_edit
 
 FUZZY_THRESHOLD = 0.4
 FUZZY_CANDIDATES = 5
+# Misspelt words looked up per search: a query with more words that start no catalogue word finds nothing.
+# Together with the length limit this bounds the work of one search, whatever is typed.
+FUZZY_WORDS_MAX = 8
+# The longest search text, in characters: the catalogue page's form and the API refuse longer ones.
+SEARCH_MAX_LENGTH = 200
 
 
-def _similar_words(token: str) -> list[str]:
-    """Catalogue words close to a mistyped token: pg_trgm similarity (computed in SQL on PostgreSQL, by
-    the same definition in Python on SQLite), plus one-key slips that trigrams miss in short words."""
-    words = catalogue_words()
-    candidates: dict[str, float] = {}
+def _trigram_neighbours(tokens: list[str], words: list[str]) -> dict[str, dict[str, float]]:
+    """Catalogue words at pg_trgm similarity >= FUZZY_THRESHOLD from each token: one SQL query for all the
+    tokens on PostgreSQL, the same definition in Python on SQLite."""
+    found: dict[str, dict[str, float]] = {token: {} for token in tokens}
     if settings.DATABASE_VENDOR == "postgresql":
         from django.contrib.postgres.search import TrigramSimilarity
 
+        columns = {f"similarity_{index}": token for index, token in enumerate(tokens)}
         rows = (
-            CatalogueWord.objects.annotate(similarity=TrigramSimilarity("word", token))
-            .filter(similarity__gte=FUZZY_THRESHOLD)
-            .values_list("word", "similarity")
+            CatalogueWord.objects.annotate(
+                **{column: TrigramSimilarity("word", token) for column, token in columns.items()}
+            )
+            .filter(reduce(operator.or_, (Q(**{f"{column}__gte": FUZZY_THRESHOLD}) for column in columns)))
+            .values_list("word", *columns)
         )
-        candidates.update(rows)
-    else:
+        for word, *similarities in rows:
+            for token, similarity in zip(tokens, similarities, strict=True):
+                if similarity >= FUZZY_THRESHOLD:
+                    found[token][word] = similarity
+        return found
+    for token in tokens:
         for word in words:
             similarity = trigram_similarity(token, word)
             if similarity >= FUZZY_THRESHOLD:
-                candidates[word] = similarity
-    if len(token) >= 3:
-        for word in words:
-            if word not in candidates and within_one_edit(token, word):
-                candidates[word] = trigram_similarity(token, word)
-    ranked = sorted(candidates.items(), key=lambda item: (-round(item[1], 6), item[0]))
-    return [word for word, _ in ranked[:FUZZY_CANDIDATES]]
+                found[token][word] = similarity
+    return found
+
+
+def _similar_words(tokens: list[str], words: list[str]) -> dict[str, list[str]]:
+    """Catalogue words close to each mistyped token: pg_trgm similarity, plus one-key slips that trigrams
+    miss in short words; the FUZZY_CANDIDATES best per token."""
+    similar: dict[str, list[str]] = {}
+    for token, candidates in _trigram_neighbours(tokens, words).items():
+        if len(token) >= 3:
+            for word in words:
+                if word not in candidates and within_one_edit(token, word):
+                    candidates[word] = trigram_similarity(token, word)
+        ranked = sorted(candidates.items(), key=lambda item: (-round(item[1], 6), item[0]))
+        similar[token] = [word for word, _ in ranked[:FUZZY_CANDIDATES]]
+    return similar
 
 
 def catalogue_words() -> list[str]:
@@ -51,18 +74,30 @@ def catalogue_words() -> list[str]:
     return words
 
 
+def _starts_a_word(token: str, sorted_words: list[str]) -> bool:
+    position = bisect.bisect_left(sorted_words, token)
+    return position < len(sorted_words) and sorted_words[position].startswith(token)
+
+
 def search_filter(query: str) -> Q | None:
     """Accent-insensitive, typo-tolerant match: every typed word must start a word of the entry, or, when
-    no catalogue word starts that way, the entry must contain a word spelled closely to it."""
-    tokens = fold(query).split()
+    no catalogue word starts that way, the entry must contain a word spelled closely to it.
+
+    The number of queries does not grow with the number of words: the vocabulary is read once (cached),
+    and the close spellings of every misspelt word come from one query."""
+    tokens = list(dict.fromkeys(fold(query).split()))
     if not tokens:
         return None
+    words = sorted(catalogue_words())
+    unknown = [token for token in tokens if not _starts_a_word(token, words)]
+    if len(unknown) > FUZZY_WORDS_MAX:
+        return Q(pk__in=[])
+    similar = _similar_words(unknown, words) if unknown else {}
     condition = Q()
     for token in tokens:
         token_match = Q(search_text__contains=f" {token}")
-        if not CatalogueWord.objects.filter(word__startswith=token).exists():
-            for word in _similar_words(token):
-                token_match |= Q(search_text__contains=f" {word} ")
+        for word in similar.get(token, []):
+            token_match |= Q(search_text__contains=f" {word} ")
         condition &= token_match
     return condition
 

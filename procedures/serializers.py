@@ -1,6 +1,52 @@
 from rest_framework import serializers
 
-from .models import Agency, ProcedureFee, ProcedureVersion, RequiredDocument
+from .models import Agency, Field, GovernmentLevel, ProcedureFee, ProcedureVersion, RequiredDocument
+from .selectors import SEARCH_MAX_LENGTH, CatalogueFilters
+
+
+class CatalogueQuerySerializer(serializers.Serializer):
+    """The list's query parameters, with the catalogue page's limits: a longer search text, an unknown
+    level or a NUL character is answered 400 with the reason per parameter."""
+
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=f"Words to search, with or without Vietnamese accents; at most {SEARCH_MAX_LENGTH} "
+        "characters (longer: 400, as the catalogue page refuses it).",
+    )
+    field = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=Field._meta.get_field("code").max_length,
+        help_text="Field code",
+    )
+    agency = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=Agency._meta.get_field("code").max_length,
+        help_text="Agency code",
+    )
+    level = serializers.ChoiceField(choices=GovernmentLevel.choices, required=False, allow_blank=True)
+    full_process = serializers.BooleanField(
+        required=False, default=False, help_text="Only procedures offered full-process online"
+    )
+
+    def to_filters(self) -> CatalogueFilters:
+        data = self.validated_data
+        return CatalogueFilters(
+            query=data.get("q", ""),
+            field=data.get("field", ""),
+            agency=data.get("agency", ""),
+            level=data.get("level", ""),
+            full_process_only=data.get("full_process", False),
+        )
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """DRF's answer to a missing object or a refused request: {"detail": "..."}."""
+
+    detail = serializers.CharField()
 
 
 class AgencySerializer(serializers.ModelSerializer):

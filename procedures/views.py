@@ -3,6 +3,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
+from common.downloads import sandboxed
+
 from . import selectors
 from .forms import CatalogueSearchForm
 from .models import ProcedureVersion, RequiredDocument, VersionStatus
@@ -16,10 +18,12 @@ def catalogue(request):
     page = Paginator(versions, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # A refused filter (a search text over the length limit, an unknown field) is shown beside its box.
     return render(
         request,
         "procedures/catalogue.html",
         {"form": form, "page": page, "query_string": query.urlencode()},
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
@@ -58,4 +62,6 @@ def form_template(request, pk):
     document = get_object_or_404(RequiredDocument, pk=pk, version__status__in=PUBLIC_STATUSES)
     if not document.form_template:
         raise Http404
-    return FileResponse(document.form_template.open("rb"), as_attachment=True)
+    response = FileResponse(document.form_template.open("rb"), as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return sandboxed(response)  # an uploaded file (by catalogue admins): never a page of the portal

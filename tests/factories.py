@@ -171,7 +171,22 @@ class AgencyMembershipFactory(DjangoModelFactory):
 
 
 # --- dossiers ---------------------------------------------------------------------------------------------
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def pdf_bytes(title: str = "") -> bytes:
+    """A real one-page PDF (the upload checks open it with pikepdf); `title` makes its bytes differ."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    if title:
+        pdf.docinfo["/Title"] = title
+    out = io.BytesIO()
+    pdf.save(out, static_id=True)
+    return out.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def pdf_upload(name="giay-to.pdf", content=PDF_BYTES):

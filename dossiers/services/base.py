@@ -19,7 +19,7 @@ from accounts.types import Actor
 from common import clock
 from procedures.models import Agency
 
-from .. import hooks, notices
+from .. import audit, hooks, notices
 from ..models import Dossier, DossierEvent, SupplementRequest, Timeliness
 
 
@@ -114,12 +114,13 @@ class Change:
             dossier.lock_version += 1
             dossier.save()
         person = actor if actor is not None and actor.is_authenticated else None
-        self.event = DossierEvent.objects.create(
+        event = DossierEvent(
             dossier=dossier,
             action=action,
             from_state=self.from_state,
             to_state=dossier.state,
             actor=person,
+            actor_name=(person.full_name or person.email) if person is not None else "",
             actor_role=getattr(person, "role", "") or "",
             agency=agency,
             from_agency=from_agency,
@@ -127,11 +128,26 @@ class Change:
             at=self.now,
             note=note,
             timeliness=timeliness(dossier, self.now, intake),
-            data=data or {},
+            data=audit.as_stored(data),
         )
+        # The dossier row is locked (changing()), so no other change can link to the same predecessor.
+        event.chain_hash = audit.link(event, _last_link(dossier))
+        event.save()
+        self.event = event
         notices.notify_applicant(self.event)  # the outbox rows, in this same transaction
         hooks.dispatch(hooks.DossierChange(dossier=dossier, event=self.event))
         return self.event
+
+
+def _last_link(dossier: Dossier) -> str:
+    """The chain hash of the dossier's latest event ("" before its first)."""
+    last: str | None = (
+        DossierEvent.objects.filter(dossier=dossier)
+        .order_by("-pk")
+        .values_list("chain_hash", flat=True)
+        .first()
+    )
+    return last or ""
 
 
 @contextlib.contextmanager

@@ -138,18 +138,19 @@ def check_slot(dossier: Dossier, required_document: RequiredDocument | None) -> 
 
 
 def store_upload(*, owner: Actor, uploaded: UploadedFile, by: Actor, label: str = "") -> StoredFile:
+    """Check the file (dossiers.uploads) and keep it in the owner's data store, named after what its
+    content is: the stored extension and the download name never come from the browser's file name."""
     checked = check_upload(uploaded)
-    name = uploaded.name or "file"
     stored = StoredFile(
         owner=owner,
-        original_name=name[:255],
+        original_name=checked.name,
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
         label=label[:500],
         uploaded_by=by,
     )
-    stored.file.save(name, uploaded, save=False)
+    stored.file.save(f"upload{checked.extension}", uploaded, save=False)
     stored.save()
     return stored
 
@@ -370,9 +371,10 @@ def withdraw(*, dossier: Dossier, by: Actor, reason: str = "") -> Dossier:
 
 def discard_draft(*, dossier: Dossier, by: Actor) -> None:
     """The applicant throws away a dossier never filed. Nothing was sent, so nothing is audited; the files
-    stay in their data store for the next dossier."""
+    stay in their data store for the next dossier. A dossier with an audit trail is never deleted (its
+    events are append-only and PROTECT it): only submit writes the first event, and it leaves the draft."""
     require(policies.is_owner(by, dossier))
     with locked(dossier) as dossier:
-        if dossier.state != State.DRAFT:
+        if dossier.state != State.DRAFT or dossier.events.exists():
             raise ValidationError(_("Only a dossier that was never filed can be deleted."))
         dossier.delete()

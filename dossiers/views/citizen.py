@@ -650,7 +650,11 @@ def discard_draft(request, pk):
         messages.info(request, _("Only a dossier that was never filed can be deleted."))
         return redirect("dossiers:detail", dossier.pk)
     if request.method == "POST":
-        services.discard_draft(dossier=dossier, by=request.user)
+        try:
+            services.discard_draft(dossier=dossier, by=request.user)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect("dossiers:detail", dossier.pk)
         messages.success(request, _("The unfiled dossier was deleted. Your files stay in your data store."))
         return redirect("dossiers:mine")
     return render(request, "dossiers/citizen/discard_draft.html", {"dossier": dossier})

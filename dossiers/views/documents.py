@@ -10,28 +10,20 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from common.decorators import citizen_only
+from common.downloads import user_file
 
 from ..models import Dossier, DossierDocument, StoredFile
 
-INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 FILES_PER_PAGE = 20
 
 
 def _file_response(stored: StoredFile) -> FileResponse:
+    """Uploaded content, served so it can never act as a page of the portal (common.downloads.user_file)."""
     try:
         handle = stored.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    inline = stored.content_type in INLINE_TYPES
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=stored.original_name,
-        content_type=stored.content_type if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return user_file(handle, filename=stored.original_name, content_type=stored.content_type)
 
 
 @require_GET

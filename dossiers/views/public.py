@@ -16,6 +16,7 @@ from common.http import client_ip
 from .. import selectors
 from ..forms import LookupForm
 from ..models import Channel, DossierEvent, State
+from ..services import lookups
 
 LOOKUP_LIMIT = 10
 LOOKUP_WINDOW_SECONDS = 10 * 60
@@ -158,8 +159,21 @@ def lookup(request):
             context["limited"] = True
             status = 429
         else:
-            dossier = selectors.public_lookup(form.cleaned_data["code"], form.cleaned_data["digits"])
-            context["dossier"] = dossier
-            if dossier is not None:
-                context["timeline"] = plain_timeline(dossier, public=True)
+            status = _look_up(form.cleaned_data["code"], form.cleaned_data["digits"], context)
     return render(request, "dossiers/public/lookup.html", context, status=status)
+
+
+def _look_up(code: str, digits: str, context: dict) -> int:
+    """The lookup behind the per-code guard (services.lookups): a locked code is refused before its digits
+    are checked, and a miss counts toward its lock, whether or not a dossier has the code."""
+    locked_until = lookups.lookup_code_locked_until(code)
+    if locked_until is None:
+        dossier = selectors.public_lookup(code, digits)
+        if dossier is not None:
+            context.update(dossier=dossier, timeline=plain_timeline(dossier, public=True))
+            return 200
+        locked_until = lookups.record_lookup_miss(code)
+        if locked_until is None:
+            return 200
+    context["code_locked_until"] = locked_until
+    return 429

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Postal-Signature"
 TIMESTAMP_HEADER = "X-Postal-Timestamp"
 WEBHOOK_TOLERANCE = datetime.timedelta(minutes=5)
+TIMESTAMP_FORMAT = re.compile(r"[0-9]{1,12}")  # ASCII Unix seconds: str.isdigit() also takes "²" and "١"
 RETRYABLE_STATUS = {401, 403, 408, 425, 429}
 
 # (method, url, headers, body, timeout) -> (HTTP status, response body). Raises OSError on network failure.
@@ -74,7 +76,7 @@ def verify_signature(secret: str, body: bytes, headers, now: float | None = None
     if not secret:
         return False
     timestamp, signature = _header(headers, TIMESTAMP_HEADER), _header(headers, SIGNATURE_HEADER)
-    if not timestamp.isdigit() or not signature:
+    if not TIMESTAMP_FORMAT.fullmatch(timestamp) or not signature:
         return False
     now = now if now is not None else time.time()
     if abs(now - int(timestamp)) > WEBHOOK_TOLERANCE.total_seconds():

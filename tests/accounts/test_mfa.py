@@ -169,3 +169,44 @@ def test_totp_code_command_refuses_on_production(settings):
 
     with pytest.raises(CommandError, match="production"):
         call_command("totp_code", authenticator.user.email)
+
+
+def _wrong_code(authenticator) -> str:
+    """A code no step near now would accept."""
+    near = {current_totp_code(authenticator, at=time.time() + shift) for shift in (-60, -30, 0, 30, 60)}
+    return next(code for code in (f"{digit}" * 6 for digit in range(10)) if code not in near)
+
+
+def test_wrong_codes_count_toward_the_account_lock_and_the_right_code_is_then_refused(client, allauth_clock):
+    """Whoever has a staff password must not get unlimited guesses at the six digits: each wrong code counts
+    like a wrong password (one a minute gets past allauth's own limit), the tenth locks the account."""
+    clerk = verified_user(clerk=True)
+    authenticator = TOTPAuthenticatorFactory(user=clerk)
+    _login(client, clerk)
+
+    for attempt in range(1, 11):
+        response = client.post(reverse("mfa_authenticate"), {"code": _wrong_code(authenticator)})
+        allauth_clock.advance(61)
+        clerk.refresh_from_db()
+        assert clerk.failed_login_count == attempt
+
+    assert clerk.is_locked()
+    assert "Sign-in to this account is locked" in response.content.decode()
+    refused = client.post(reverse("mfa_authenticate"), {"code": fresh_totp_code(authenticator)})
+    assert refused.status_code == 200
+    assert "Sign-in to this account is locked" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_the_code_step_keeps_allauths_per_account_limit(client):
+    clerk = verified_user(clerk=True)
+    authenticator = TOTPAuthenticatorFactory(user=clerk)
+    _login(client, clerk)
+    for _attempt in range(5):
+        client.post(reverse("mfa_authenticate"), {"code": _wrong_code(authenticator)})
+
+    refused = client.post(reverse("mfa_authenticate"), {"code": fresh_totp_code(authenticator)})
+
+    assert "Too many failed login attempts. Try again later." in refused.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -1,6 +1,8 @@
 """Helpers for the citizen's pages: signing in (staff pass the two-factor step), files, dossiers walked to a
 state through the services."""
 
+import io
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.middleware import SESSION_MFA_OK
@@ -16,8 +18,18 @@ from tests.factories import (
     staff_member,
 )
 
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32 + b"\xff\xd9"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + b"IEND\xaeB`\x82"
+
+def image_bytes(kind: str, size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real small image (the upload checks read its header with Pillow)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", size, 200).save(out, kind)
+    return out.getvalue()
+
+
+JPEG_BYTES = image_bytes("JPEG")
+PNG_BYTES = image_bytes("PNG")
 
 
 def sign_in(client, user, language="en"):

@@ -316,6 +316,10 @@ def snapshot() -> dict:
 
 
 # --- the rows ---------------------------------------------------------------------------------------------
+# URLs that serve files people uploaded (common.downloads.user_file), not documents the portal generated.
+UPLOADED_FILES = {"dossiers:document", "dossiers:stored_file"}
+
+
 @dataclass(frozen=True)
 class Row:
     """One URL with one method. `setup` makes the target; `url` builds the address from it; `data` is the
@@ -958,7 +962,10 @@ def test_access(client, built, actor: str):
         assert body.startswith(b"%PDF-" if row.download == PDF else b"PK")
         assert "private" in response["Cache-Control"]
         assert response["X-Content-Type-Options"] == "nosniff"
-        if row.download == PDF:  # shown in the browser's viewer, not saved blindly
+        if row.name in UPLOADED_FILES:  # what someone uploaded: saved, never a page of the portal's origin
+            assert response["Content-Disposition"].startswith("attachment")
+            assert response["Content-Security-Policy"] == "sandbox"
+        elif row.download == PDF:  # a document the portal made: shown in the browser's viewer
             assert response["Content-Disposition"].startswith("inline")
     elif expected == OK and row.marker:
         assert row.marker(scene, target) in body.decode()

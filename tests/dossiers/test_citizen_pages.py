@@ -16,7 +16,7 @@ from tests.dossiers.factories_extra import (
     sign_in,
     supplement_requested,
 )
-from tests.factories import ProcedureVersionFactory, filed_dossier, pdf_upload, staff_member
+from tests.factories import ProcedureVersionFactory, filed_dossier, pdf_bytes, pdf_upload, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -224,9 +224,7 @@ def test_a_supplement_can_reuse_a_stored_file(client):
     person = citizen()
     dossier, request = supplement_requested(filed_dossier(applicant=person))
     item = request.items.get()
-    stored = services.store_upload(
-        owner=person, uploaded=pdf_upload("cu.pdf", b"%PDF-1.7\nold\n%%EOF"), by=person
-    )
+    stored = services.store_upload(owner=person, uploaded=pdf_upload("cu.pdf", pdf_bytes("old")), by=person)
     sign_in(client, person)
     url = reverse("dossiers:answer_supplement", args=[dossier.pk])
     client.post(url, {"action": "reuse", "slot": str(item.pk), "stored_file": str(stored.pk)})

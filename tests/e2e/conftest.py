@@ -48,3 +48,21 @@ def base(live_server):
 def _short_timeouts(page):
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violation(page):
+    """Every browser test also checks the Content-Security-Policy: chromium reports each script, style or
+    form it refused on the console ("Refused to … because it violates the following Content Security
+    Policy directive"); none may appear on any page a test walks through."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield refused
+    assert not refused, refused

@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from common import clock
 from notifications import services
 from notifications.models import Channel, DeliveryAttempt, Notification, Status
 from notifications.providers import PermanentError, TransientError, sms_memory
@@ -189,3 +190,50 @@ def test_in_portal_rows_are_never_queued(citizen):
     assert deliver(portal.pk).state == "skipped"
     Notification.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(days=1))
     assert services.sweep() == 2  # the email and the SMS; the portal row was delivered when written
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: nothing in deliver() may catch it, so the row is never updated."""
+
+
+def test_a_worker_killed_after_the_provider_accepted_resends_with_the_same_key_and_message_id(
+    citizen, settings, fake_http, monkeypatch
+):
+    """Killed between the provider's accept and our update, the row stays `sending`; after the lease the
+    sweeper sends it again with the same Idempotency-Key (SMS) and Message-ID (email), so the provider can
+    drop the copy."""
+    settings.SMS_BACKEND = "notifications.providers.sms_http.HttpSMSGateway"
+    settings.SMS_GATEWAY_URL = fake_http.url
+    settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 300
+    fake_http.dedupe_on = "reference"
+    rows = notify(recipient=citizen, event="dossier_approved", context={})
+    sms, email = (next(r for r in rows if r.channel == channel) for channel in (Channel.SMS, Channel.EMAIL))
+
+    def killed(*args, **kwargs):
+        raise WorkerKilled
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "_finish", killed)
+        for row in (sms, email):
+            with pytest.raises(WorkerKilled):
+                deliver(row.pk)
+    assert len(fake_http.requests) == 1 and len(mail.outbox) == 1  # both providers accepted
+    assert set(Notification.objects.filter(pk__in=[sms.pk, email.pk]).values_list("status", flat=True)) == {
+        Status.SENDING
+    }
+    assert deliver(sms.pk).state == "skipped" and sweep() == 0  # the lease still holds
+
+    after_lease = timezone.now() + datetime.timedelta(seconds=301)
+    with clock.running_at(after_lease):
+        assert sweep() == 2
+
+    keys = [request.headers["Idempotency-Key"] for request in fake_http.requests]
+    assert keys == [str(sms.key), str(sms.key)]
+    assert [request.json()["reference"] for request in fake_http.requests] == keys
+    message_ids = [message.extra_headers["Message-ID"] for message in mail.outbox]
+    assert len(message_ids) == 2 and message_ids[0] == message_ids[1]
+    assert str(email.key) in message_ids[0]
+    for row in (sms, email):
+        row.refresh_from_db()
+        assert row.status == Status.SENT and row.attempts == 2
+    assert sms.provider_message_id == "gw-1"  # the gateway answered the copy with the first message's id

@@ -153,3 +153,21 @@ def test_bad_or_unknown_receipts_get_a_clear_answer(client, sent_sms):
     assert response.status_code == 400
     assert client.get(reverse("notifications:sms_receipt")).status_code == 405
     assert Notification.objects.get(pk=sent_sms.pk).status == Status.SENT
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"signature": "é" * 64},  # a latin-1 header as a WSGI server decodes it: used to raise TypeError
+        {"signature": "ữ" + "0" * 63},
+        {"signature": "zz" * 32},
+        {"signature": "0" * 65},
+        {"timestamp": "١٧٠٠٠٠٠٠٠٠"},  # Arabic-Indic digits, which int() accepts
+        {"timestamp": "9" * 400},  # too large for a float
+        {"timestamp": "-1"},
+    ],
+)
+def test_receipts_with_malformed_signature_headers_are_refused_not_a_server_error(client, sent_sms, header):
+    response = post_receipt(client, {"message_id": "gw-1", "status": "delivered"}, **header)
+    assert response.status_code == 403
+    assert Notification.objects.get(pk=sent_sms.pk).status == Status.SENT

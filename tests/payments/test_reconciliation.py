@@ -201,3 +201,40 @@ def test_the_sandbox_bank_publishes_its_settlement_file_to_finance(client, finan
         "payment",
         True,
     )
+
+
+def test_the_export_writes_a_formula_like_reference_from_the_file_as_text(client, finance):
+    """A settlement file is outside data: a formula in a reference must reach Excel as text."""
+    from openpyxl import load_workbook
+
+    hostile = "=cmd|' /C calc'!A0"  # the classic DDE payload
+    content = file_for(today(), [("Thanh toán", hostile, "20.000", "Thành công")])
+    reconciliation.import_settlement_file(
+        gateway="sandbox", day=today(), uploaded=csv_upload(content), by=finance
+    )
+    sign_in(client, finance)
+
+    export = client.get(
+        reverse("payments:reconciliation_xlsx"), {"day": today().isoformat(), "gateway": "sandbox"}
+    )
+
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == hostile]
+    assert cells and {cell.data_type for cell in cells} == {"s"}
+
+
+def test_the_settlement_file_writes_formula_like_text_with_an_apostrophe_and_reads_it_back():
+    line = settlement.Line(
+        kind="payment",
+        txn_ref="-2+3",
+        transaction_no="@SUM(1)",
+        amount=50_000,
+        bank_code="NCB",
+        at=datetime.datetime(2026, 3, 16, 9, 15, tzinfo=VN),
+        succeeded=True,
+    )
+
+    text = settlement.write([line])
+
+    assert ",'@SUM(1),'-2+3," in text.splitlines()[1]
+    assert settlement.parse(text.encode()) == [line]

@@ -13,6 +13,7 @@ def test_healthz_reports_database_and_in_process_tasks(client, settings):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"]["ok"] is True
+    assert body["cache"]["ok"] is True  # process memory on the embedded default, Redis in CI's second run
     assert body["broker"] == {"ok": True, "mode": "in-process"}
     assert body["workers"]["ok"] is True
 
@@ -43,3 +44,11 @@ def test_healthz_reports_an_unreachable_broker_without_failing_the_database_chec
     assert body["status"] == "degraded"
     assert body["broker"]["ok"] is False
     assert body["workers"] == {"ok": False, "count": 0}
+
+
+def test_healthz_is_degraded_when_another_cache_backend_does_not_keep_what_it_is_given(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded" and response.json()["cache"] == {"ok": False}

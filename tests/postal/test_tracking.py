@@ -165,6 +165,18 @@ def test_a_notice_with_a_bad_signature_is_refused_and_changes_nothing(shipped, c
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize("timestamp", ["²", "١٧٠٠٠٠٠٠٠٠", "9" * 400])  # used to give 500 (int(), float())
+def test_a_notice_with_a_malformed_timestamp_is_refused_not_a_server_error(shipped, client, timestamp):
+    order = shipped.extra["order"]
+    body = notice(event(order, "delivered", order.submitted_at, "EV-1"))
+    headers = {"HTTP_X_POSTAL_TIMESTAMP": timestamp, "HTTP_X_POSTAL_SIGNATURE": "sha256=é"}
+    response = client.post(
+        reverse("postal:webhook", args=["sandbox"]), data=body, content_type="application/json", **headers
+    )
+    assert response.status_code == 401 and response.json() == {"error": "invalid signature"}
+    assert not order.events.filter(source=DeliveryEvent.Source.WEBHOOK).exists()
+
+
 def test_a_signed_notice_is_applied_once(shipped, client):
     order = shipped.extra["order"]
     url = reverse("postal:webhook", args=["sandbox"])

