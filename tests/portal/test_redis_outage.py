@@ -102,7 +102,7 @@ def test_with_the_caches_redis_unreachable_every_page_answers_and_health_is_degr
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_redis_server_stopped_mid_test_degrades_every_page_and_health(
     client, settings, redis_server, world
 ):
