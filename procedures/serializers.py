@@ -32,6 +32,12 @@ class CatalogueQuerySerializer(serializers.Serializer):
         required=False, default=False, help_text="Only procedures offered full-process online"
     )
 
+    def validate(self, attrs):
+        # DRF reads an empty query value as "not given"; the schema says boolean: `?full_process=` is refused.
+        if hasattr(self.initial_data, "get") and self.initial_data.get("full_process") == "":
+            raise serializers.ValidationError({"full_process": ["Must be a valid boolean."]})
+        return attrs
+
     def to_filters(self) -> CatalogueFilters:
         data = self.validated_data
         return CatalogueFilters(

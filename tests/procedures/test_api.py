@@ -116,3 +116,9 @@ def test_the_schema_documents_the_refusals(client):
     assert {"200", "404"} <= set(schema["paths"]["/api/procedures/{national_code}/"]["get"]["responses"])
     q = next(p for p in listing["parameters"] if p["name"] == "q")
     assert q["schema"]["maxLength"] == SEARCH_MAX_LENGTH
+
+
+@pytest.mark.django_db
+def test_an_empty_full_process_is_refused_as_the_schema_says(client):
+    response = client.get("/api/procedures/?full_process=")
+    assert response.status_code == 400 and "full_process" in response.json()
