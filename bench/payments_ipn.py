@@ -64,7 +64,9 @@ def _prepare(count: int) -> list[dict]:
     gateway = gateways.get("sandbox")
     answers = []
     for _ in range(count):
-        dossier = dossier_services.start_draft(version=version, applicant=citizen)
+        dossier = dossier_services.start_draft(
+            version=version, applicant=citizen, form_data={"purpose": "Cấp bản sao để nộp hồ sơ"}
+        )
         for required in version.documents.filter(is_required=True):
             dossier_services.attach_upload(
                 dossier=dossier,

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every bench of bench/ at a tiny size, each on a database of its own that is dropped afterwards: a bench
+# nothing runs breaks unnoticed (a new column, a new rule of the services). Run by .ci/run; needs the
+# machine's PostgreSQL at 127.0.0.1:5432. The figures printed are not measurements.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PG=(-h 127.0.0.1 -p 5432 -U postgres)
+WORK=$(mktemp -d)
+DBS=(portal_smoke_dossiers portal_smoke_notifications)
+cleanup() {
+  for db in "${DBS[@]}"; do dropdb --if-exists "${PG[@]}" "$db" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+export REDIS_URL="" MEDIA_ROOT="$WORK/media" EMAIL_FILE_PATH="$WORK/mail" SMS_FILE_PATH="$WORK/sms/outbox.jsonl"
+
+run() {
+  local name=$1
+  shift
+  echo "--- $name"
+  if ! "$@" >"$WORK/$name.log" 2>&1; then
+    tail -n 40 "$WORK/$name.log"
+    echo "bench $name failed"
+    exit 1
+  fi
+  grep -v -E "celery.app.trace|kombu.connection|pikepdf._core" "$WORK/$name.log" | tail -n 6
+}
+
+run catalogue_search env DATABASE_URL="sqlite:///$WORK/search.sqlite3" \
+  .venv/bin/python bench/catalogue_search.py --procedures 100 --iterations 3
+run payments_ipn env DATABASE_URL="sqlite:///$WORK/ipn.sqlite3" \
+  .venv/bin/python bench/payments_ipn.py --count 10
+run dossiers_1m env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[0]}" \
+  .venv/bin/python bench/dossiers_1m.py --dossiers 2000 --citizens 50 --iterations 5 --max-seconds 5 \
+  --explain-to "$WORK/explain.txt"
+# notifications_dispatch starts its own redis-server and Celery workers on free ports (its REDIS_URL).
+run notifications_dispatch env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[1]}" \
+  .venv/bin/python bench/notifications_dispatch.py --noops 20 --notifications 10 --rate 5 --seconds 2 \
+  --concurrency 1
+echo "all benches ran"
