@@ -1,0 +1,399 @@
+"""The portal's pages over HTTP beside ceiling pages served the same way, in one run, as ratios.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/http_pages.py
+    .venv/bin/python bench/http_pages.py --smoke     # a few thousand dossiers, a second per page: CI
+
+Loads a year of dossiers (bench/dossiers_1m.py's loader; reused when the database already holds that many),
+serves the portal under gunicorn (production settings, sync workers, the psycopg pool, JIT off) with two
+ceiling pages mounted beside it (bench/ceilings.py: a 25-row template page without a query, a one-PK-SELECT
+page), and loads each page with wrk, interleaved with its ceiling (ceiling, page, ceiling, page, …). Prints
+requests per second, p50 / p95 and the ratio page ÷ ceiling per page, the median over the rounds; the ratio
+is the figure (the machine is shared), milliseconds are the second figure. See bench/README.md.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.support import ensure_database  # noqa: E402
+
+# The server runs the production settings; this process (load_demo refuses production) the development ones,
+# with the same secret key so the sessions it creates are valid for the server.
+SERVER_ENV = {"PORTAL_ENV": "production"}
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.http_settings",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+    "SECURE_SSL_REDIRECT": "False",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "TRUSTED_PROXY_COUNT": "1",
+    "LOG_LEVEL": "WARNING",
+    "MEDIA_ROOT": "/tmp/portal_bench_media",
+}
+STAFF_AGENCY = "000.01.30.H43"  # UBND phường Hoa Lư, the demo clerk's ward
+CLERK_EMAIL = "clerk@demo.vn"
+QUEUE_TABS = ["new", "mine", "due_soon", "overdue", "supplement", "in_progress", "all"]
+DEEP_PAGE = 40  # a page a clerk reaches by paging through a long tab
+SEARCHES = ["chung thuc", "chứng thực bản sao", "khai sinh", "ket hon", "dat dai", "giay phep kinh doanh"]
+
+
+@dataclass
+class Page:
+    name: str
+    paths: list[str]
+    ceiling: str  # "template" or "pk"
+    cookie: str = ""
+    goal_ratio: float = 0.30
+    goal_p95_ms: float | None = None
+    runs: list[dict] = field(default_factory=list)
+    ceiling_runs: list[dict] = field(default_factory=list)
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dossiers", type=int, default=1_000_000, metavar="N")
+    parser.add_argument("--citizens", type=int, default=5_000)
+    parser.add_argument("--seconds", type=float, default=5, help="wrk's duration per run")
+    parser.add_argument("--rounds", type=int, default=2, help="ceiling-then-page runs per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--only", default="", help="comma-separated page names (substring match)")
+    parser.add_argument("--json", default="", metavar="FILE", help="write the results as JSON")
+    parser.add_argument("--smoke", action="store_true", help="CI: 3,000 dossiers, 1 s runs, one round")
+    args = parser.parse_args()
+    if args.smoke:
+        args.dossiers, args.citizens, args.seconds, args.rounds, args.connections = 3000, 60, 1, 1, 2
+
+    if not shutil.which("wrk"):
+        install_wrk()
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+    for key, value in BENCH_ENV.items():
+        os.environ.setdefault(key, value)
+    ensure_database(postgres_only=True)
+    import django
+
+    django.setup()
+    prepare_database(args.dossiers, args.citizens)
+    work = Path(tempfile.mkdtemp(prefix="portal_http_bench_"))
+    try:
+        collect_static(work)
+        pages = build_pages(args)
+        if args.only:
+            wanted = args.only.split(",")
+            pages = [page for page in pages if any(w in page.name for w in wanted)]
+        port = free_port()
+        server = start_gunicorn(port, args.workers, work)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_up(base, server)
+            check_pages(base, pages)
+            run_all(base, pages, args, work)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print_table(pages, args)
+    if args.json:
+        Path(args.json).write_text(json.dumps([summary(page) for page in pages], indent=2))
+    if args.smoke:
+        print("(smoke mode: the figures are not measurements)")
+
+
+def install_wrk():
+    print("Installing wrk (Debian package).")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
+        env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"},
+    )
+
+
+# --- the database -----------------------------------------------------------------------------------------
+def prepare_database(dossiers: int, citizens: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import dossiers_1m
+    from procedures.models import ProcedureVersion
+
+    call_command("migrate", verbosity=0)
+    if not ProcedureVersion.objects.published().exists():
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM dossiers_dossier")
+        present = cursor.fetchone()[0]
+    # The demo's own few dossiers stay beside the loaded ones; a count within 100 of N is the same load.
+    if abs(present - dossiers) > 100:
+        random.seed(2025)
+        dossiers_1m.load(dossiers, citizens)
+    else:
+        print(f"Reusing the {present:,} dossiers in the database.")
+
+
+def collect_static(work: Path) -> None:
+    """Production serves the hashed, compressed assets of collectstatic (WhiteNoise's manifest)."""
+    os.environ["STATIC_ROOT"] = str(work / "static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        check=True,
+        env=os.environ | SERVER_ENV,
+    )
+
+
+# --- what is requested ------------------------------------------------------------------------------------
+def staff_cookie(email: str) -> str:
+    """A signed-in staff session as after the two-factor step (allauth checked the code at sign-in)."""
+    from django.test import Client
+
+    from accounts.middleware import SESSION_MFA_OK, start_session_clock
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    session = client.session
+    session[SESSION_MFA_OK] = True
+    start_session_clock(session)
+    session.save()
+    return f"sessionid={session.session_key}"
+
+
+def citizen_cookie(user) -> str:
+    from django.test import Client
+
+    from accounts.middleware import start_session_clock
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    start_session_clock(session)
+    session.save()
+    return f"sessionid={session.session_key}"
+
+
+def build_pages(args) -> list[Page]:
+    from django.db.models import Count
+
+    from accounts.models import User
+    from dossiers.models import Dossier, State
+    from procedures.models import Procedure
+
+    rng = random.Random(7)
+    ids = list(Dossier.objects.exclude(state=State.DRAFT).values_list("pk", flat=True)[:200_000])
+    sample = rng.sample(ids, min(2000, len(ids)))
+    lookups = [
+        f"/dossiers/lookup/?{urllib.parse.urlencode({'code': code, 'digits': (phone or id_number)[-4:]})}"
+        for code, phone, id_number in Dossier.objects.filter(pk__in=sample).values_list(
+            "code", "applicant_phone", "applicant_id_number"
+        )
+    ]
+    clerk = staff_cookie(CLERK_EMAIL)
+    # The citizen whose number of dossiers is closest to 200.
+    owners = (
+        Dossier.objects.exclude(applicant=None)
+        .values("applicant")
+        .annotate(n=Count("pk"))
+        .order_by("applicant")[:2000]
+    )
+    owner = min(owners, key=lambda row: abs(row["n"] - 200))
+    citizen = User.objects.get(pk=owner["applicant"])
+    print(f"Citizen pages as {citizen.email}, who has {owner['n']} dossiers.")
+    open_here = list(
+        Dossier.objects.filter(receiving_agency__code=STAFF_AGENCY)
+        .exclude(state__in=[State.DRAFT])
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:300]
+    )
+    codes = list(Procedure.objects.values_list("national_code", flat=True))
+    pages = [
+        Page("public lookup", lookups, "pk", goal_ratio=0.50, goal_p95_ms=25),
+        Page("home", ["/"], "template"),
+        Page("procedure page", [f"/procedures/{code}/" for code in codes], "template"),
+        Page(
+            "catalogue search",
+            [f"/procedures/?{urllib.parse.urlencode({'q': q})}" for q in SEARCHES],
+            "template",
+        ),
+        Page("my dossiers (citizen)", ["/dossiers/"], "template", cookie=citizen_cookie(citizen)),
+        Page("staff dossier page", [f"/staff/dossiers/{pk}/" for pk in open_here], "template", cookie=clerk),
+    ]
+    queue = f"/staff/{STAFF_AGENCY}/queue/"
+    for tab in QUEUE_TABS:
+        pages.append(Page(f"queue {tab}", [f"{queue}?view={tab}"], "template", cookie=clerk, goal_p95_ms=50))
+        pages.append(
+            Page(
+                f"queue {tab}, deep page",
+                [f"{queue}?view={tab}&page={DEEP_PAGE}"],
+                "template",
+                cookie=clerk,
+                goal_p95_ms=50,
+            )
+        )
+    return pages
+
+
+# --- serving ----------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int, workers: int, work: Path) -> subprocess.Popen:
+    log = open(work / "gunicorn.log", "w")
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "portal.wsgi",
+            f"--workers={workers}",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{port}",
+            "--backlog=256",
+            "--timeout=60",
+        ],
+        cwd=ROOT,
+        env=os.environ | SERVER_ENV,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_until_up(base: str, server: subprocess.Popen) -> None:
+    for _ in range(100):
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped at start")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def check_pages(base: str, pages: list[Page]) -> None:
+    """Each page answers 200 to its first path (a redirect to the sign-in page would be measured as fast)."""
+    opener = urllib.request.build_opener(NoRedirect)
+    for page in [*pages, Page("template ceiling", ["/bench/ceiling/template/"], "")]:
+        request = urllib.request.Request(base + page.paths[0], headers={"Cookie": page.cookie})
+        try:
+            with opener.open(request, timeout=30) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        if status != 200:
+            raise SystemExit(
+                f"{page.name}: {page.paths[0]} answered {status}:\n{body[:2000].decode(errors='replace')}"
+            )
+
+
+def wrk(base: str, paths: list[str], cookie: str, args, work: Path) -> dict:
+    paths_file = work / f"paths-{random.random()}.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    command = [
+        "wrk",
+        f"-t{min(2, args.connections)}",
+        f"-c{args.connections}",
+        f"-d{args.seconds}s",
+        "--timeout=10s",
+        "-s",
+        str(Path(__file__).with_name("paths.lua")),
+        base,
+        "--",
+        str(paths_file),
+        cookie,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    if result["status_errors"] or result["socket_errors"]:
+        raise SystemExit(f"wrk saw errors on {paths[0]}: {result}")
+    return result
+
+
+def run_all(base: str, pages: list[Page], args, work: Path) -> None:
+    ceilings = {"template": ["/bench/ceiling/template/"], "pk": pk_paths(pages)}
+    for page in pages:
+        for _ in range(args.rounds):
+            page.ceiling_runs.append(wrk(base, ceilings[page.ceiling], "", args, work))
+            page.runs.append(wrk(base, page.paths, page.cookie, args, work))
+        row = summary(page)
+        print(
+            f"  {page.name:<32} {row['rps']:8.1f} req/s  p95 {row['p95_ms']:7.1f} ms   ceiling "
+            f"{row['ceiling_rps']:8.1f} req/s   ratio {row['ratio']:.3f}",
+            flush=True,
+        )
+
+
+def pk_paths(pages: list[Page]) -> list[str]:
+    from dossiers.models import Dossier
+
+    ids = list(Dossier.objects.order_by("?").values_list("pk", flat=True)[:2000])
+    return [f"/bench/ceiling/pk/?id={pk}" for pk in ids]
+
+
+# --- the table --------------------------------------------------------------------------------------------
+def summary(page: Page) -> dict:
+    ratios = [run["rps"] / ceiling["rps"] for run, ceiling in zip(page.runs, page.ceiling_runs)]
+    return {
+        "page": page.name,
+        "ceiling": page.ceiling,
+        "rps": statistics.median(run["rps"] for run in page.runs),
+        "p50_ms": statistics.median(run["p50_us"] for run in page.runs) / 1000,
+        "p95_ms": statistics.median(run["p95_us"] for run in page.runs) / 1000,
+        "ceiling_rps": statistics.median(run["rps"] for run in page.ceiling_runs),
+        "ratio": statistics.median(ratios),
+        "ratios": ratios,
+        "goal_ratio": page.goal_ratio,
+        "goal_p95_ms": page.goal_p95_ms,
+    }
+
+
+def print_table(pages: list[Page], args) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM dossiers_dossier")
+        count = cursor.fetchone()[0]
+    print(
+        f"\n{count:,} dossiers, gunicorn {args.workers} sync workers, wrk {args.connections} connections, "
+        f"{args.seconds:g} s per run, {args.rounds} round(s), medians\n"
+    )
+    print("| page | req/s | p50 ms | p95 ms | ceiling | ceiling req/s | ratio | goal |")
+    print("|---|---:|---:|---:|---|---:|---:|---|")
+    for page in pages:
+        row = summary(page)
+        goal = f"≥ {page.goal_ratio:.2f}" + (f", p95 ≤ {page.goal_p95_ms:g} ms" if page.goal_p95_ms else "")
+        met = row["ratio"] >= page.goal_ratio and (not page.goal_p95_ms or row["p95_ms"] <= page.goal_p95_ms)
+        ceiling = "one PK SELECT" if page.ceiling == "pk" else "25-row template"
+        print(
+            f"| {page.name} | {row['rps']:.1f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {ceiling} | "
+            f"{row['ceiling_rps']:.1f} | {row['ratio']:.3f} | {goal} {'✓' if met else '✗'} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
