@@ -1,6 +1,6 @@
-"""Ceiling pages for bench/http_pages.py: the least a page of their kind can cost, served by the same gunicorn, Django
-and middleware as the portal's pages, so a page's requests per second divided by its ceiling's is a ratio
-that does not depend on how busy the machine is."""
+"""Ceiling pages for bench/http_pages.py: the least a page of their kind can cost, served by the same
+gunicorn, Django and middleware as the portal's pages, so a page's requests per second divided by its
+ceiling's is a ratio that does not depend on how busy the machine is."""
 
 from django.db import connection
 from django.http import HttpResponse

@@ -12,6 +12,7 @@ is the figure (the machine is shared), milliseconds are the second figure. See b
 """
 
 import argparse
+import io
 import json
 import os
 import random
@@ -136,7 +137,7 @@ def prepare_database(dossiers: int, citizens: int) -> None:
 
     call_command("migrate", verbosity=0)
     if not ProcedureVersion.objects.published().exists():
-        call_command("load_demo", stdout=open(os.devnull, "w"))
+        call_command("load_demo", stdout=io.StringIO())
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM dossiers_dossier")
         present = cursor.fetchone()[0]
@@ -258,7 +259,7 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, workers: int, work: Path) -> subprocess.Popen:
-    log = open(work / "gunicorn.log", "w")
+    log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (the server writes to it until it stops)
     return subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -357,7 +358,7 @@ def pk_paths(pages: list[Page]) -> list[str]:
 
 # --- the table --------------------------------------------------------------------------------------------
 def summary(page: Page) -> dict:
-    ratios = [run["rps"] / ceiling["rps"] for run, ceiling in zip(page.runs, page.ceiling_runs)]
+    ratios = [run["rps"] / ceiling["rps"] for run, ceiling in zip(page.runs, page.ceiling_runs, strict=True)]
     return {
         "page": page.name,
         "ceiling": page.ceiling,
