@@ -240,15 +240,29 @@ def build_pages(args) -> list[Page]:
     for tab in QUEUE_TABS:
         pages.append(Page(f"queue {tab}", [f"{queue}?view={tab}"], "template", cookie=clerk, goal_p95_ms=50))
         pages.append(
-            Page(
-                f"queue {tab}, deep page",
-                [f"{queue}?view={tab}&page={DEEP_PAGE}"],
-                "template",
-                cookie=clerk,
-                goal_p95_ms=50,
-            )
+            Page(f"queue {tab}, deep page", [deep_page(tab)], "template", cookie=clerk, goal_p95_ms=50)
         )
     return pages
+
+
+def deep_page(tab: str) -> str:
+    """The DEEP_PAGE-th page of a tab, or its last one when it is shorter: the work tabs by number, the
+    history by the cursor a clerk reaches by following "next page" DEEP_PAGE − 1 times."""
+    from urllib.parse import urlencode
+
+    from accounts.models import User
+    from dossiers import selectors
+    from procedures.models import Agency
+
+    clerk, agency = User.objects.get(email=CLERK_EMAIL), Agency.objects.get(code=STAFF_AGENCY)
+    order = "-submitted_at" if tab == "all" else "due_date"
+    params: dict[str, str] = {}
+    for _ in range(DEEP_PAGE - 1):
+        page = selectors.queue_page(clerk, agency, tab, order, params)
+        if page.next_query is None:
+            break
+        params = page.next_query
+    return f"/staff/{STAFF_AGENCY}/queue/?{urlencode({'view': tab, 'order': order, **params})}"
 
 
 # --- serving ----------------------------------------------------------------------------------------------
@@ -317,7 +331,7 @@ def wrk(base: str, paths: list[str], cookie: str, args, work: Path) -> dict:
         "wrk",
         f"-t{min(2, args.connections)}",
         f"-c{args.connections}",
-        f"-d{args.seconds}s",
+        f"-d{args.seconds:g}s",
         "--timeout=10s",
         "-s",
         str(Path(__file__).with_name("paths.lua")),
@@ -326,7 +340,10 @@ def wrk(base: str, paths: list[str], cookie: str, args, work: Path) -> dict:
         str(paths_file),
         cookie,
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finished = subprocess.run(command, capture_output=True, text=True)
+    if finished.returncode:
+        raise SystemExit(f"wrk failed on {paths[0]}: {finished.stdout}{finished.stderr}")
+    output = finished.stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)

@@ -127,6 +127,15 @@ BEFORE_DECISION = [State.SUBMITTED, State.SUPPLEMENT_REQUESTED, State.RECEIVED, 
 # Received and the result not yet handed over: the applicant holds an appointment date for the result.
 DUE_DATE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
 CLOSED_STATES = [State.REFUSED, State.DENIED, State.RETURNED, State.STOPPED, State.WITHDRAWN]
+# Filed and not closed (the queue's work tabs). Plain values: an index condition is written into migrations.
+OPEN_STATE_VALUES = [
+    "submitted",
+    "received",
+    "in_progress",
+    "supplement_requested",
+    "approved",
+    "result_ready",
+]
 
 
 class Channel(models.TextChoices):
@@ -280,6 +289,26 @@ class Dossier(FSMModelMixin, models.Model):
             models.Index(fields=["receiving_agency", "state", "due_date"]),
             models.Index(fields=["handling_agency", "state", "due_date"]),
             models.Index(fields=["applicant", "-created_at"]),
+            # The queue's history tab reads each agency column in filing order (selectors.queue_page).
+            models.Index(fields=["receiving_agency", "submitted_at", "id"], name="dossier_received_filed"),
+            models.Index(fields=["handling_agency", "submitted_at", "id"], name="dossier_handled_filed"),
+            # The work tabs: open dossiers only (a few thousand per agency, however long the history), in
+            # the default order, so a tab's first page is a short ordered index scan per agency column.
+            models.Index(
+                fields=["receiving_agency", "due_date", "intake_deadline", "submitted_at", "id"],
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                name="dossier_received_open",
+            ),
+            models.Index(
+                fields=["handling_agency", "due_date", "intake_deadline", "submitted_at", "id"],
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                name="dossier_handled_open",
+            ),
+            models.Index(
+                fields=["receiving_agency", "intake_deadline", "submitted_at", "id"],
+                condition=models.Q(state="submitted"),
+                name="dossier_received_new",
+            ),
         ]
 
     def __str__(self):

@@ -1,9 +1,11 @@
 """Read queries shared by the citizen pages, the staff queue, the register and the API."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from common import clock
 
 from . import panels, working_days
-from .models import CLOSED_STATES, Dossier, State, StoredFile, SupplementRequest
+from .models import CLOSED_STATES, OPEN_STATE_VALUES, Dossier, State, StoredFile, SupplementRequest
 
 
 def my_dossiers(user) -> QuerySet[Dossier]:
@@ -77,14 +79,7 @@ class QueueView:
     CHOICES = [NEW, MINE, DUE_SOON, OVERDUE, SUPPLEMENT, IN_PROGRESS, ALL]
 
 
-OPEN_STATES = [
-    State.SUBMITTED,
-    State.RECEIVED,
-    State.IN_PROGRESS,
-    State.SUPPLEMENT_REQUESTED,
-    State.APPROVED,
-    State.RESULT_READY,
-]
+OPEN_STATES = [State(value) for value in OPEN_STATE_VALUES]
 
 
 @dataclass(frozen=True)
@@ -93,9 +88,20 @@ class QueueFilter:
     label: str
 
 
+def due_soon_until(today: datetime.date) -> datetime.date:
+    """The last day of the "due soon" window: DUE_SOON_WORKING_DAYS working days after today. Cached for
+    the day (a calendar exception added today applies within QUEUE_COUNTS_STALE_SECONDS)."""
+    key = f"dossiers:due-soon:{today.isoformat()}:{settings.DUE_SOON_WORKING_DAYS}"
+    return cache.get_or_set(
+        key,
+        lambda: working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS),
+        settings.QUEUE_COUNTS_STALE_SECONDS,
+    )
+
+
 def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
     today = today or clock.localdate()
-    soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+    soon = due_soon_until(today)
     return {
         QueueView.NEW: Q(state=State.SUBMITTED),
         QueueView.MINE: Q(assignee=user, state__in=OPEN_STATES),
@@ -122,40 +128,186 @@ def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
     }
 
 
-def agency_queue(user, agency, view: str, order: str = "due_date") -> QuerySet[Dossier]:
-    """A clerk's or officer's work list for one of their agencies."""
-    filters = queue_filters(user)
-    dossiers = (
-        Dossier.objects.visible_to(user)
-        .filter(Q(receiving_agency=agency) | Q(handling_agency=agency))
-        .filter(filters.get(view, filters[QueueView.NEW]))
-        .select_related("procedure_version__procedure", "assignee", "receiving_agency", "handling_agency")
+def agency_ids_of(user) -> frozenset[int]:
+    """The agencies a staff member works for, read once per request (kept on the user object)."""
+    cached = getattr(user, "_portal_agency_ids", None)
+    if cached is None:
+        cached = frozenset(user.memberships.values_list("agency_id", flat=True))
+        user._portal_agency_ids = cached
+    return cached
+
+
+def works_for(user, agency) -> bool:
+    return (
+        user.is_authenticated and user.is_active and (user.is_superuser or agency.pk in agency_ids_of(user))
     )
-    # Not yet received means no due date: those sort by their 8-working-hour intake deadline, last on
-    # both databases (SQLite puts NULLs first by default, PostgreSQL last).
-    orders = {
-        "due_date": [F("due_date").asc(nulls_last=True), "intake_deadline", "submitted_at"],
-        "-due_date": [F("due_date").desc(nulls_last=True), "-submitted_at"],
-        "submitted_at": ["submitted_at"],
-        "-submitted_at": ["-submitted_at"],
-        "code": ["code"],
-    }
-    if view == QueueView.NEW:
-        # No new dossier has a due date yet; ordering by it would make PostgreSQL walk the due-date index
-        # past every received dossier of the province to reach the NULLs (seconds at a million rows).
-        # Those still waiting for an at-filing fee have no answer deadline yet: after the others.
-        orders["due_date"] = [F("intake_deadline").asc(nulls_last=True), "submitted_at"]
-        orders["-due_date"] = [F("intake_deadline").desc(nulls_last=True), "-submitted_at"]
-    return dossiers.order_by(*orders.get(order, orders["due_date"]), "pk")
+
+
+def _agency_dossiers(user, agency) -> QuerySet[Dossier]:
+    """The filed dossiers an agency receives or handles, for one of its staff (nothing for anyone else).
+    Not visible_to(): its OR over every agency of the user keeps PostgreSQL from using the agency indexes."""
+    if not works_for(user, agency):
+        return Dossier.objects.none()
+    return Dossier.objects.filter(Q(receiving_agency=agency) | Q(handling_agency=agency)).exclude(
+        state=State.DRAFT
+    )
+
+
+QUEUE_COLUMNS = ("procedure_version__procedure", "assignee", "receiving_agency", "handling_agency")
+AGENCY_COLUMNS = ("receiving_agency", "handling_agency")
+WORK_ORDERS = {
+    "due_date": [F("due_date").asc(nulls_last=True), "intake_deadline", "submitted_at"],
+    "-due_date": [F("due_date").desc(nulls_last=True), "-submitted_at"],
+    "submitted_at": ["submitted_at"],
+    "-submitted_at": ["-submitted_at"],
+    "code": ["code"],
+}
+# No new dossier has a due date yet; ordering by it would make PostgreSQL walk the due-date index past
+# every received dossier of the province to reach the NULLs. Those still waiting for an at-filing fee have
+# no answer deadline yet: after the others.
+NEW_ORDERS = WORK_ORDERS | {
+    "due_date": [F("intake_deadline").asc(nulls_last=True), "submitted_at"],
+    "-due_date": [F("intake_deadline").desc(nulls_last=True), "-submitted_at"],
+}
+
+
+def _queue_ordering(view: str, order: str) -> list:
+    orders = NEW_ORDERS if view == QueueView.NEW else WORK_ORDERS
+    return [*orders.get(order, orders["due_date"]), "pk"]
+
+
+def agency_queue(user, agency, view: str, order: str = "due_date") -> QuerySet[Dossier]:
+    """A clerk's or officer's work list for one of their agencies, as one query (reminders, tests); the
+    queue page reads it through queue_page()."""
+    filters = queue_filters(user)
+    return (
+        _agency_dossiers(user, agency)
+        .filter(filters.get(view, filters[QueueView.NEW]))
+        .select_related(*QUEUE_COLUMNS)
+        .order_by(*_queue_ordering(view, order))
+    )
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of a queue tab, without a total: `next_query` / `previous_query` are the GET parameters of
+    the neighbouring pages (None when there is none); `number` is None on the history tab."""
+
+    dossiers: list[Dossier]
+    number: int | None
+    next_query: dict[str, str] | None
+    previous_query: dict[str, str] | None
+
+
+MAX_QUEUE_PAGE = 400  # 10,000 open dossiers; deeper is the register's job
+
+
+def queue_page(user, agency, view: str, order: str, params, per_page: int = 25) -> QueuePage:
+    """The page of a queue tab the GET `params` ask for ("page" on the work tabs, "after" on the history).
+
+    A dossier is an agency's when it receives OR handles it; one query with that OR makes PostgreSQL
+    gather and sort every matching row. Each agency column is read on its own instead, in the page's
+    order from its index, as far as the page needs; a third query reads the page's rows from the union."""
+    if view == QueueView.ALL:
+        return _history_page(user, agency, order, params.get("after", ""), per_page)
+    try:
+        number = min(max(int(params.get("page", "1")), 1), MAX_QUEUE_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    offset, end = (number - 1) * per_page, number * per_page + 1
+    ordering = _queue_ordering(view, order)
+    filters = queue_filters(user)
+    tab = Dossier.objects.exclude(state=State.DRAFT).filter(filters.get(view, filters[QueueView.NEW]))
+    candidates: set[int] = set()
+    if works_for(user, agency):
+        for column in AGENCY_COLUMNS:
+            branch = tab.filter(**{column: agency}).order_by(*ordering)
+            candidates.update(branch.values_list("pk", flat=True)[:end])
+    rows = list(
+        Dossier.objects.filter(pk__in=candidates)
+        .select_related(*QUEUE_COLUMNS)
+        .order_by(*ordering)[offset:end]
+    )
+    return QueuePage(
+        dossiers=rows[:per_page],
+        number=number,
+        next_query={"page": str(number + 1)} if len(rows) > per_page and number < MAX_QUEUE_PAGE else None,
+        previous_query={"page": str(number - 1)} if number > 1 else None,
+    )
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
+    at, _, pk = cursor.partition("_")
+    try:
+        moment = datetime.datetime.fromisoformat(at)
+        number = int(pk)
+    except ValueError:
+        return None
+    return (moment, number) if timezone.is_aware(moment) and 0 < number < 2**62 else None
+
+
+def _history_page(user, agency, order: str, cursor: str, per_page: int) -> QueuePage:
+    """The agency's whole history, newest (or oldest) filed first, by a cursor: each agency column read from
+    its (agency, submitted_at, id) index from the cursor on, merged — two short index scans whatever the
+    length of the history, and no count."""
+    newest_first = order != "submitted_at"
+    after = _parse_cursor(cursor) if cursor else None
+    ordering = ["-submitted_at", "-pk"] if newest_first else ["submitted_at", "pk"]
+    rows: dict[int, Dossier] = {}
+    if works_for(user, agency):
+        for column in AGENCY_COLUMNS:
+            # A dossier received and handled here is in both: kept once. (Excluding it from the second
+            # branch in SQL would make PostgreSQL read the handling index past every such dossier.)
+            branch = Dossier.objects.exclude(state=State.DRAFT).filter(
+                **{column: agency}, submitted_at__isnull=False
+            )
+            if after is not None:
+                at, pk = after
+                if newest_first:
+                    branch = branch.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lt=pk))
+                else:
+                    branch = branch.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, pk__gt=pk))
+            for dossier in branch.select_related(*QUEUE_COLUMNS).order_by(*ordering)[: per_page + 1]:
+                rows[dossier.pk] = dossier
+    merged = sorted(rows.values(), key=lambda d: (d.submitted_at, d.pk), reverse=newest_first)
+    page, more = merged[:per_page], len(merged) > per_page
+    last = page[-1] if page else None
+    return QueuePage(
+        dossiers=page,
+        number=None,
+        next_query={"after": f"{last.submitted_at.isoformat()}_{last.pk}"} if more and last else None,
+        previous_query={} if cursor else None,
+    )
+
+
+def _counts_version_key(agency_id: int) -> str:
+    return f"dossiers:queue-version:{agency_id}"
+
+
+def forget_queue_counts(*agency_ids: int | None) -> None:
+    """Called after a change to the agencies' dossiers commits: their tab counts are read anew."""
+    cache.set_many(
+        {_counts_version_key(pk): uuid.uuid4().hex for pk in set(agency_ids) if pk is not None}, timeout=None
+    )
 
 
 def queue_counts(user, agency) -> dict[str, int]:
-    """The tab counts of the open work, in one query over the agency's open dossiers only (the "all" tab,
-    a year of closed dossiers, gets no count: counting it would read the agency's whole history)."""
+    """The tab counts of the open work (the "all" tab, the agency's whole history, gets none). Cached until a
+    change to the agency's dossiers commits (forget_queue_counts) or QUEUE_COUNTS_STALE_SECONDS pass — the
+    staleness left is the day's clock (due soon / overdue move at midnight) and rows changed outside the
+    services (a bulk import); one query over the agency's open dossiers otherwise."""
+    version = cache.get_or_set(_counts_version_key(agency.pk), lambda: uuid.uuid4().hex, timeout=None)
+    key = f"dossiers:queue-counts:{agency.pk}:{user.pk}:{clock.localdate().isoformat()}:{version}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _count_queues(user, agency)
+        cache.set(key, counts, settings.QUEUE_COUNTS_STALE_SECONDS)
+    return counts
+
+
+def _count_queues(user, agency) -> dict[str, int]:
     filters = queue_filters(user)
-    base = Dossier.objects.visible_to(user).filter(
-        Q(receiving_agency=agency) | Q(handling_agency=agency), state__in=OPEN_STATES
-    )
+    base = _agency_dossiers(user, agency).filter(state__in=OPEN_STATES)
     aggregates = {
         view: Count("pk", filter=condition) for view, condition in filters.items() if view != QueueView.ALL
     }
@@ -253,7 +405,7 @@ def queue_rows(dossiers, now: datetime.datetime | None = None) -> list[QueueRow]
     (one query per flag for the whole page)."""
     now = now or clock.now()
     today = timezone.localdate(now)
-    soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+    soon = due_soon_until(today)
     page = list(dossiers)
     flags = panels.queue_flags(page)
     rows = []

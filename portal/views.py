@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services as accounts_services
+from common.replica import reads_lag_tolerant
 from dossiers import selectors as dossier_selectors
 from procedures import selectors as catalogue
 from procedures.models import Field, ProcedureVersion
@@ -16,6 +17,7 @@ from procedures.services import can_edit_catalogue, can_publish_catalogue
 from .health import health_report
 
 
+@reads_lag_tolerant
 def home(request):
     fields = Field.objects.all()
     published = ProcedureVersion.objects.published()
@@ -46,6 +48,7 @@ def dashboard(request):
 
 
 @login_required
+@reads_lag_tolerant
 def full_process_share(request):
     """Decree 42/2022 targets: the catalogue's full-process share per agency and level."""
     if not (can_edit_catalogue(request.user) or can_publish_catalogue(request.user)):

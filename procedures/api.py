@@ -1,6 +1,9 @@
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
+
+from common.replica import reads_lag_tolerant
 
 from . import selectors
 from .serializers import (
@@ -46,6 +49,7 @@ NO_SUCH_PROCEDURE = OpenApiResponse(
         503: BUSY,
     },
 )
+@method_decorator(reads_lag_tolerant, name="get")  # the catalogue tolerates the replica's lag
 class ProcedureListAPI(generics.ListAPIView):
     """Published procedures of the catalogue (public, read-only)."""
 
@@ -61,6 +65,7 @@ class ProcedureListAPI(generics.ListAPIView):
 @extend_schema(
     responses={200: ProcedureDetailSerializer, 400: UNREADABLE_ADDRESS, 404: NO_SUCH_PROCEDURE, 503: BUSY}
 )
+@method_decorator(reads_lag_tolerant, name="get")  # the catalogue tolerates the replica's lag
 class ProcedureDetailAPI(generics.RetrieveAPIView):
     """The published version of one procedure, with fees and required documents."""
 

@@ -1,9 +1,13 @@
+"""The public catalogue's pages. They read from the replica when there is one (common/replica.py): an entry
+published a moment ago may show a moment later."""
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
 from common.downloads import sandboxed
+from common.replica import reads_lag_tolerant
 
 from . import selectors
 from .forms import CatalogueSearchForm
@@ -12,6 +16,7 @@ from .models import ProcedureVersion, RequiredDocument, VersionStatus
 PUBLIC_STATUSES = [VersionStatus.PUBLISHED, VersionStatus.ARCHIVED]
 
 
+@reads_lag_tolerant
 def catalogue(request):
     form = CatalogueSearchForm(request.GET or None)
     versions = selectors.published_procedures(form.to_filters())
@@ -35,6 +40,7 @@ def _file_online_url(version: ProcedureVersion) -> str | None:
         return None
 
 
+@reads_lag_tolerant
 def procedure_detail(request, national_code):
     version = selectors.published_version_of(national_code)
     if version is None:
@@ -44,6 +50,7 @@ def procedure_detail(request, national_code):
     )
 
 
+@reads_lag_tolerant
 def procedure_version_detail(request, national_code, version_number):
     """An earlier version stays readable: a dossier filed under it links here."""
     version = get_object_or_404(
@@ -57,6 +64,7 @@ def procedure_version_detail(request, national_code, version_number):
     return render(request, "procedures/detail.html", {"version": version, "file_online_url": None})
 
 
+@reads_lag_tolerant
 def form_template(request, pk):
     """Form templates of public entries are public documents; drafts' are not."""
     document = get_object_or_404(RequiredDocument, pk=pk, version__status__in=PUBLIC_STATUSES)

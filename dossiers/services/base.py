@@ -19,7 +19,7 @@ from accounts.types import Actor
 from common import clock
 from procedures.models import Agency
 
-from .. import audit, hooks, notices
+from .. import audit, hooks, notices, selectors
 from ..models import Dossier, DossierEvent, SupplementRequest, Timeliness
 
 
@@ -134,6 +134,8 @@ class Change:
         event.chain_hash = audit.link(event, _last_link(dossier))
         event.save()
         self.event = event
+        agencies = (dossier.receiving_agency_id, dossier.handling_agency_id, getattr(from_agency, "pk", None))
+        transaction.on_commit(lambda: selectors.forget_queue_counts(*agencies))
         notices.notify_applicant(self.event)  # the outbox rows, in this same transaction
         hooks.dispatch(hooks.DossierChange(dossier=dossier, event=self.event))
         return self.event

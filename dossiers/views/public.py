@@ -12,10 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from common.http import client_ip
+from common.replica import lag_tolerant, replica_configured
 
 from .. import selectors
 from ..forms import LookupForm
-from ..models import Channel, DossierEvent, State
+from ..models import Channel, Dossier, DossierEvent, State
 from ..services import lookups
 
 LOOKUP_LIMIT = 10
@@ -168,12 +169,26 @@ def _look_up(code: str, digits: str, context: dict) -> int:
     are checked, and a miss counts toward its lock, whether or not a dossier has the code."""
     locked_until = lookups.lookup_code_locked_until(code)
     if locked_until is None:
-        dossier = selectors.public_lookup(code, digits)
-        if dossier is not None:
-            context.update(dossier=dossier, timeline=plain_timeline(dossier, public=True))
+        found = _find(code, digits)
+        if found is not None:
+            context.update(dossier=found[0], timeline=found[1])
             return 200
         locked_until = lookups.record_lookup_miss(code)
         if locked_until is None:
             return 200
     context["code_locked_until"] = locked_until
     return 429
+
+
+def _find(code: str, digits: str) -> tuple[Dossier, list[TimelineEntry]] | None:
+    """The dossier and its public timeline, read from the replica when there is one. The code's guard is
+    read and written on the primary (its lock must hold at once), and a miss on the replica is asked again
+    of the primary before it counts toward that lock: a dossier filed a moment ago may not be there yet."""
+    with lag_tolerant():
+        dossier = selectors.public_lookup(code, digits)
+        if dossier is not None:
+            return dossier, plain_timeline(dossier, public=True)
+    if not replica_configured():
+        return None
+    dossier = selectors.public_lookup(code, digits)
+    return (dossier, plain_timeline(dossier, public=True)) if dossier is not None else None

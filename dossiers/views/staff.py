@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,6 +26,7 @@ from common import clock
 from common.actions import ServiceAction
 from common.decorators import staff_only
 from common.downloads import XLSX, private_download
+from common.replica import reads_lag_tolerant
 from notifications import selectors as notification_selectors
 from procedures.models import Agency
 
@@ -50,6 +52,11 @@ QUEUE_SORTS = [
     ("-submitted_at", gettext_lazy("Newest first")),
     ("submitted_at", gettext_lazy("Oldest first")),
     ("code", pgettext_lazy("dossier code", "Code")),
+]
+# The history tab reads the agency's year in filing order only (selectors.queue_page).
+HISTORY_SORTS = [
+    ("-submitted_at", gettext_lazy("Newest first")),
+    ("submitted_at", gettext_lazy("Oldest first")),
 ]
 
 ACTION_LABELS = {
@@ -113,7 +120,7 @@ RETURN_CHANNEL_LABELS = {
 def member_agency(user, agency_code: str) -> Agency:
     """An agency the user works for; any other (or an unknown code) does not exist for them."""
     agency = Agency.objects.filter(code=agency_code).first()
-    if agency is None or not (user.is_superuser or user.memberships.filter(agency=agency).exists()):
+    if agency is None or not selectors.works_for(user, agency):
         raise Http404
     return agency
 
@@ -144,10 +151,11 @@ def queue(request, agency_code):
     view = request.GET.get("view")
     view = view if view in QueueView.CHOICES else QueueView.NEW
     order = request.GET.get("order")
-    order = order if order in dict(QUEUE_SORTS) else "due_date"
+    sorts = HISTORY_SORTS if view == QueueView.ALL else QUEUE_SORTS
+    order = order if order in dict(sorts) else sorts[0][0]
     counts = selectors.queue_counts(request.user, agency)
-    dossiers = selectors.agency_queue(request.user, agency, view, order)
-    page = Paginator(dossiers, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.queue_page(request.user, agency, view, order, request.GET, QUEUE_PER_PAGE)
+    keep = {"view": view, "order": order}
     return render(
         request,
         "dossiers/staff/queue.html",
@@ -156,9 +164,13 @@ def queue(request, agency_code):
             "view": view,
             "order": order,
             "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_TABS],
-            "sorts": QUEUE_SORTS,
+            "sorts": sorts,
             "page": page,
-            "rows": selectors.queue_rows(page),
+            "next_url": f"?{urlencode(keep | page.next_query)}" if page.next_query is not None else "",
+            "previous_url": f"?{urlencode(keep | page.previous_query)}"
+            if page.previous_query is not None
+            else "",
+            "rows": selectors.queue_rows(page.dossiers),
             "due_soon_days": settings.DUE_SOON_WORKING_DAYS,
             "is_clerk": request.user.role == Role.CLERK,
         },
@@ -469,6 +481,7 @@ def _register_rows(request, agency):
 
 @require_GET
 @staff_only
+@reads_lag_tolerant
 def register(request, agency_code):
     agency = member_agency(request.user, agency_code)
     filters, dossiers = _register_rows(request, agency)
@@ -491,6 +504,7 @@ def register(request, agency_code):
 
 @require_GET
 @staff_only
+@reads_lag_tolerant
 def register_xlsx(request, agency_code):
     agency = member_agency(request.user, agency_code)
     _filters, dossiers = _register_rows(request, agency)

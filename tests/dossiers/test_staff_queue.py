@@ -150,18 +150,29 @@ def test_a_new_dossier_whose_answer_time_has_passed_is_highlighted(client, monke
     assert codes_on(response) == [late.code, fresh.code]
 
 
-def test_all_the_counts_take_one_query_on_the_dossiers():
+def test_all_the_counts_take_one_query_on_the_dossiers_then_none_until_a_change(
+    django_capture_on_commit_callbacks,
+):
     w = world()
-    file_online(w)
+    filed = file_online(w)
     dossier_in(w, State.RECEIVED)
     clerk = type(w.desk.clerk).objects.get(pk=w.desk.clerk.pk)
     with CaptureQueriesContext(connection) as queries:
         counts = selectors.queue_counts(clerk, w.desk.agency)
     on_dossiers = [q["sql"] for q in queries if '"dossiers_dossier"' in q["sql"]]
-    # The other one reads the working calendar's exceptions (for "due soon").
-    assert len(on_dossiers) == 1 and len(queries) <= 2
+    # The others read the clerk's agencies and the working calendar's exceptions (for "due soon").
+    assert len(on_dossiers) == 1 and len(queries) <= 3
     assert counts[QueueView.NEW] == 1 and counts[QueueView.IN_PROGRESS] == 1
     assert QueueView.ALL not in counts
+
+    with CaptureQueriesContext(connection) as again:
+        assert selectors.queue_counts(clerk, w.desk.agency) == counts
+    assert not [q for q in again if '"dossiers_dossier"' in q["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.receive(dossier=filed, clerk=w.desk.clerk)
+    counts = selectors.queue_counts(clerk, w.desk.agency)
+    assert counts[QueueView.NEW] == 0 and counts[QueueView.IN_PROGRESS] == 2
 
 
 def test_the_queue_sorts_and_pages(client):
@@ -171,14 +182,53 @@ def test_the_queue_sorts_and_pages(client):
         file_online(w, version=version)
     sign_in(client, w.desk.clerk)
 
-    first = client.get(queue_url(w.desk.agency, view="all", order="code"))
-    second = client.get(queue_url(w.desk.agency, view="all", order="code", page=2))
+    first = client.get(queue_url(w.desk.agency, view="new", order="code"))
+    second = client.get(queue_url(w.desk.agency, view="new", order="code", page=2))
 
     codes = codes_on(first) + codes_on(second)
     assert len(codes_on(first)) == 25 and len(codes_on(second)) == 2
     assert codes == sorted(codes)
-    newest = codes_on(client.get(queue_url(w.desk.agency, view="all", order="-submitted_at")))
+    assert first.context["next_url"] == "?view=new&order=code&page=2" and not first.context["previous_url"]
+    assert second.context["previous_url"] == "?view=new&order=code&page=1" and not second.context["next_url"]
+    newest = codes_on(client.get(queue_url(w.desk.agency, view="new", order="-submitted_at")))
     assert newest[0] == max(codes)
+
+
+def test_the_history_tab_pages_by_a_cursor_over_both_agency_columns_without_counting(client):
+    """The "all" tab: dossiers received here and dossiers handled here (received elsewhere), newest filed
+    first, page after page with no total and no repeat; an altered cursor is the first page, not an error."""
+    w, elsewhere = world(), world()
+    version = w.version(documents=0)
+    received_here = [file_online(w, version=version) for _n in range(20)]
+    handled_here = []
+    for _n in range(12):
+        dossier = dossier_in(elsewhere, State.RECEIVED)
+        services.transfer(dossier=dossier, by=elsewhere.desk.clerk, to_agency=w.desk.agency)
+        handled_here.append(dossier)
+    sign_in(client, w.desk.clerk)
+
+    seen, url, pages = [], queue_url(w.desk.agency, view="all"), 0
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert not [
+            q
+            for q in queries
+            if "COUNT(" in q["sql"] and "dossiers_dossier" in q["sql"] and "FILTER" not in q["sql"]
+        ]
+        seen += codes_on(response)
+        pages += 1
+        next_url = response.context["next_url"]
+        url = reverse("staff:queue", args=[w.desk.agency.code]) + next_url if next_url else ""
+    assert pages == 2
+    assert sorted(seen) == sorted(d.code for d in received_here + handled_here)
+    submitted = {d.code: (d.submitted_at, d.pk) for d in Dossier.objects.filter(code__in=seen)}
+    assert [submitted[code] for code in seen] == sorted(submitted.values(), reverse=True)
+
+    for cursor in ["nonsense", "2026-13-45T00:00:00_1", "2026-01-01T00:00:00_x", "' OR 1=1 --", "9" * 400]:
+        response = client.get(queue_url(w.desk.agency, view="all", after=cursor))
+        assert response.status_code == 200
 
 
 def test_the_number_of_queries_does_not_grow_with_the_page(client, django_assert_max_num_queries):

@@ -260,9 +260,9 @@ def test_a_queue_of_someone_elses_agency_is_empty(queue):
 
 def test_the_queue_and_its_counts_take_a_fixed_number_of_queries(queue, django_assert_max_num_queries):
     desk, _handler, _pks = queue
-    with django_assert_max_num_queries(2):  # the calendar exceptions, then the aggregate
+    with django_assert_max_num_queries(3):  # the clerk's agencies, the calendar exceptions, the aggregate
         selectors.queue_counts(desk.clerk, desk.agency)
-    with django_assert_max_num_queries(2):  # the calendar exceptions, then the list with its relations
+    with django_assert_max_num_queries(1):  # agencies and calendar known: the list with its relations
         rows = list(selectors.agency_queue(desk.clerk, desk.agency, QueueView.ALL))
         touched = [
             (row.procedure_version.procedure, row.assignee, row.receiving_agency, row.handling_agency)
