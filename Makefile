@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e test-all setup demo lint typecheck format messages clean worker beat
+.PHONY: run test test-e2e test-all setup demo lint typecheck format messages clean worker beat bench-http
 
 run: setup demo
 	@echo "Portal at http://$(HOST):$(PORT)  (Ctrl-C to stop)"
@@ -50,3 +50,8 @@ messages:
 
 clean:
 	rm -rf var
+
+# The pages over HTTP beside their ceilings, on a year of dossiers in PostgreSQL (bench/README.md).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+bench-http: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/http_pages.py

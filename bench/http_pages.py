@@ -396,9 +396,13 @@ def print_table(pages: list[Page], args) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM dossiers_dossier")
         count = cursor.fetchone()[0]
+        settings = []
+        for name in ("server_version", "jit", "shared_buffers", "work_mem", "effective_cache_size"):
+            cursor.execute(f"SHOW {name}")
+            settings.append(f"{name} {cursor.fetchone()[0]}")
     print(
         f"\n{count:,} dossiers, gunicorn {args.workers} sync workers, wrk {args.connections} connections, "
-        f"{args.seconds:g} s per run, {args.rounds} round(s), medians\n"
+        f"{args.seconds:g} s per run, {args.rounds} round(s), medians; PostgreSQL {', '.join(settings)}\n"
     )
     print("| page | req/s | p50 ms | p95 ms | ceiling | ceiling req/s | ratio | goal |")
     print("|---|---:|---:|---:|---|---:|---:|---|")

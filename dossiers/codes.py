@@ -3,28 +3,25 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from .models import DossierCodeSequence
 
 
 def next_sequence(*, agency_code: str, day: datetime.date) -> int:
-    """The next number of the day for an agency; unique under concurrent filings (row lock)."""
-    for _attempt in range(5):
-        with transaction.atomic():
-            updated = DossierCodeSequence.objects.filter(agency_code=agency_code, day=day).update(
-                last_value=F("last_value") + 1
-            )
-            if updated:
-                return DossierCodeSequence.objects.get(agency_code=agency_code, day=day).last_value
-            try:
-                with transaction.atomic():
-                    DossierCodeSequence.objects.create(agency_code=agency_code, day=day, last_value=1)
-                return 1
-            except IntegrityError:
-                continue  # another filing created the row first: take the update path
-    raise RuntimeError("Could not allocate a dossier number")
+    """The next number of the day for an agency, in one statement (an upsert): the day's first filing
+    creates the row, the next ones increment it; the row stays locked until the filing commits, so
+    concurrent filings never get the same number (PostgreSQL; SQLite from 3.35 for RETURNING)."""
+    table = connection.ops.quote_name(DossierCodeSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_code, day, last_value) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_code, day) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [agency_code, connection.ops.adapt_datefield_value(day)],
+        )
+        value: int = cursor.fetchone()[0]
+    return value
 
 
 def format_code(pattern: str, *, agency_code: str, day: datetime.date, sequence: int) -> str:

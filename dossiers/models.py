@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -46,16 +47,24 @@ class RuleSet(models.Model):
     def __str__(self):
         return self.name
 
+    CACHE_KEY = "dossiers:rule-sets"
+
     @classmethod
     def in_force_on(cls, day) -> "RuleSet":
-        """The rule set in force on `day`; before the first one, the first one (a data migration makes it)."""
-        rule_set = (
-            cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
-            or cls.objects.order_by("valid_from").first()
-        )
-        if rule_set is None:
+        """The rule set in force on `day`; before the first one, the first one (a data migration makes it).
+        The few rule sets are kept in the cache (each filing asks); saving one forgets them (apps.py)."""
+        rule_sets = cache.get(cls.CACHE_KEY)
+        if rule_sets is None:
+            rule_sets = list(cls.objects.order_by("valid_from"))
+            cache.set(cls.CACHE_KEY, rule_sets, 300)
+        if not rule_sets:
             raise cls.DoesNotExist("No rule set: migration dossiers.0002 writes them.")
-        return rule_set
+        in_force = [rule_set for rule_set in rule_sets if rule_set.valid_from <= day]
+        return in_force[-1] if in_force else rule_sets[0]
+
+    @classmethod
+    def forget_cached(cls, **_signal) -> None:
+        cache.delete(cls.CACHE_KEY)
 
     def form(self, slip: str) -> dict:
         return self.forms.get(slip) or {"number": "", "title": slip}
@@ -308,6 +317,11 @@ class Dossier(FSMModelMixin, models.Model):
                 fields=["receiving_agency", "intake_deadline", "submitted_at", "id"],
                 condition=models.Q(state="submitted"),
                 name="dossier_received_new",
+            ),
+            models.Index(
+                fields=["handling_agency", "intake_deadline", "submitted_at", "id"],
+                condition=models.Q(state="submitted"),
+                name="dossier_handled_new",
             ),
         ]
 
@@ -591,6 +605,12 @@ class SupplementRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The queue's "supplement pending" tab and its count read the proposals waiting for a supervisor.
+        indexes = [
+            models.Index(
+                fields=["dossier"], condition=models.Q(status="proposed"), name="supplement_proposed"
+            )
+        ]
         verbose_name = _("supplement request")
         verbose_name_plural = _("supplement requests")
 

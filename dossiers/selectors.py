@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -111,15 +111,14 @@ def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
         QueueView.OVERDUE: Q(state__in=OPEN_STATES, due_date__lt=today)
         & ~Q(state=State.SUPPLEMENT_REQUESTED),
         # A proposal waits for a supervisor only while the dossier is processed (it cannot be approved after).
-        # Exists, not a join: a join repeats the dossier per request and forces DISTINCT over the whole queue.
+        # IN over the few proposed requests (a partial index), not EXISTS per row: EXISTS made PostgreSQL
+        # probe the requests of every dossier in progress at the agency; a join would repeat dossiers.
         QueueView.SUPPLEMENT: Q(state=State.SUPPLEMENT_REQUESTED)
         | Q(
-            Exists(
-                SupplementRequest.objects.filter(
-                    dossier=OuterRef("pk"), status=SupplementRequest.Status.PROPOSED
-                )
-            ),
             state=State.IN_PROGRESS,
+            pk__in=SupplementRequest.objects.filter(status=SupplementRequest.Status.PROPOSED).values(
+                "dossier_id"
+            ),
         ),
         QueueView.IN_PROGRESS: Q(
             state__in=[State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
@@ -154,6 +153,13 @@ def _agency_dossiers(user, agency) -> QuerySet[Dossier]:
 
 
 QUEUE_COLUMNS = ("procedure_version__procedure", "assignee", "receiving_agency", "handling_agency")
+# What no queue row shows: the applicant's answers (JSON decoded per row) and the procedure's long texts.
+QUEUE_DEFERRED = (
+    "form_data",
+    "procedure_version__applicant_requirements",
+    "procedure_version__legal_basis",
+    "procedure_version__search_text",
+)
 AGENCY_COLUMNS = ("receiving_agency", "handling_agency")
 WORK_ORDERS = {
     "due_date": [F("due_date").asc(nulls_last=True), "intake_deadline", "submitted_at"],
@@ -184,6 +190,7 @@ def agency_queue(user, agency, view: str, order: str = "due_date") -> QuerySet[D
         _agency_dossiers(user, agency)
         .filter(filters.get(view, filters[QueueView.NEW]))
         .select_related(*QUEUE_COLUMNS)
+        .defer(*QUEUE_DEFERRED)
         .order_by(*_queue_ordering(view, order))
     )
 
@@ -223,10 +230,16 @@ def queue_page(user, agency, view: str, order: str, params, per_page: int = 25) 
         for column in AGENCY_COLUMNS:
             branch = tab.filter(**{column: agency}).order_by(*ordering)
             candidates.update(branch.values_list("pk", flat=True)[:end])
+    page_ids = candidates
+    if offset:
+        # A deep page: order the candidates' narrow rows first, then read only the page's full rows.
+        ordered = Dossier.objects.filter(pk__in=candidates).order_by(*ordering).values_list("pk", flat=True)
+        page_ids = set(ordered[offset:end])
     rows = list(
-        Dossier.objects.filter(pk__in=candidates)
+        Dossier.objects.filter(pk__in=page_ids)
         .select_related(*QUEUE_COLUMNS)
-        .order_by(*ordering)[offset:end]
+        .defer(*QUEUE_DEFERRED)
+        .order_by(*ordering)
     )
     return QueuePage(
         dossiers=rows[:per_page],
@@ -267,7 +280,11 @@ def _history_page(user, agency, order: str, cursor: str, per_page: int) -> Queue
                     branch = branch.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lt=pk))
                 else:
                     branch = branch.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, pk__gt=pk))
-            for dossier in branch.select_related(*QUEUE_COLUMNS).order_by(*ordering)[: per_page + 1]:
+            for dossier in (
+                branch.select_related(*QUEUE_COLUMNS)
+                .defer(*QUEUE_DEFERRED)
+                .order_by(*ordering)[: per_page + 1]
+            ):
                 rows[dossier.pk] = dossier
     merged = sorted(rows.values(), key=lambda d: (d.submitted_at, d.pk), reverse=newest_first)
     page, more = merged[:per_page], len(merged) > per_page
@@ -320,15 +337,16 @@ def public_lookup(code: str, secret: str) -> Dossier | None:
     code, secret = code.strip().upper(), secret.strip()
     if len(secret) != 4 or not secret.isdigit() or not code:
         return None
-    dossier = (
+    found = list(
         # Codes are stored upper-case: an exact match uses the unique index (iexact would scan the table).
         Dossier.objects.filter(code=code)
         .exclude(state=State.DRAFT)
         .select_related("procedure_version", "receiving_agency", "handling_agency")
-        .first()
+        .order_by()[:1]  # the code is unique: no ORDER BY to compile and run
     )
-    if dossier is None:
+    if not found:
         return None
+    dossier = found[0]
     if dossier.applicant_phone.endswith(secret) or dossier.applicant_id_number.endswith(secret):
         return dossier
     return None

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import holidays
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 
@@ -26,12 +27,28 @@ def _make_up_working_days(year: int) -> frozenset[datetime.date]:
     return frozenset(day for day in getattr(days, "weekend_workdays", ()) if day.year == year)
 
 
-def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+EXCEPTIONS_CACHE_KEY = "dossiers:calendar-exceptions"
+EXCEPTIONS_CACHE_SECONDS = 300
+
+
+def _all_exceptions() -> dict[datetime.date, bool]:
+    """Every announced exception (a few dozen a year), kept in the cache: a filing, a receipt and each
+    queue page ask for working days. Saving or deleting one forgets the copy (DossiersConfig.ready)."""
     from .models import CalendarException
 
-    return dict(
-        CalendarException.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
-    )
+    exceptions = cache.get(EXCEPTIONS_CACHE_KEY)
+    if exceptions is None:
+        exceptions = dict(CalendarException.objects.values_list("date", "is_working_day"))
+        cache.set(EXCEPTIONS_CACHE_KEY, exceptions, EXCEPTIONS_CACHE_SECONDS)
+    return exceptions
+
+
+def forget_exceptions(**_signal) -> None:
+    cache.delete(EXCEPTIONS_CACHE_KEY)
+
+
+def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    return {day: working for day, working in _all_exceptions().items() if start <= day <= end}
 
 
 class WorkingCalendar:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 
 from common import clock
 
@@ -86,10 +86,8 @@ def notify(
         context = json.loads(json.dumps(context))
     except (TypeError, ValueError) as error:
         raise TypeError(f"Notification context must be JSON-serialisable: {error}") from error
-    if dedupe_key:
-        existing = list(Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key))
-        if existing:
-            return existing
+    # A repeated call with the same dedupe_key is refused by the unique constraint (no query first: the
+    # repeat is rare, each filing and step writes a notice).
     rows = _outbox_rows(
         recipient=recipient, event=event, context=context, dossier=dossier, dedupe_key=dedupe_key
     )
@@ -188,20 +186,27 @@ def retry_window() -> datetime.timedelta:
     )
 
 
-def _claim(pk: int, now: datetime.datetime) -> bool:
-    """The conditional UPDATE: waiting and due, or stuck in `sending` past its lease (its worker died)."""
+# The conditional UPDATE that claims a row and returns it: one statement, one commit (UPDATE … RETURNING runs
+# on PostgreSQL and on SQLite ≥ 3.35; QuerySet.update() returns a count, which cost a SELECT after it). A row
+# waiting and due, or stuck in `sending` past its lease (its worker died); never an in-portal row.
+CLAIM = """
+    UPDATE notifications_notification
+    SET status = %s, claimed_at = %s, attempts = attempts + 1
+    WHERE id = %s AND channel <> %s
+      AND ((status = %s AND next_attempt_at <= %s) OR (status = %s AND claimed_at < %s))
+    RETURNING *
+"""
+
+
+def _claim(pk: int, now: datetime.datetime) -> Notification | None:
+    """Claim the row for this worker: None when it is sent, held by another worker or not due yet."""
     lease_expired = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
     early = now + datetime.timedelta(seconds=5)  # tolerate a countdown that fires a little early
-    claimable = Q(status=Status.CREATED, next_attempt_at__lte=early) | Q(
-        status=Status.SENDING, claimed_at__lt=lease_expired
-    )
-    claimed = (
-        Notification.objects.filter(pk=pk)
-        .exclude(channel=Channel.PORTAL)
-        .filter(claimable)
-        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    return claimed == 1
+    params = [Status.SENDING, now, pk, Channel.PORTAL, Status.CREATED, early, Status.SENDING, lease_expired]
+    # raw() turns the returned columns into a Notification, with the ORM's conversions. A write: on the
+    # default connection, whatever the read router would choose.
+    claimed = list(Notification.objects.raw(CLAIM, params, using=connection.alias))
+    return claimed[0] if claimed else None
 
 
 def _send(row: Notification) -> str:
@@ -214,11 +219,12 @@ def _send(row: Notification) -> str:
 
 def deliver(notification_id: int) -> Outcome:
     """Hand one outbox row to its provider, once. A row another worker holds, or already sent, is skipped;
-    timeouts and 5xx are retried with backoff up to NOTIFICATIONS_MAX_ATTEMPTS, a 4xx fails at once."""
+    timeouts and 5xx are retried with backoff up to NOTIFICATIONS_MAX_ATTEMPTS, a 4xx fails at once.
+    Two statements around the send: the claim, then the result with its attempt row."""
     claimed_at = clock.now()
-    if not _claim(notification_id, claimed_at):
+    row = _claim(notification_id, claimed_at)
+    if row is None:
         return Outcome("skipped")
-    row = Notification.objects.get(pk=notification_id)
     try:
         message_id = _send(row)
     except TransientError as error:
@@ -252,27 +258,62 @@ def deliver(notification_id: int) -> Outcome:
 
 
 def _finish(row, claimed_at, outcome: str, error: str, message_id: str = "", **fields) -> None:
-    """Record the attempt and the row's new state in one transaction, if the claim is still ours."""
+    """Record the attempt and the row's new state together, the row only if the claim is still ours."""
     finished = clock.now()
     if fields["status"] == Status.SENT:
         fields.update(sent_at=finished, provider_message_id=message_id[:150])
     elif fields["status"] == Status.FAILED:
         fields["failed_at"] = finished
-    with transaction.atomic():
-        updated = Notification.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=claimed_at).update(
-            last_error=error[:2000], **fields
-        )
-        DeliveryAttempt.objects.create(
-            notification=row,
-            number=row.attempts,
-            started_at=claimed_at,
-            finished_at=finished,
-            outcome=outcome,
-            error=error[:2000],
-            provider_message_id=message_id[:150],
-        )
+    fields["last_error"] = error[:2000]
+    attempt = DeliveryAttempt(
+        notification_id=row.pk,
+        number=row.attempts,
+        started_at=claimed_at,
+        finished_at=finished,
+        outcome=outcome,
+        error=error[:2000],
+        provider_message_id=message_id[:150],
+    )
+    if connection.vendor == "postgresql":
+        updated = _update_and_record(row.pk, claimed_at, fields, attempt)
+    else:
+        with transaction.atomic():
+            claim = Notification.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=claimed_at)
+            updated = claim.update(**fields)
+            attempt.save()
     if not updated:
         logger.error("Notification %s: its claim expired while it was being sent (%s)", row.pk, outcome)
+
+
+ATTEMPT_COLUMNS = [
+    "notification_id",
+    "number",
+    "started_at",
+    "finished_at",
+    "outcome",
+    "error",
+    "provider_message_id",
+]
+
+
+def _update_and_record(
+    pk: int, claimed_at: datetime.datetime, fields: dict[str, Any], attempt: DeliveryAttempt
+) -> int:
+    """PostgreSQL: the row's UPDATE and the attempt's INSERT in one statement (a data-modifying WITH), so the
+    result costs one round trip and one commit. Returns how many rows the UPDATE changed (0 or 1)."""
+    assignments = ", ".join(f"{Notification._meta.get_field(name).column} = %s" for name in fields)
+    sql = (
+        f"WITH finished AS (UPDATE notifications_notification SET {assignments}"
+        " WHERE id = %s AND status = %s AND claimed_at = %s RETURNING 1)"
+        f" INSERT INTO notifications_deliveryattempt ({', '.join(ATTEMPT_COLUMNS)})"
+        f" VALUES ({', '.join(['%s'] * len(ATTEMPT_COLUMNS))})"
+        " RETURNING (SELECT count(*) FROM finished)"
+    )
+    params = [*fields.values(), pk, Status.SENDING, claimed_at]
+    params += [getattr(attempt, column) for column in ATTEMPT_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PG=(-h 127.0.0.1 -p 5432 -U postgres)
 WORK=$(mktemp -d)
-DBS=(portal_smoke_dossiers portal_smoke_notifications)
+DBS=(portal_smoke_dossiers portal_smoke_notifications portal_smoke_http)
 cleanup() {
   for db in "${DBS[@]}"; do dropdb --if-exists "${PG[@]}" "$db" 2>/dev/null || true; done
   rm -rf "$WORK"
@@ -30,6 +30,8 @@ run catalogue_search env DATABASE_URL="sqlite:///$WORK/search.sqlite3" \
   .venv/bin/python bench/catalogue_search.py --procedures 100 --iterations 3
 run payments_ipn env DATABASE_URL="sqlite:///$WORK/ipn.sqlite3" \
   .venv/bin/python bench/payments_ipn.py --count 10
+run filing env DATABASE_URL="sqlite:///$WORK/filing.sqlite3" \
+  .venv/bin/python bench/filing.py --filings 10 --rounds 2
 run dossiers_1m env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[0]}" \
   .venv/bin/python bench/dossiers_1m.py --dossiers 2000 --citizens 50 --iterations 5 --max-seconds 5 \
   --explain-to "$WORK/explain.txt"
@@ -37,4 +39,7 @@ run dossiers_1m env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[0]}" 
 run notifications_dispatch env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[1]}" \
   .venv/bin/python bench/notifications_dispatch.py --noops 20 --notifications 10 --rate 5 --seconds 2 \
   --concurrency 1
+# The pages over HTTP: gunicorn and wrk (installed by the script when missing), each page beside its ceiling.
+run http_pages env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[2]}" \
+  .venv/bin/python bench/http_pages.py --smoke
 echo "all benches ran"

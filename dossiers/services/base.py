@@ -20,7 +20,7 @@ from common import clock
 from procedures.models import Agency
 
 from .. import audit, hooks, notices, selectors
-from ..models import Dossier, DossierEvent, SupplementRequest, Timeliness
+from ..models import Dossier, DossierEvent, State, SupplementRequest, Timeliness
 
 
 class DossierChanged(Exception):
@@ -131,7 +131,9 @@ class Change:
             data=audit.as_stored(data),
         )
         # The dossier row is locked (changing()), so no other change can link to the same predecessor.
-        event.chain_hash = audit.link(event, _last_link(dossier))
+        # No transition leads back to a draft, so a change that leaves one is the dossier's first event.
+        previous = "" if self.from_state == State.DRAFT else _last_link(dossier)
+        event.chain_hash = audit.link(event, previous)
         event.save()
         self.event = event
         agencies = (dossier.receiving_agency_id, dossier.handling_agency_id, getattr(from_agency, "pk", None))

@@ -82,7 +82,9 @@ def test_desk_and_online_filings_share_the_agencys_sequence(monkeypatch, version
 
 @pytest.mark.django_db
 def test_the_pattern_comes_from_the_rule_set_in_force(monkeypatch, version):
-    RuleSet.objects.filter(code="nd118-2025").update(dossier_code_pattern="{date:%Y}/{agency}/{seq:06d}")
+    rule_set = RuleSet.objects.get(code="nd118-2025")
+    rule_set.dossier_code_pattern = "{date:%Y}/{agency}/{seq:06d}"
+    rule_set.save()
     clock = Clock(monkeypatch, vn(2026, 1, 5, 9, 0))
     assert file_one(version).code == "2026/000.00.15.H29/000001"
     # Before 1 July 2025 the old rule set (and its pattern) was in force.

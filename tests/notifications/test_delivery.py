@@ -6,7 +6,7 @@ import smtplib
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from common import clock
@@ -46,6 +46,34 @@ def test_a_row_is_sent_once_even_when_its_task_runs_twice(sms_row, sms_outbox):
     assert sms_row.provider_message_id == f"mem-{sms_row.key}"
     assert len(sms_outbox) == 1
     assert DeliveryAttempt.objects.filter(notification=sms_row).count() == 1
+
+
+def test_a_send_costs_its_claim_and_one_write_of_the_result(sms_row, django_assert_max_num_queries):
+    """The claim returns the row it claimed (no SELECT after it); the result and its attempt row are written
+    at once: one statement on PostgreSQL, one transaction of two statements elsewhere."""
+    with django_assert_max_num_queries(2 if connection.vendor == "postgresql" else 5):
+        assert deliver(sms_row.pk).state == "sent"
+    assert DeliveryAttempt.objects.filter(notification=sms_row, outcome="sent").count() == 1
+
+
+def test_a_result_after_the_lease_was_taken_over_is_recorded_but_leaves_the_row_alone(
+    sms_row, monkeypatch, caplog
+):
+    """A worker slower than its lease: another one claimed the row meanwhile. The late attempt is recorded,
+    and the row stays with the newer claim."""
+    taken_over_at = timezone.now() + datetime.timedelta(minutes=6)
+
+    def slow_send(self, *, to, text, reference):
+        Notification.objects.filter(pk=sms_row.pk).update(claimed_at=taken_over_at, attempts=2)
+        return "mem-late"
+
+    monkeypatch.setattr(sms_memory.MemorySMSBackend, "send", slow_send)
+    assert deliver(sms_row.pk).state == "sent"
+    sms_row.refresh_from_db()
+    assert (sms_row.status, sms_row.claimed_at, sms_row.sent_at) == (Status.SENDING, taken_over_at, None)
+    attempts = sms_row.delivery_attempts.values_list("number", "outcome", "provider_message_id")
+    assert list(attempts) == [(1, "sent", "mem-late")]
+    assert "its claim expired" in caplog.text
 
 
 def test_a_row_claimed_by_another_worker_is_skipped(sms_row, sms_outbox):
