@@ -3,6 +3,7 @@
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -92,11 +93,11 @@ def due_soon_until(today: datetime.date) -> datetime.date:
     """The last day of the "due soon" window: DUE_SOON_WORKING_DAYS working days after today. Cached for
     the day (a calendar exception added today applies within QUEUE_COUNTS_STALE_SECONDS)."""
     key = f"dossiers:due-soon:{today.isoformat()}:{settings.DUE_SOON_WORKING_DAYS}"
-    return cache.get_or_set(
-        key,
-        lambda: working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS),
-        settings.QUEUE_COUNTS_STALE_SECONDS,
-    )
+    until = cache.get(key)
+    if until is None:
+        until = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+        cache.set(key, until, settings.QUEUE_COUNTS_STALE_SECONDS)
+    return until
 
 
 def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
@@ -161,7 +162,7 @@ QUEUE_DEFERRED = (
     "procedure_version__search_text",
 )
 AGENCY_COLUMNS = ("receiving_agency", "handling_agency")
-WORK_ORDERS = {
+WORK_ORDERS: dict[str, list[Any]] = {
     "due_date": [F("due_date").asc(nulls_last=True), "intake_deadline", "submitted_at"],
     "-due_date": [F("due_date").desc(nulls_last=True), "-submitted_at"],
     "submitted_at": ["submitted_at"],
@@ -171,7 +172,7 @@ WORK_ORDERS = {
 # No new dossier has a due date yet; ordering by it would make PostgreSQL walk the due-date index past
 # every received dossier of the province to reach the NULLs. Those still waiting for an at-filing fee have
 # no answer deadline yet: after the others.
-NEW_ORDERS = WORK_ORDERS | {
+NEW_ORDERS: dict[str, list[Any]] = WORK_ORDERS | {
     "due_date": [F("intake_deadline").asc(nulls_last=True), "submitted_at"],
     "-due_date": [F("intake_deadline").desc(nulls_last=True), "-submitted_at"],
 }
@@ -292,7 +293,9 @@ def _history_page(user, agency, order: str, cursor: str, per_page: int) -> Queue
     return QueuePage(
         dossiers=page,
         number=None,
-        next_query={"after": f"{last.submitted_at.isoformat()}_{last.pk}"} if more and last else None,
+        next_query={"after": f"{last.submitted_at.isoformat()}_{last.pk}"}
+        if more and last and last.submitted_at
+        else None,
         previous_query={} if cursor else None,
     )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 
 from common import clock
@@ -296,12 +296,18 @@ ATTEMPT_COLUMNS = [
 ]
 
 
+def _column(name: str) -> str:
+    field = Notification._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.column
+
+
 def _update_and_record(
     pk: int, claimed_at: datetime.datetime, fields: dict[str, Any], attempt: DeliveryAttempt
 ) -> int:
     """PostgreSQL: the row's UPDATE and the attempt's INSERT in one statement (a data-modifying WITH), so the
     result costs one round trip and one commit. Returns how many rows the UPDATE changed (0 or 1)."""
-    assignments = ", ".join(f"{Notification._meta.get_field(name).column} = %s" for name in fields)
+    assignments = ", ".join(f"{_column(name)} = %s" for name in fields)
     sql = (
         f"WITH finished AS (UPDATE notifications_notification SET {assignments}"
         " WHERE id = %s AND status = %s AND claimed_at = %s RETURNING 1)"
