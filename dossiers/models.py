@@ -336,6 +336,16 @@ class Dossier(FSMModelMixin, models.Model):
     # Not filed yet: only its applicant sees it.
     is_draft = FieldIs("state", State.DRAFT)
 
+    # The labels pages show, looked up by value: get_state_display() makes Django hash every label of the
+    # choices (a translation each) on every call — a third of a 25-row queue page's rendering.
+    @property
+    def state_label(self) -> str:
+        return str(State(self.state).label)
+
+    @property
+    def channel_label(self) -> str:
+        return str(Channel(self.channel).label)
+
     @property
     def awaits_intake_answer(self) -> bool:
         """Filed and its 8 working hours are running: the one-stop shop answers by `intake_deadline` (no

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -228,9 +229,15 @@ def queue_page(user, agency, view: str, order: str, params, per_page: int = 25) 
     tab = Dossier.objects.exclude(state=State.DRAFT).filter(filters.get(view, filters[QueueView.NEW]))
     candidates: set[int] = set()
     if works_for(user, agency):
-        for column in AGENCY_COLUMNS:
-            branch = tab.filter(**{column: agency}).order_by(*ordering)
-            candidates.update(branch.values_list("pk", flat=True)[:end])
+        received, handled = (
+            tab.filter(**{column: agency}).order_by(*ordering).values_list("pk", flat=True)[:end]
+            for column in AGENCY_COLUMNS
+        )
+        if connection.features.supports_slicing_ordering_in_compound:
+            candidates.update(received.union(handled, all=True))  # one round trip (PostgreSQL)
+        else:
+            candidates.update(received)
+            candidates.update(handled)
     page_ids = candidates
     if offset:
         # A deep page: order the candidates' narrow rows first, then read only the page's full rows.
