@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import personal_id_validator, phone_validator
+from common import forms as choice_fields
 
 from .models import ReturnChannel
 from .uploads import ACCEPTED
@@ -14,7 +15,7 @@ ACCEPT_ATTRIBUTE = ",".join([*ACCEPTED, ".pdf", ".jpg", ".jpeg", ".png"])
 class StartForm(forms.Form):
     """Start filing: which one-stop shop receives the dossier, when the procedure has several."""
 
-    receiving_agency = forms.ModelChoiceField(
+    receiving_agency = choice_fields.ModelChoiceField(
         label=_("Which office should receive your dossier?"),
         queryset=None,
         widget=forms.RadioSelect,
@@ -114,7 +115,7 @@ class DeliveryForm(forms.Form):
         help_text=_("Only when the result comes by public post: house number, street, commune, province."),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
-    receiving_agency = forms.ModelChoiceField(
+    receiving_agency = choice_fields.ModelChoiceField(
         label=_("Which office should receive your dossier?"),
         queryset=None,
         widget=forms.RadioSelect,

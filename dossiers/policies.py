@@ -4,7 +4,7 @@ Each rule is a plain function of the person and the dossier; none changes anythi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django_fsm import can_proceed
@@ -22,16 +22,22 @@ if TYPE_CHECKING:
 Person = Visitor
 
 
+def memberships_of(user: Any) -> dict[int, bool]:  # a signed-in user: callers check is_authenticated
+    """Agency id → whether the user supervises there. Read once per request: kept on the user object, which
+    lives as long as the request (a page asks several rules about the same person)."""
+    cached: dict[int, bool] | None = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        cached = dict(user.memberships.values_list("agency_id", "is_supervisor"))
+        user._portal_memberships = cached
+    return cached
+
+
 def is_member(user: Person, agency: Agency | None) -> bool:
-    return agency is not None and user.is_authenticated and user.memberships.filter(agency=agency).exists()
+    return agency is not None and user.is_authenticated and agency.pk in memberships_of(user)
 
 
 def is_supervisor(user: Person, agency: Agency | None) -> bool:
-    return (
-        agency is not None
-        and user.is_authenticated
-        and user.memberships.filter(agency=agency, is_supervisor=True).exists()
-    )
+    return agency is not None and user.is_authenticated and memberships_of(user).get(agency.pk, False)
 
 
 def is_owner(user: Person, dossier: Dossier) -> bool:

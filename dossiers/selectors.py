@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import clock
 
-from . import panels, working_days
+from . import panels, policies, working_days
 from .models import CLOSED_STATES, OPEN_STATE_VALUES, Dossier, State, StoredFile, SupplementRequest
 
 
@@ -131,11 +131,7 @@ def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
 
 def agency_ids_of(user) -> frozenset[int]:
     """The agencies a staff member works for, read once per request (kept on the user object)."""
-    cached = getattr(user, "_portal_agency_ids", None)
-    if cached is None:
-        cached = frozenset(user.memberships.values_list("agency_id", flat=True))
-        user._portal_agency_ids = cached
-    return cached
+    return frozenset(policies.memberships_of(user))
 
 
 def works_for(user, agency) -> bool:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CitizenProfile, Role, personal_id_validator, phone_validator
+from common import forms as choice_fields
 from procedures.models import Agency, ProcedureVersion
 
 from .models import Channel, Dossier, ReturnChannel, State, SupplementRequest
@@ -22,7 +23,7 @@ def _text(label, required=True, rows=3, help_text=""):
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(choice_fields.ModelChoiceField):
     def label_from_instance(self, user):
         return f"{user.get_full_name()} ({user.email})"
 
@@ -58,7 +59,7 @@ class ReceiveForm(ActionForm):
 
 
 class SupplementRequestForm(ActionForm):
-    items = forms.ModelMultipleChoiceField(
+    items = choice_fields.ModelMultipleChoiceField(
         label=_("Documents to add"),
         queryset=None,
         required=False,
@@ -85,7 +86,7 @@ class SupplementRequestForm(ActionForm):
 class SupplementDecisionForm(ActionForm):
     """A supervisor's answer to the supplement request proposed during processing."""
 
-    request = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    request = choice_fields.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
@@ -104,7 +105,7 @@ class ReasonForm(ActionForm):
 
 
 class TransferForm(ActionForm):
-    to_agency = forms.ModelChoiceField(label=_("To agency"), queryset=None)
+    to_agency = choice_fields.ModelChoiceField(label=_("To agency"), queryset=None)
     assignee = StaffChoiceField(label=_("Assign to"), queryset=None, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
@@ -180,7 +181,7 @@ ACTION_FORMS = {
 
 # --- registering a dossier at the desk ------------------------------------------------------------------
 class DeskProcedureForm(forms.Form):
-    version = forms.ModelChoiceField(
+    version = choice_fields.ModelChoiceField(
         label=_("Procedure"),
         queryset=None,
         help_text=_("Published procedures this agency decides, by national code."),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common import forms as choice_fields
 from procedures.models import AdministrativeUnit, GovernmentLevel
 
 
@@ -8,7 +9,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=300, required=False)
 
 
-class CommuneChoiceField(forms.ModelChoiceField):
+class CommuneChoiceField(choice_fields.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} — {obj.parent.name}" if obj.parent_id else obj.name
 
