@@ -120,10 +120,10 @@ def main():
 def install_wrk():
     print("Installing wrk (Debian package).")
     sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(
-        [*sudo, "apt-get", "install", "-y", "-qq", "wrk"],
-        check=True,
-        env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"},
+        [*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=True, env=env
     )
 
 
