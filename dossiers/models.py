@@ -136,14 +136,14 @@ BEFORE_DECISION = [State.SUBMITTED, State.SUPPLEMENT_REQUESTED, State.RECEIVED, 
 # Received and the result not yet handed over: the applicant holds an appointment date for the result.
 DUE_DATE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY]
 CLOSED_STATES = [State.REFUSED, State.DENIED, State.RETURNED, State.STOPPED, State.WITHDRAWN]
-# Filed and not closed (the queue's work tabs). Plain values: an index condition is written into migrations.
-OPEN_STATE_VALUES = [
-    "submitted",
-    "received",
-    "in_progress",
-    "supplement_requested",
-    "approved",
-    "result_ready",
+# Filed and not closed: the queue's work tabs (and their partial indexes).
+OPEN_STATES = [
+    State.SUBMITTED,
+    State.RECEIVED,
+    State.IN_PROGRESS,
+    State.SUPPLEMENT_REQUESTED,
+    State.APPROVED,
+    State.RESULT_READY,
 ]
 
 
@@ -305,22 +305,22 @@ class Dossier(FSMModelMixin, models.Model):
             # the default order, so a tab's first page is a short ordered index scan per agency column.
             models.Index(
                 fields=["receiving_agency", "due_date", "intake_deadline", "submitted_at", "id"],
-                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                condition=models.Q(state__in=OPEN_STATES),
                 name="dossier_received_open",
             ),
             models.Index(
                 fields=["handling_agency", "due_date", "intake_deadline", "submitted_at", "id"],
-                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                condition=models.Q(state__in=OPEN_STATES),
                 name="dossier_handled_open",
             ),
             models.Index(
                 fields=["receiving_agency", "intake_deadline", "submitted_at", "id"],
-                condition=models.Q(state="submitted"),
+                condition=models.Q(state=State.SUBMITTED),
                 name="dossier_received_new",
             ),
             models.Index(
                 fields=["handling_agency", "intake_deadline", "submitted_at", "id"],
-                condition=models.Q(state="submitted"),
+                condition=models.Q(state=State.SUBMITTED),
                 name="dossier_handled_new",
             ),
         ]

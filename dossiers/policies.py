@@ -36,6 +36,11 @@ def is_member(user: Person, agency: Agency | None) -> bool:
     return agency is not None and user.is_authenticated and agency.pk in memberships_of(user)
 
 
+def works_at(user: Person, agency: Agency) -> bool:
+    """May open the agency's queue and register: an active member of its staff, or a superuser."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or is_member(user, agency))
+
+
 def is_supervisor(user: Person, agency: Agency | None) -> bool:
     return agency is not None and user.is_authenticated and memberships_of(user).get(agency.pk, False)
 

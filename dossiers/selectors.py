@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from common import clock
 
 from . import panels, policies, working_days
-from .models import CLOSED_STATES, OPEN_STATE_VALUES, Dossier, State, StoredFile, SupplementRequest
+from .models import CLOSED_STATES, OPEN_STATES, Dossier, State, StoredFile, SupplementRequest
 
 
 def my_dossiers(user) -> QuerySet[Dossier]:
@@ -81,29 +81,15 @@ class QueueView:
     CHOICES = [NEW, MINE, DUE_SOON, OVERDUE, SUPPLEMENT, IN_PROGRESS, ALL]
 
 
-OPEN_STATES = [State(value) for value in OPEN_STATE_VALUES]
-
-
 @dataclass(frozen=True)
 class QueueFilter:
     condition: Q
     label: str
 
 
-def due_soon_until(today: datetime.date) -> datetime.date:
-    """The last day of the "due soon" window: DUE_SOON_WORKING_DAYS working days after today. Cached for
-    the day (a calendar exception added today applies within QUEUE_COUNTS_STALE_SECONDS)."""
-    key = f"dossiers:due-soon:{today.isoformat()}:{settings.DUE_SOON_WORKING_DAYS}"
-    until = cache.get(key)
-    if until is None:
-        until = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
-        cache.set(key, until, settings.QUEUE_COUNTS_STALE_SECONDS)
-    return until
-
-
 def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
     today = today or clock.localdate()
-    soon = due_soon_until(today)
+    soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
     return {
         QueueView.NEW: Q(state=State.SUBMITTED),
         QueueView.MINE: Q(assignee=user, state__in=OPEN_STATES),
@@ -129,21 +115,10 @@ def queue_filters(user, today: datetime.date | None = None) -> dict[str, Q]:
     }
 
 
-def agency_ids_of(user) -> frozenset[int]:
-    """The agencies a staff member works for, read once per request (kept on the user object)."""
-    return frozenset(policies.memberships_of(user))
-
-
-def works_for(user, agency) -> bool:
-    return (
-        user.is_authenticated and user.is_active and (user.is_superuser or agency.pk in agency_ids_of(user))
-    )
-
-
 def _agency_dossiers(user, agency) -> QuerySet[Dossier]:
     """The filed dossiers an agency receives or handles, for one of its staff (nothing for anyone else).
     Not visible_to(): its OR over every agency of the user keeps PostgreSQL from using the agency indexes."""
-    if not works_for(user, agency):
+    if not policies.works_at(user, agency):
         return Dossier.objects.none()
     return Dossier.objects.filter(Q(receiving_agency=agency) | Q(handling_agency=agency)).exclude(
         state=State.DRAFT
@@ -180,13 +155,17 @@ def _queue_ordering(view: str, order: str) -> list:
     return [*orders.get(order, orders["due_date"]), "pk"]
 
 
+def _tab(user, view: str) -> Q:
+    filters = queue_filters(user)
+    return filters.get(view, filters[QueueView.NEW])
+
+
 def agency_queue(user, agency, view: str, order: str = "due_date") -> QuerySet[Dossier]:
     """A clerk's or officer's work list for one of their agencies, as one query (reminders, tests); the
     queue page reads it through queue_page()."""
-    filters = queue_filters(user)
     return (
         _agency_dossiers(user, agency)
-        .filter(filters.get(view, filters[QueueView.NEW]))
+        .filter(_tab(user, view))
         .select_related(*QUEUE_COLUMNS)
         .defer(*QUEUE_DEFERRED)
         .order_by(*_queue_ordering(view, order))
@@ -221,10 +200,9 @@ def queue_page(user, agency, view: str, order: str, params, per_page: int = 25) 
         number = 1
     offset, end = (number - 1) * per_page, number * per_page + 1
     ordering = _queue_ordering(view, order)
-    filters = queue_filters(user)
-    tab = Dossier.objects.exclude(state=State.DRAFT).filter(filters.get(view, filters[QueueView.NEW]))
+    tab = Dossier.objects.exclude(state=State.DRAFT).filter(_tab(user, view))
     candidates: set[int] = set()
-    if works_for(user, agency):
+    if policies.works_at(user, agency):
         received, handled = (
             tab.filter(**{column: agency}).order_by(*ordering).values_list("pk", flat=True)[:end]
             for column in AGENCY_COLUMNS
@@ -271,7 +249,7 @@ def _history_page(user, agency, order: str, cursor: str, per_page: int) -> Queue
     after = _parse_cursor(cursor) if cursor else None
     ordering = ["-submitted_at", "-pk"] if newest_first else ["submitted_at", "pk"]
     rows: dict[int, Dossier] = {}
-    if works_for(user, agency):
+    if policies.works_at(user, agency):
         for column in AGENCY_COLUMNS:
             # A dossier received and handled here is in both: kept once. (Excluding it from the second
             # branch in SQL would make PostgreSQL read the handling index past every such dossier.)
@@ -429,7 +407,7 @@ def queue_rows(dossiers, now: datetime.datetime | None = None) -> list[QueueRow]
     (one query per flag for the whole page)."""
     now = now or clock.now()
     today = timezone.localdate(now)
-    soon = due_soon_until(today)
+    soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
     page = list(dossiers)
     flags = panels.queue_flags(page)
     rows = []

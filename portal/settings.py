@@ -400,7 +400,7 @@ DOSSIER_UPLOAD_PDF_MAX_INFLATED_BYTES = env.int(
 DOSSIER_UPLOAD_MAX_IMAGE_PIXELS = env.int("DOSSIER_UPLOAD_MAX_IMAGE_PIXELS", default=200_000_000)
 DUE_SOON_WORKING_DAYS = 2
 # The queue's tab counts are cached until a change to the agency's dossiers commits; at most this old when
-# rows change outside the services (an import) or a calendar exception moves the "due soon" window.
+# rows change outside the services (an import) or an admin adds a calendar exception.
 QUEUE_COUNTS_STALE_SECONDS = env.int("QUEUE_COUNTS_STALE_SECONDS", default=30)
 
 # --- Notifications -----------------------------------------------------------------------------------

@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0010_queue_indexes'),
-        ('procedures', '0003_labels'),
+        ("dossiers", "0010_queue_indexes"),
+        ("procedures", "0003_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('state', 'submitted')), fields=['handling_agency', 'intake_deadline', 'submitted_at', 'id'], name='dossier_handled_new'),
+            model_name="dossier",
+            index=models.Index(
+                condition=models.Q(("state", "submitted")),
+                fields=["handling_agency", "intake_deadline", "submitted_at", "id"],
+                name="dossier_handled_new",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supplementrequest',
-            index=models.Index(condition=models.Q(('status', 'proposed')), fields=['dossier'], name='supplement_proposed'),
+            model_name="supplementrequest",
+            index=models.Index(
+                condition=models.Q(("status", "proposed")), fields=["dossier"], name="supplement_proposed"
+            ),
         ),
     ]

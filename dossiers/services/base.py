@@ -19,7 +19,7 @@ from accounts.types import Actor
 from common import clock
 from procedures.models import Agency
 
-from .. import audit, hooks, notices, selectors
+from .. import audit, hooks, notices, policies, selectors
 from ..models import Dossier, DossierEvent, State, SupplementRequest, Timeliness
 
 
@@ -186,6 +186,6 @@ def locked(dossier: Dossier | int, *, may: Callable[[Dossier], bool] | None = No
 def agency_of(user: Actor, *candidates: Agency | None) -> Agency | None:
     """The first of `candidates` the user works for (the agency named on the audit row)."""
     for agency in candidates:
-        if agency is not None and user.memberships.filter(agency=agency).exists():
+        if policies.is_member(user, agency):
             return agency
     return None

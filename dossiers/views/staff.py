@@ -120,7 +120,7 @@ RETURN_CHANNEL_LABELS = {
 def member_agency(user, agency_code: str) -> Agency:
     """An agency the user works for; any other (or an unknown code) does not exist for them."""
     agency = Agency.objects.filter(code=agency_code).first()
-    if agency is None or not selectors.works_for(user, agency):
+    if agency is None or not policies.works_at(user, agency):
         raise Http404
     return agency
 
