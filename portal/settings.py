@@ -331,7 +331,7 @@ REST_FRAMEWORK = {
     # would check a staff password without the second factor (and outside the sign-in form's limits).
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.PageNumbers",
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {

@@ -122,3 +122,10 @@ def test_the_schema_documents_the_refusals(client):
 def test_an_empty_full_process_is_refused_as_the_schema_says(client):
     response = client.get("/api/procedures/?full_process=")
     assert response.status_code == 400 and "full_process" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["", "abc", "99"])
+def test_a_page_that_is_no_page_number_is_a_404_as_the_schema_says(client, page):
+    response = client.get(f"/api/procedures/?page={page}")
+    assert response.status_code == 404 and "detail" in response.json()
