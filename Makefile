@@ -2,12 +2,15 @@
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one origin of every absolute link the portal sends (SMS, email, the slips' QR codes, the payment
+# gateway's return address): the address `make run` serves, unless SITE_URL is set in the environment.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-e2e test-all setup demo lint typecheck format messages clean worker beat bench-http
 
 run: setup demo
 	@echo "Portal at http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # The production shape's background processes (REDIS_URL set): one worker consumes every queue.
 worker:
@@ -28,7 +31,7 @@ setup:
 	@bash scripts/setup.sh
 
 demo:
-	$(PY) manage.py load_demo
+	SITE_URL=$(SITE_URL) $(PY) manage.py load_demo
 
 lint:
 	.venv/bin/ruff check .

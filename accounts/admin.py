@@ -49,6 +49,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(CitizenProfile)
 class CitizenProfileAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "personal_id", "phone", "province"]
+    list_display = ["full_name", "personal_id", "phone", "phone_verified_at", "province"]
     search_fields = ["full_name", "personal_id", "phone", "user__email"]
     raw_id_fields = ["user"]
+    # Set by the citizen's SMS code only (accounts.services.confirm_phone); an edited number is unverified.
+    readonly_fields = ["phone_verified", "phone_verified_at"]

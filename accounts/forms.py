@@ -131,6 +131,8 @@ class CitizenProfileForm(forms.ModelForm):
         self.fields["province"].queryset = AdministrativeUnit.objects.filter(
             level=GovernmentLevel.PROVINCE, is_legacy=False
         )
+        self.fields["province"].empty_label = _("— Choose a province —")
+        self.fields["commune"].empty_label = _("— Choose a commune —")
         communes = AdministrativeUnit.objects.filter(
             level=GovernmentLevel.COMMUNE, is_legacy=False
         ).select_related("parent")
@@ -156,3 +158,16 @@ class CitizenProfileForm(forms.ModelForm):
         if province and commune and commune.parent_id != province.pk:
             self.add_error("commune", _("This commune is not in the chosen province."))
         return cleaned
+
+
+class PhoneCodeForm(forms.Form):
+    """The code sent by SMS to the phone in the profile (accounts.services.confirm_phone checks it)."""
+
+    code = forms.CharField(
+        label=_("Code from the SMS"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 12, "size": 8}
+        ),
+        help_text=_("6 digits."),
+    )

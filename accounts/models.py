@@ -150,8 +150,14 @@ class CitizenProfile(models.Model):
         help_text=_("A notice in your account on the portal is always there, whatever you choose."),
     )
     notify_by_sms = models.BooleanField(
-        _("notify me by SMS"), default=True, help_text=_("Sent to the phone number above.")
+        _("notify me by SMS"),
+        default=True,
+        help_text=_("Sent to the phone number above, once it is verified by a code."),
     )
+    # The number the citizen proved to hold with an SMS code (accounts.services.confirm_phone). SMS notices go
+    # only to a verified number: a number changed since is unverified, by whatever path it was changed.
+    phone_verified = models.CharField(_("verified phone"), max_length=15, blank=True, editable=False)
+    phone_verified_at = models.DateTimeField(_("phone verified"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -182,6 +188,34 @@ class CitizenProfile(models.Model):
     @property
     def address(self) -> str:
         return written_address(self.street_address, self.commune, self.province)
+
+    @property
+    def phone_is_verified(self) -> bool:
+        """The phone in the profile is the one last confirmed by an SMS code."""
+        return bool(self.phone) and self.phone == self.phone_verified
+
+
+class PhoneVerification(models.Model):
+    """One code sent by SMS to prove the citizen holds a phone number. Only a keyed hash of the code is kept;
+    it expires, allows a few wrong tries, and new codes are rate-limited (accounts.services)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="phone_verifications"
+    )
+    phone = models.CharField(_("phone"), max_length=15)
+    code_hash = models.CharField(_("code (hashed)"), max_length=64)
+    created_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    verified_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone verification")
+        verbose_name_plural = _("phone verifications")
+        indexes = [models.Index(fields=["user", "-created_at"], name="phone_verification_latest")]
+
+    def __str__(self):
+        return f"{self.user} {self.phone} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AgencyMembership(models.Model):

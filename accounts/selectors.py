@@ -1,14 +1,19 @@
 """Reads about accounts shared by views, commands and tests."""
 
 import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
+from django.conf import settings
 from django.db.models import Q
 
-from .models import User
+from common import clock
+
+from .models import CitizenProfile, PhoneVerification, User
 
 
 def user_for_login(email: str) -> User | None:
@@ -32,3 +37,52 @@ def current_totp_code(authenticator: Authenticator, at: float | None = None) -> 
     secret = decrypt(authenticator.data["secret"])
     counter = int(time.time() if at is None else at) // mfa_settings.TOTP_PERIOD
     return format_hotp_value(hotp_value(secret, counter))
+
+
+@dataclass(frozen=True)
+class PhoneState:
+    """The profile page's phone verification box: the saved number, whether it is verified, the code
+    waiting to be typed (its expiry) and how long until another code may be sent."""
+
+    phone: str
+    verified_at: datetime | None
+    code_sent_at: datetime | None
+    code_expires_at: datetime | None
+    resend_in_seconds: int
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+
+def phone_state(profile: CitizenProfile | None) -> PhoneState | None:
+    """None when there is no saved phone number to verify."""
+    if profile is None or not profile.phone:
+        return None
+    if profile.phone_is_verified:
+        return PhoneState(profile.phone, profile.phone_verified_at or clock.now(), None, None, 0)
+    now = clock.now()
+    last = (
+        PhoneVerification.objects.filter(user_id=profile.user_id, created_at__gt=now - timedelta(days=1))
+        .order_by("-created_at")
+        .first()
+    )
+    pending = (
+        last
+        if last is not None
+        and last.phone == profile.phone
+        and last.verified_at is None
+        and last.expires_at > now
+        and last.attempts < settings.PHONE_CODE_MAX_ATTEMPTS
+        else None
+    )
+    resend_in = 0
+    if last is not None:
+        resend_in = max(0, int(settings.PHONE_CODE_RESEND_SECONDS - (now - last.created_at).total_seconds()))
+    return PhoneState(
+        phone=profile.phone,
+        verified_at=None,
+        code_sent_at=pending.created_at if pending else None,
+        code_expires_at=pending.expires_at if pending else None,
+        resend_in_seconds=resend_in,
+    )

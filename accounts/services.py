@@ -1,7 +1,10 @@
 """Use cases of accounts: sign-in failures and the account lock, the citizen profile, staff roles."""
 
 import hashlib
-from datetime import datetime
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,10 +13,16 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from common import clock
+from notifications.events import Event
+from notifications.models import Channel
+from notifications.services import notify
 
-from .models import DUPLICATE_PERSONAL_ID_MESSAGE, CitizenProfile, Role, User
+from .models import DUPLICATE_PERSONAL_ID_MESSAGE, CitizenProfile, PhoneVerification, Role, User
 from .selectors import user_for_login
 
 
@@ -90,7 +99,8 @@ def unlock_account(*, user: User) -> None:
 
 
 def save_citizen_profile(*, user: User, **details: Any) -> CitizenProfile:
-    """Create or update the citizen's profile; the account's display name follows the profile's."""
+    """Create or update the citizen's profile; the account's display name follows the profile's. A new
+    phone number is unverified until its SMS code is entered (confirm_phone)."""
     try:
         with transaction.atomic():
             profile, _created = CitizenProfile.objects.select_for_update().get_or_create(
@@ -98,6 +108,8 @@ def save_citizen_profile(*, user: User, **details: Any) -> CitizenProfile:
             )
             for name, value in details.items():
                 setattr(profile, name, value)
+            if profile.phone != profile.phone_verified:
+                profile.phone_verified, profile.phone_verified_at = "", None
             profile.full_clean()
             profile.save()
             if profile.full_name and user.full_name != profile.full_name:
@@ -189,3 +201,132 @@ def set_preferred_language(*, user: User, language: str) -> None:
     """Remember the language a person chose, so mail and SMS reach them in it too."""
     if language in dict(settings.LANGUAGES) and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
+
+
+# --- phone verification ------------------------------------------------------------------------------------
+PHONE_CODE_DIGITS = 6
+TOO_MANY_WRONG_CODES = gettext_lazy("Too many wrong codes. Please ask for a new one.")
+
+
+def _phone_code_hash(*, user_pk: int, phone: str, code: str) -> str:
+    """A hash keyed with SECRET_KEY: six digits are too few for a plain hash to hide them."""
+    return salted_hmac(
+        "accounts.PhoneVerification", f"{user_pk}:{phone}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def send_phone_code(*, user: User) -> PhoneVerification:
+    """Send a new code by SMS to the phone in the citizen's profile, through the notification outbox (to that
+    number only, verified or not); keep only its hash. A new code no sooner than PHONE_CODE_RESEND_SECONDS
+    after the last one and at most PHONE_CODE_MAX_PER_DAY a day; it is valid PHONE_CODE_VALID_MINUTES."""
+    with transaction.atomic():
+        profile = CitizenProfile.objects.select_for_update().filter(user=user).first()  # orders two clicks
+        if profile is None or not profile.phone:
+            raise ValidationError(
+                _("Add a phone number to your details and save them first."), code="no_phone"
+            )
+        if profile.phone_is_verified:
+            raise ValidationError(_("This phone number is already verified."), code="verified")
+        now = clock.now()
+        today = PhoneVerification.objects.filter(user=user, created_at__gt=now - timedelta(days=1))
+        last = today.order_by("-created_at").first()
+        wait = settings.PHONE_CODE_RESEND_SECONDS - (now - last.created_at).total_seconds() if last else 0
+        if wait > 0:
+            seconds = int(wait) + 1
+            raise ValidationError(
+                ngettext(
+                    "A code was just sent. Please wait %(seconds)s second before asking for another.",
+                    "A code was just sent. Please wait %(seconds)s seconds before asking for another.",
+                    seconds,
+                )
+                % {"seconds": seconds},
+                code="too_soon",
+            )
+        if today.count() >= settings.PHONE_CODE_MAX_PER_DAY:
+            raise ValidationError(
+                _("Too many codes were sent in the last 24 hours. Please try again tomorrow."),
+                code="too_many",
+            )
+        code = f"{secrets.randbelow(10**PHONE_CODE_DIGITS):0{PHONE_CODE_DIGITS}d}"
+        minutes = settings.PHONE_CODE_VALID_MINUTES
+        verification = PhoneVerification.objects.create(
+            user=user,
+            phone=profile.phone,
+            code_hash=_phone_code_hash(user_pk=user.pk, phone=profile.phone, code=code),
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+        notify(
+            recipient=user,
+            event=Event.PHONE_VERIFICATION,
+            context={"otp": code, "minutes": minutes},
+            channels=[(Channel.SMS, profile.phone)],
+        )
+        return verification
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    """What confirm_phone() found: verified, or the reason it was refused."""
+
+    verified: bool
+    error: str = ""
+
+
+def confirm_phone(*, user: User, code: str) -> CitizenProfile:
+    """The citizen types the code sent to their phone: right and in time, the number is verified. Each wrong
+    code counts; after PHONE_CODE_MAX_ATTEMPTS the code is void and a new one must be asked for. Raises
+    ValidationError with the reason (the wrong try is recorded all the same)."""
+    code = "".join((code or "").split())
+    if not re.fullmatch(rf"[0-9]{{{PHONE_CODE_DIGITS}}}", code):
+        raise ValidationError(_("Enter the 6 digits of the code sent to your phone."), code="format")
+    with transaction.atomic():
+        check, profile = _check_phone_code(user=user, code=code)
+    if not check.verified:  # raised after the commit: the wrong try stays counted
+        raise ValidationError(check.error, code="refused")
+    return profile
+
+
+def _check_phone_code(*, user: User, code: str) -> tuple[PhoneCheck, CitizenProfile]:
+    profile = CitizenProfile.objects.select_for_update().get(user=user)
+    if profile.phone_is_verified:
+        return PhoneCheck(verified=True), profile
+    now = clock.now()
+    pending = (
+        PhoneVerification.objects.select_for_update()
+        .filter(user=user, phone=profile.phone, verified_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is None:
+        return PhoneCheck(
+            False, _("This code has expired or was not sent. Please ask for a new one.")
+        ), profile
+    if pending.attempts >= settings.PHONE_CODE_MAX_ATTEMPTS:
+        return PhoneCheck(False, str(TOO_MANY_WRONG_CODES)), profile
+    expected = _phone_code_hash(user_pk=user.pk, phone=profile.phone, code=code)
+    if not constant_time_compare(expected, pending.code_hash):
+        pending.attempts += 1
+        pending.save(update_fields=["attempts"])
+        left = settings.PHONE_CODE_MAX_ATTEMPTS - pending.attempts
+        if left <= 0:
+            return PhoneCheck(False, str(TOO_MANY_WRONG_CODES)), profile
+        message = ngettext(
+            "The code is not correct: %(left)s try left.",
+            "The code is not correct: %(left)s tries left.",
+            left,
+        ) % {"left": left}
+        return PhoneCheck(False, message), profile
+    pending.verified_at = now
+    pending.save(update_fields=["verified_at"])
+    profile.phone_verified, profile.phone_verified_at = profile.phone, now
+    profile.save(update_fields=["phone_verified", "phone_verified_at", "updated_at"])
+    return PhoneCheck(verified=True), profile
+
+
+def confirm_phone_by_administrator(*, user: User, phone: str) -> None:
+    """A number an administrator vouches for (the demo citizens') is verified without a code, if it is still
+    the one in the profile."""
+    CitizenProfile.objects.filter(user=user, phone=phone).exclude(phone="").exclude(
+        phone_verified=phone
+    ).update(phone_verified=phone, phone_verified_at=clock.now())

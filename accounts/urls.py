@@ -6,5 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/phone/send-code/", views.send_phone_code, name="phone_send_code"),
+    path("profile/phone/confirm/", views.confirm_phone, name="phone_confirm"),
     path("session/", views.session_status, name="session"),
 ]

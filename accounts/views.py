@@ -5,21 +5,36 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
-from .forms import CitizenProfileForm
+from . import selectors, services
+from .forms import CitizenProfileForm, PhoneCodeForm
 from .middleware import SESSION_LAST_SEEN, session_deadline
+
+
+def _citizen_profile(request):
+    if not request.user.is_citizen:
+        raise PermissionDenied
+    return getattr(request.user, "profile", None)
+
+
+def _render_profile(request, form, code_form=None):
+    instance = getattr(request.user, "profile", None)
+    context = {
+        "form": form,
+        "phone": selectors.phone_state(instance),
+        "code_form": code_form or PhoneCodeForm(),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required
 def profile(request):
     """The signed-in citizen's own details; there is no way to name another person's profile."""
-    if not request.user.is_citizen:
-        raise PermissionDenied
-    instance = getattr(request.user, "profile", None)
+    instance = _citizen_profile(request)
     initial = {"full_name": request.user.full_name} if instance is None else None
     form = CitizenProfileForm(request.POST or None, instance=instance, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -32,7 +47,49 @@ def profile(request):
         else:
             messages.success(request, _("Your details were saved. Forms will be filled in with them."))
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return _render_profile(request, form)
+
+
+PHONE_BOX = "#phone-verification"
+
+
+@login_required
+@require_POST
+def send_phone_code(request):
+    """Send (or send again) the SMS code for the phone saved in the profile."""
+    _citizen_profile(request)
+    try:
+        verification = services.send_phone_code(user=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("A code was sent by SMS to %(phone)s. Please enter it below within %(minutes)s minutes.")
+            % {
+                "phone": verification.phone,
+                "minutes": int((verification.expires_at - verification.created_at).total_seconds() // 60),
+            },
+        )
+    return redirect(reverse("accounts:profile") + PHONE_BOX)
+
+
+@login_required
+@require_POST
+def confirm_phone(request):
+    """The code typed back: the number is verified, or the page says why not and keeps what was typed."""
+    instance = _citizen_profile(request)
+    code_form = PhoneCodeForm(request.POST)
+    if code_form.is_valid():
+        try:
+            services.confirm_phone(user=request.user, code=code_form.cleaned_data["code"])
+        except ValidationError as error:
+            code_form.add_error("code", error)
+        else:
+            messages.success(request, _("Your phone number is verified: SMS notices will be sent to it."))
+            return redirect(reverse("accounts:profile") + PHONE_BOX)
+    return _render_profile(request, CitizenProfileForm(instance=instance), code_form)
 
 
 @never_cache

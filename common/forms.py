@@ -1,7 +1,26 @@
 """Form fields shared by the apps."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.forms.models import ModelChoiceIterator
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+# What a select offers before anything is chosen. Django's own empty choice is "---------" in every language
+# (ModelChoiceField's default, and the blank choice of a model field with choices: BLANK_CHOICE_DASH).
+EMPTY_LABEL = pgettext_lazy("empty choice", "— Choose —")
+
+
+# The empty choices dependencies write: Django's, and django-import-export's format list ("---").
+DEPENDENCIES_EMPTY_LABELS = {BLANK_CHOICE_DASH[0][1], "---"}
+
+
+def choice_prompt(label: str | Promise) -> str | Promise:
+    """The portal's prompt for Django's "---------", wherever Django put it (the admin's selects and action
+    list, model fields' choices): templates/django/forms/widgets/select_option.html shows each option so."""
+    return EMPTY_LABEL if label in DEPENDENCIES_EMPTY_LABELS else label
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
@@ -16,7 +35,12 @@ class ListedChoiceIterator(ModelChoiceIterator):
 
 
 class ModelChoiceField(forms.ModelChoiceField):
+    """Opens on "— Chọn —" unless the form names what to choose (empty_label="— Chọn cơ quan —")."""
+
     iterator = ListedChoiceIterator
+
+    def __init__(self, *args: Any, empty_label: str | Promise | None = EMPTY_LABEL, **kwargs: Any) -> None:
+        super().__init__(*args, empty_label=empty_label, **kwargs)
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -69,8 +69,10 @@ class ApplicantForm(forms.Form):
 
 
 class DetailsForm(forms.Form):
-    """The procedure-specific part of the application. No procedure models its own fields yet, so every
-    procedure asks the same two things: what the applicant asks for, and anything the agency should know."""
+    """The procedure-specific part of the application: what the applicant asks for, anything the agency
+    should know, and the numbers its fees count (e.g. how many copies: `dossiers.fee_lines.questions`)."""
+
+    MAX_UNITS = 99
 
     purpose = forms.CharField(
         label=_("What are you asking for?"),
@@ -85,6 +87,24 @@ class DetailsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[question.field] = forms.IntegerField(
+                label=question.label,
+                help_text=_("The fees are counted from this number."),
+                min_value=1,
+                max_value=self.MAX_UNITS,
+                initial=1,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": self.MAX_UNITS}),
+                error_messages={
+                    "required": _("Enter a number from 1 to %(max)s.") % {"max": self.MAX_UNITS},
+                    "invalid": _("Enter a number from 1 to %(max)s.") % {"max": self.MAX_UNITS},
+                    "min_value": _("Enter a number from 1 to %(max)s.") % {"max": self.MAX_UNITS},
+                    "max_value": _("Enter a number from 1 to %(max)s.") % {"max": self.MAX_UNITS},
+                },
+            )
 
     def clean_purpose(self):
         purpose = self.cleaned_data["purpose"].strip()
@@ -126,8 +146,15 @@ class DeliveryForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(ReturnChannel.choices)
         self.fields["return_channel"].choices = [(channel, labels[channel]) for channel in channels]
+        if ReturnChannel.POST not in channels:
+            del self.fields["delivery_address"]
+        else:
+            # Required when the result comes by post (clean() says so): never marked "optional".
+            self.fields["delivery_address"].required_when_chosen = True
         if len(agencies) > 1:
+            # Chosen when filing started: offered again only to change it (left out: unchanged).
             self.fields["receiving_agency"].queryset = agencies
+            self.fields["receiving_agency"].required = False
         else:
             del self.fields["receiving_agency"]
 
@@ -135,7 +162,7 @@ class DeliveryForm(forms.Form):
         cleaned = super().clean()
         if (
             cleaned.get("return_channel") == ReturnChannel.POST
-            and not cleaned.get("delivery_address", "").strip()
+            and not (cleaned.get("delivery_address") or "").strip()
         ):
             self.add_error("delivery_address", _("Enter the address the result should be posted to."))
         return cleaned

@@ -215,7 +215,12 @@ class Dossier(FSMModelMixin, models.Model):
         verbose_name=_("filed by"),
         help_text=_("The clerk or authorised person who filed for the applicant."),
     )
-    channel = models.CharField(_("filed"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    channel = models.CharField(
+        pgettext_lazy("filing channel", "filed"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.ONLINE,
+    )
     # What the applicant declared, kept as filed (the profile may change later).
     applicant_name = models.CharField(_("applicant's full name"), max_length=150)
     applicant_id_number = models.CharField(_("personal identification number"), max_length=12, blank=True)
@@ -223,6 +228,8 @@ class Dossier(FSMModelMixin, models.Model):
     applicant_email = models.EmailField(_("email"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    # The wizard steps the applicant saved (a step is shown as done only once they have been through it).
+    steps_saved = models.JSONField(default=list, blank=True, editable=False)
 
     receiving_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="received_dossiers", verbose_name=_("receiving agency")
@@ -729,3 +736,24 @@ class LookupCodeGuard(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.misses}"
+
+
+class Arrival(models.Model):
+    """A dossier new to an agency: filed with it, or handed to it, and not yet opened by one of its staff
+    (other than the person who sent it). The queue marks it "new to us" until then (services.arrivals)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="arrivals")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    arrived_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        # (agency, dossier): the queue reads its page's dossiers of one agency in one lookup.
+        constraints = [models.UniqueConstraint(fields=["agency", "dossier"], name="unique_arrival")]
+        verbose_name = _("arrival")
+        verbose_name_plural = _("arrivals")
+
+    def __str__(self):
+        return f"{self.dossier_id} → {self.agency_id}"

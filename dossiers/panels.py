@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 PLACES = frozenset(
     {
+        # The one thing the applicant has to do next (pay, …), at the top of their dossier page: only the
+        # first panel (by order) with something to show is rendered, under the dossier's own sentence.
+        "citizen.next_action",
         "citizen.facts",  # a <dt>/<dd> pair in the status card of the applicant's dossier page
         "citizen.after_status",  # a card after the status card
         "citizen.after_result",  # a card after the result documents
@@ -99,6 +102,17 @@ def render_panels(dossier: Dossier, place: str, request: HttpRequest | None) -> 
             continue
         parts.append(render_to_string(panel.template, {"dossier": dossier, **context}, request=request))
     return mark_safe("".join(parts))
+
+
+def render_first_panel(dossier: Dossier, place: str, request: HttpRequest | None) -> SafeString:
+    """The HTML of the first panel registered at `place` that has something to show (one next action)."""
+    for panel in panels_at(place):
+        context = panel.context(dossier, request)
+        if context is not None:
+            return mark_safe(
+                render_to_string(panel.template, {"dossier": dossier, **context}, request=request)
+            )
+    return mark_safe("")
 
 
 def queue_columns() -> list[QueueColumn]:

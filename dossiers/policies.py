@@ -4,9 +4,11 @@ Each rule is a plain function of the person and the dossier; none changes anythi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.models import Role
@@ -50,23 +52,55 @@ def is_owner(user: Person, dossier: Dossier) -> bool:
     return bool(user.is_authenticated and user.pk in {dossier.applicant_id, dossier.filed_by_id})
 
 
+# --- who takes each step, and which steps are open now -------------------------------------------------
+@dataclass(frozen=True)
+class Actors:
+    """The people who may take a step: members of one of the dossier's agencies (the one that received it,
+    or the one handling it now), in the listed roles (any role when empty), supervisors only if so marked."""
+
+    name: str
+    agency_field: str  # "receiving_agency" or "handling_agency"
+    roles: frozenset[str] = frozenset()
+    supervisors_only: bool = False
+
+    def agency(self, dossier: Dossier) -> Agency | None:
+        agency: Agency | None = getattr(dossier, self.agency_field)
+        return agency
+
+    def admit(self, user: Person, dossier: Dossier) -> bool:
+        agency = self.agency(dossier)
+        if not user.is_authenticated or (self.roles and user.role not in self.roles):
+            return False
+        return is_supervisor(user, agency) if self.supervisors_only else is_member(user, agency)
+
+
+# The one-stop shop of the receiving agency: intake, desk payments, the return.
+DESK = Actors("desk", "receiving_agency", frozenset({Role.CLERK}))
+# Staff of the agency handling the dossier now: transfer, supplements in processing, stop, apology.
+HANDLER = Actors("handler", "handling_agency", frozenset({Role.OFFICER, Role.CLERK}))
+# Approve or deny: an officer of the handling agency.
+DECIDER = Actors("decider", "handling_agency", frozenset({Role.OFFICER}))
+# Approve or reject a supplement request proposed during processing.
+SUPERVISOR = Actors("supervisor", "handling_agency", supervisors_only=True)
+# Assign the dossier to a colleague: any member of the handling agency.
+MEMBER = Actors("member", "handling_agency")
+# The applicant (or the person who filed for them): answers a supplement request, pays the fees.
+APPLICANT = "applicant"
+
+
 def acts_for_receiving_agency(user: Person, dossier: Dossier) -> bool:
     """A one-stop-shop clerk of the agency that received the dossier: intake, desk payments, the return."""
-    return user.is_authenticated and user.role == Role.CLERK and is_member(user, dossier.receiving_agency)
+    return DESK.admit(user, dossier)
 
 
 def acts_for_handling_agency(user: Person, dossier: Dossier) -> bool:
     """Staff of the agency handling the dossier now: transfer, supplements in processing, stop, apology."""
-    return (
-        user.is_authenticated
-        and user.role in {Role.OFFICER, Role.CLERK}
-        and is_member(user, dossier.handling_agency)
-    )
+    return HANDLER.admit(user, dossier)
 
 
 def may_decide(user: Person, dossier: Dossier) -> bool:
     """Approve or deny: an officer of the handling agency."""
-    return user.is_authenticated and user.role == Role.OFFICER and is_member(user, dossier.handling_agency)
+    return DECIDER.admit(user, dossier)
 
 
 def may_mark_result_ready(user: Person, dossier: Dossier) -> bool:
@@ -74,7 +108,7 @@ def may_mark_result_ready(user: Person, dossier: Dossier) -> bool:
 
 
 def may_assign(user: Person, dossier: Dossier) -> bool:
-    return is_member(user, dossier.handling_agency)
+    return MEMBER.admit(user, dossier)
 
 
 def may_register_at(user: Person, agency: Agency) -> bool:
@@ -94,6 +128,35 @@ def may_take_desk_payment(user: Person, dossier: Dossier) -> bool:
 
 def may_pay_online(user: Person, dossier: Dossier) -> bool:
     return is_owner(user, dossier)
+
+
+def transfer_refusal(dossier: Dossier, to_agency: Agency) -> str:
+    """Why the dossier may not go to `to_agency` ("" when it may). A dossier being processed cannot be
+    "transferred" to the agency processing it: that hand-off changes nothing but adds a false row to the
+    control slip (to give it to a colleague, assign it). From the desk (received, not yet processed) it may
+    go to the receiving agency itself: that is how a ward hands its own dossiers to its officers."""
+    if to_agency.is_legacy:
+        return _("This agency no longer exists.")
+    if dossier.state == State.IN_PROGRESS and to_agency.pk == dossier.handling_agency_id:
+        return _(
+            "The dossier is already being processed by %(agency)s: choose another agency, or assign it to "
+            "a colleague."
+        ) % {"agency": to_agency.name}
+    return ""
+
+
+def suggested_transfer_target(dossier: Dossier, deciding: list[Agency]) -> Agency | None:
+    """The agency the transfer form proposes, among `deciding` (the procedure's agencies): the only one
+    that is neither where the dossier is now nor a commune (a procedure lists every ward that decides it
+    for its own residents: a neighbouring ward is never the target). None of those: a received dossier
+    stays with the agency that received it (it decides); several: no proposal, the clerk chooses."""
+    here = dossier.handling_agency_id
+    others = [a for a in deciding if a.pk != here and a.kind != a.Kind.COMMUNE and not a.is_legacy]
+    if len(others) == 1:
+        return others[0]
+    if not others and dossier.state == State.RECEIVED:
+        return next((a for a in deciding if a.pk == dossier.receiving_agency_id), None)
+    return None
 
 
 def apology_still_possible(dossier: Dossier) -> bool:
@@ -124,39 +187,92 @@ STAFF_ACTIONS = (
 )
 
 
+def open_steps(dossier: Dossier) -> dict[str, tuple[Actors, ...]]:
+    """The staff actions the dossier is open to now (its state machine, its dates, a pending proposal),
+    each with who may take it, in workflow order: the one table behind `allowed_actions` (what a person may
+    do) and `next_steps` (who can act next)."""
+    state = dossier.state
+    proposed = (
+        state == State.IN_PROGRESS
+        and dossier.supplement_requests.filter(status=SupplementRequest.Status.PROPOSED).exists()
+    )
+    in_processing = state == State.IN_PROGRESS and not proposed
+    steps: dict[str, tuple[Actors, ...]] = {
+        "check_originals": (DESK,)
+        if dossier.needs_originals_check
+        and dossier.originals_checked_at is None
+        and state in {State.SUBMITTED, State.RESULT_READY}
+        else (),
+        "receive": (DESK,) if can_proceed(dossier.receive) else (),
+        # At intake only while the one request is unused; during processing a proposal, one at a time.
+        "request_supplement": (DESK,)
+        if can_proceed(dossier.request_supplement_at_intake)
+        else ((HANDLER,) if in_processing else ()),
+        "approve_supplement": (SUPERVISOR,) if proposed else (),
+        "reject_supplement": (SUPERVISOR,) if proposed else (),
+        "refuse": (DESK,) if can_proceed(dossier.refuse) else (),
+        "transfer": ((DESK,) if state == State.RECEIVED else (HANDLER,))
+        if can_proceed(dossier.transfer)
+        else (),
+        "assign": (MEMBER,) if state not in {State.DRAFT, *CLOSED_STATES} else (),
+        "approve": (DECIDER,) if state == State.IN_PROGRESS else (),
+        "deny": (DECIDER,) if can_proceed(dossier.deny) else (),
+        "result_ready": (HANDLER, DESK) if can_proceed(dossier.mark_result_ready) else (),
+        "returned": (DESK,) if can_proceed(dossier.mark_returned) else (),
+        "stop": (HANDLER,) if can_proceed(dossier.stop) else (),
+        "apology": (HANDLER,) if apology_still_possible(dossier) else (),
+    }
+    return {name: who for name, who in steps.items() if who}
+
+
 def allowed_actions(dossier: Dossier, user: Person) -> list[str]:
     """The actions the state machine and the rules above let `user` take on `dossier` now, in workflow
     order (the staff dossier page shows one form each). The services check all of it again."""
     if not user.is_authenticated or not user.is_staff_role:
         return []
-    state = dossier.state
-    desk = acts_for_receiving_agency(user, dossier)
-    handler = acts_for_handling_agency(user, dossier)
-    proposed = (
-        state == State.IN_PROGRESS
-        and dossier.supplement_requests.filter(status=SupplementRequest.Status.PROPOSED).exists()
+    return [
+        name
+        for name, who in open_steps(dossier).items()
+        if any(actors.admit(user, dossier) for actors in who)
+    ]
+
+
+# Steps anyone of the agency may take at any time: not what the dossier waits for.
+ALWAYS_OPEN = frozenset({"assign", "apology"})
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Who can move the dossier on: a group of people (`actors`: an Actors name, or APPLICANT), their
+    agency, the person assigned when it is theirs to act, and the actions open to them."""
+
+    actors: str
+    agency: Agency | None
+    person: Any
+    actions: tuple[str, ...]
+
+
+def next_steps(dossier: Dossier) -> list[NextStep]:
+    """Who can act next on the dossier, for a viewer who cannot: from `open_steps`, grouped by who takes
+    them; the applicant first when the dossier waits for them (a supplement, fees due now)."""
+    steps: list[NextStep] = []
+    waits_for_fees = (dossier.state == State.SUBMITTED and not dossier.fees_ready_for_receipt()) or (
+        dossier.state == State.RESULT_READY
+        and not dossier.fees_ready_for_return()
+        and not dossier.fees_collected_on_delivery()
     )
-    supervises = proposed and is_supervisor(user, dossier.handling_agency)
-    decides = may_decide(user, dossier)
-    checks = {
-        "check_originals": desk
-        and dossier.needs_originals_check
-        and dossier.originals_checked_at is None
-        and state in {State.SUBMITTED, State.RESULT_READY},
-        "receive": desk and can_proceed(dossier.receive),
-        # At intake only while the one request is unused; during processing a proposal, one at a time.
-        "request_supplement": (desk and can_proceed(dossier.request_supplement_at_intake))
-        or (handler and state == State.IN_PROGRESS and not proposed),
-        "approve_supplement": supervises,
-        "reject_supplement": supervises,
-        "refuse": desk and can_proceed(dossier.refuse),
-        "transfer": can_proceed(dossier.transfer) and (desk if state == State.RECEIVED else handler),
-        "assign": state not in {State.DRAFT, *CLOSED_STATES} and may_assign(user, dossier),
-        "approve": decides and state == State.IN_PROGRESS,
-        "deny": decides and can_proceed(dossier.deny),
-        "result_ready": (handler or desk) and can_proceed(dossier.mark_result_ready),
-        "returned": desk and can_proceed(dossier.mark_returned),
-        "stop": handler and can_proceed(dossier.stop),
-        "apology": handler and apology_still_possible(dossier),
-    }
-    return [name for name in STAFF_ACTIONS if checks[name]]
+    if dossier.state == State.SUPPLEMENT_REQUESTED:
+        steps.append(NextStep(APPLICANT, None, None, ("answer_supplement",)))
+    elif waits_for_fees:
+        steps.append(NextStep(APPLICANT, None, None, ("pay_fees",)))
+    groups: dict[Actors, list[str]] = {}
+    for name, who in open_steps(dossier).items():
+        if name in ALWAYS_OPEN:
+            continue
+        for actors in who:
+            groups.setdefault(actors, []).append(name)
+    for actors, actions in groups.items():
+        assignee = dossier.assignee if actors.agency_field == "handling_agency" else None
+        person = assignee if assignee is not None and actors.admit(assignee, dossier) else None
+        steps.append(NextStep(actors.name, actors.agency(dossier), person, tuple(actions)))
+    return steps

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from common import clock
+from common.links import absolute_url
 from notifications.services import notify
 
 from . import working_days
@@ -25,7 +26,7 @@ def _item(dossier: Dossier) -> dict:
         "code": dossier.code or "",
         "procedure": dossier.procedure_version.name,
         "due_date": dossier.due_date.isoformat() if dossier.due_date else "",
-        "url": f"{settings.SITE_URL}{reverse('staff:detail', args=[dossier.pk])}",
+        "url": absolute_url(reverse("staff:detail", args=[dossier.pk])),
     }
 
 

@@ -14,11 +14,22 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common import clock
+from common.links import absolute_url
 
-from . import panels, policies, working_days
-from .models import CLOSED_STATES, OPEN_STATES, Dossier, State, StoredFile, SupplementRequest
+from . import fee_lines, panels, policies, working_days
+from .models import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    Arrival,
+    Channel,
+    Dossier,
+    State,
+    StoredFile,
+    SupplementRequest,
+)
 
 
 def my_dossiers(user) -> QuerySet[Dossier]:
@@ -63,7 +74,7 @@ def own_dossier(user, pk: int) -> Dossier:
 def lookup_url(dossier: Dossier) -> str:
     """The public status lookup of a dossier, prefilled with its code: what the QR codes on slips and
     receipts point to."""
-    return f"{settings.SITE_URL}{reverse('dossiers:lookup')}?{urlencode({'code': dossier.code or ''})}"
+    return absolute_url(f"{reverse('dossiers:lookup')}?{urlencode({'code': dossier.code or ''})}")
 
 
 def timeline(dossier: Dossier):
@@ -315,6 +326,44 @@ def _count_queues(user, agency) -> dict[str, int]:
     return base.aggregate(**aggregates)
 
 
+# The work tabs in the order the queue lists them: the first one with dossiers is where a queue opens.
+WORK_TABS = [
+    QueueView.NEW,
+    QueueView.MINE,
+    QueueView.DUE_SOON,
+    QueueView.OVERDUE,
+    QueueView.SUPPLEMENT,
+    QueueView.IN_PROGRESS,
+]
+
+
+def first_busy_tab(counts: dict[str, int]) -> str | None:
+    """The first work tab with dossiers in it (None: no open work), so a queue never opens on an empty tab."""
+    return next((view for view in WORK_TABS if counts.get(view)), None)
+
+
+def open_work(counts: dict[str, int]) -> int:
+    """How much open work an agency has: new filings, dossiers being processed, supplements pending."""
+    return sum(counts.get(view) or 0 for view in (QueueView.NEW, QueueView.IN_PROGRESS, QueueView.SUPPLEMENT))
+
+
+def agencies_by_work(user) -> list[tuple[Any, dict[str, int]]]:
+    """The user's agencies with their tab counts (cached: queue_counts), the busiest first, then by name."""
+    memberships = user.memberships.select_related("agency").order_by("agency__name")
+    rows = [(membership, queue_counts(user, membership.agency)) for membership in memberships]
+    return sorted(rows, key=lambda row: -open_work(row[1]))
+
+
+def busiest_queue(user) -> tuple[Any, str] | None:
+    """Where a member of staff starts after signing in: the agency with the most open work and its first
+    non-empty tab; None when none of their agencies has any."""
+    for membership, counts in agencies_by_work(user):
+        view = first_busy_tab(counts)
+        if view is not None:
+            return membership.agency, view
+    return None
+
+
 def public_lookup(code: str, secret: str) -> Dossier | None:
     """A dossier by code and the last 4 digits of the applicant's phone or ID number — both must match,
     and a miss says nothing about whether the code exists."""
@@ -381,11 +430,19 @@ FILED_BEFORE_FEES = _(
 )
 
 
+INTAKE_ANSWER_LATE = _("Filed. The one-stop shop should have answered by %(time)s: its answer is late.")
+
+
 def state_sentence(dossier: Dossier) -> str:
-    """The state of a dossier in one plain sentence, for its applicant, in the active language."""
+    """The state of a dossier in one plain sentence, for its applicant, in the active language; never a
+    promise of a time already past."""
     if dossier.state == State.SUBMITTED and not dossier.awaits_intake_answer:
         return str(FILED_BEFORE_FEES)
     deadline = dossier.intake_deadline
+    if dossier.intake_answer_late():
+        return str(INTAKE_ANSWER_LATE) % {
+            "time": dateformat.format(timezone.localtime(deadline), "H:i d/m/Y")
+        }
     agency = dossier.handling_agency if dossier.handling_agency_id else None
     return STATE_SENTENCES[State(dossier.state)] % {
         "time": dateformat.format(timezone.localtime(deadline), "H:i d/m/Y") if deadline else "",
@@ -394,22 +451,37 @@ def state_sentence(dossier: Dossier) -> str:
     }
 
 
+# The states whose label is a sentence, as the queue's one-line rows name them.
+SHORT_STATE_LABELS = {
+    State.SUBMITTED: pgettext_lazy("short dossier state", "To be received"),
+    State.SUPPLEMENT_REQUESTED: pgettext_lazy("short dossier state", "Awaiting supplement"),
+}
+
+
 @dataclass(frozen=True)
 class QueueRow:
     dossier: Dossier
     intake_late: bool
     due_flag: str  # "overdue", "due_soon" or ""
     flags: tuple[panels.QueueFlag, ...] = ()
+    is_new: bool = False  # new to the agency: filed with it or handed to it, not opened there yet
+
+    @property
+    def state_label(self) -> str:
+        """The state in a word or two (a queue line is one line): the long labels shortened."""
+        short = SHORT_STATE_LABELS.get(self.dossier.state)
+        return str(short) if short else self.dossier.state_label
 
 
-def queue_rows(dossiers, now: datetime.datetime | None = None) -> list[QueueRow]:
-    """A page of the queue as rows: the late answer, overdue / due soon, and the flags other apps registered
-    (one query per flag for the whole page)."""
+def queue_rows(dossiers, agency=None, now: datetime.datetime | None = None) -> list[QueueRow]:
+    """A page of the queue as rows: the late answer, overdue / due soon, new to `agency` (one query for the
+    page), and the flags other apps registered (one query per flag for the whole page)."""
     now = now or clock.now()
     today = timezone.localdate(now)
     soon = working_days.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
     page = list(dossiers)
     flags = panels.queue_flags(page)
+    new_here = new_to(agency, page)
     rows = []
     for dossier in page:
         due_flag = ""
@@ -427,9 +499,18 @@ def queue_rows(dossiers, now: datetime.datetime | None = None) -> list[QueueRow]
                 intake_late=dossier.intake_answer_late(now),
                 due_flag=due_flag,
                 flags=tuple(flags.get(dossier.pk, ())),
+                is_new=dossier.pk in new_here,
             )
         )
     return rows
+
+
+def new_to(agency, dossiers) -> set[int]:
+    """The ids among `dossiers` that are new to `agency` (services.arrivals): one query for a whole page."""
+    ids = [dossier.pk for dossier in dossiers]
+    if agency is None or not ids:
+        return set()
+    return set(Arrival.objects.filter(agency=agency, dossier_id__in=ids).values_list("dossier_id", flat=True))
 
 
 def reusable_files(user, limit: int = 300) -> list[StoredFile]:
@@ -441,3 +522,15 @@ def reusable_files(user, limit: int = 300) -> list[StoredFile]:
             seen.add(stored.sha256)
             files.append(stored)
     return files
+
+
+def due_fee_lines(dossier: Dossier) -> list[fee_lines.FeeLine]:
+    """What the dossier owes and why, line by line (the rule that computed `fee_total`: the online-filing
+    discount when filed online, the lines its form answers call for); a line charged for no unit (e.g. a
+    third copy nobody asked for) is left out."""
+    lines = fee_lines.lines(
+        dossier.procedure_version.fees.all(),
+        online=dossier.channel == Channel.ONLINE,
+        form_data=dossier.form_data,
+    )
+    return [line for line in lines if line.units]

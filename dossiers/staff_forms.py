@@ -4,12 +4,15 @@ filters. They parse and check the input; the services decide and save."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import CitizenProfile, Role, personal_id_validator, phone_validator
 from common import forms as choice_fields
 from procedures.models import Agency, ProcedureVersion
 
+from . import policies
 from .models import Channel, Dossier, ReturnChannel, State, SupplementRequest
 from .uploads import ACCEPTED, check_upload
 
@@ -51,7 +54,7 @@ class ActionForm(forms.Form):
 
 
 class CheckOriginalsForm(ActionForm):
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    note = forms.CharField(label=pgettext_lazy("staff note", "Note"), required=False, max_length=500)
 
 
 class ReceiveForm(ActionForm):
@@ -100,23 +103,65 @@ class SupplementRejectForm(SupplementDecisionForm):
     note = _text(_("Why it is not approved"), rows=2)
 
 
+# Actions that end the dossier (refusal, denial, stopping): a second page asks to confirm before the
+# service runs (the view), so a slip of the mouse cannot close a dossier.
+CONFIRMED_ACTIONS = frozenset({"refuse", "deny", "stop"})
+
+
 class ReasonForm(ActionForm):
+    """An action that ends the dossier, with the reason the applicant reads; `confirmed` is set by the
+    confirmation page (CONFIRMED_ACTIONS)."""
+
     reason = _text(_("Reason"))
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class TransferForm(ActionForm):
+    """The agency the dossier goes to — the procedure's deciding agencies listed first, the likely one
+    proposed (policies.suggested_transfer_target) — and, optionally, a member of that agency's staff."""
+
     to_agency = choice_fields.ModelChoiceField(label=_("To agency"), queryset=None)
-    assignee = StaffChoiceField(label=_("Assign to"), queryset=None, required=False)
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    assignee = StaffChoiceField(
+        label=_("Assign to"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a member of staff of the agency the dossier goes to.")},
+    )
+    note = forms.CharField(label=pgettext_lazy("staff note", "Note"), max_length=500, required=False)
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
-        deciding = dossier.procedure_version.agencies.filter(is_legacy=False)
-        self.fields["to_agency"].queryset = Agency.objects.filter(is_legacy=False).order_by("name")
-        self.fields["assignee"].queryset = staff_of(deciding)
-        self.fields["assignee"].help_text = _("Optional: a member of staff of the agency it goes to.")
+        deciding = list(dossier.procedure_version.agencies.filter(is_legacy=False).order_by("name"))
+        agencies = list(Agency.objects.filter(is_legacy=False).order_by("name"))
+        field = self.fields["to_agency"]
+        field.queryset = Agency.objects.filter(is_legacy=False).order_by("name")
+        decides = {agency.pk for agency in deciding}
+        field.choices = [
+            ("", _("Choose an agency")),
+            (_("Agencies that decide this procedure"), [(a.pk, a.name) for a in deciding]),
+            (_("Other agencies"), [(a.pk, a.name) for a in agencies if a.pk not in decides]),
+        ]
+        # static/js/staff.js fills "assign to" with the staff of the agency chosen, from this address.
+        field.widget.attrs["data-assignees-url"] = reverse("staff:transfer_assignees", args=[dossier.pk])
+        suggested = policies.suggested_transfer_target(dossier, deciding)
         if not self.is_bound:
-            self.initial["to_agency"] = deciding.exclude(pk=dossier.handling_agency_id).first()
+            self.initial["to_agency"] = suggested.pk if suggested else None
+        target = self._target(agencies) if self.is_bound else suggested
+        self.fields["assignee"].queryset = staff_of([target]) if target else User.objects.none()
+        self.fields["assignee"].help_text = _("Optional: a member of staff of the agency it goes to.")
+
+    def _target(self, agencies):
+        """The agency the posted form names (the assignee must be one of its staff)."""
+        value = self.data.get(self.add_prefix("to_agency"), "")
+        return next((agency for agency in agencies if str(agency.pk) == value), None)
+
+    def clean(self):
+        data = super().clean()
+        to_agency = data.get("to_agency")
+        refusal = policies.transfer_refusal(self.dossier, to_agency) if to_agency else ""
+        if refusal:
+            self.add_error("to_agency", refusal)
+        return data
 
 
 class AssignForm(ActionForm):
@@ -135,7 +180,7 @@ class ApproveForm(ActionForm):
         help_text=_("PDF, JPEG or PNG."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    note = forms.CharField(label=pgettext_lazy("staff note", "Note"), max_length=500, required=False)
 
     def clean_result_file(self):
         uploaded = self.cleaned_data["result_file"]
@@ -144,7 +189,7 @@ class ApproveForm(ActionForm):
 
 
 class NoteForm(ActionForm):
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    note = forms.CharField(label=pgettext_lazy("staff note", "Note"), max_length=500, required=False)
 
 
 class ApologyForm(ActionForm):

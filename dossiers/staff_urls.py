@@ -9,8 +9,10 @@ app_name = "staff"
 
 urlpatterns = [
     path("staff/", staff.home, name="home"),
+    path("staff/start/", staff.start, name="start"),
     path("staff/dossiers/<int:pk>/", staff.detail, name="detail"),
     path("staff/dossiers/<int:pk>/<str:action>/", staff.act, name="act"),
+    path("staff/dossiers/<int:pk>/transfer/assignees/", staff.transfer_assignees, name="transfer_assignees"),
     path("staff/<str:agency_code>/queue/", staff.queue, name="queue"),
     path("staff/<str:agency_code>/new/", staff.desk, name="desk"),
     path("staff/<str:agency_code>/register/", staff.register, name="register"),

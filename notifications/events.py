@@ -27,6 +27,7 @@ class Event(models.TextChoices):
     POSTAL_DELIVERED = "postal_delivered", _("Result delivered by post")
     POSTAL_RETURNED_TO_SENDER = "postal_returned_to_sender", _("Parcel returned to sender")
     STAFF_REMINDER = "staff_reminder", _("Daily reminder of due and overdue dossiers")
+    PHONE_VERIFICATION = "phone_verification", _("Phone number verification code")
 
 
 # Optional keys each event's templates use (all optional: a template leaves out what it is not given).
@@ -55,4 +56,14 @@ CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
         "due_soon_count",
         "overdue_count",
     ),
+    Event.PHONE_VERIFICATION: ("otp", "minutes"),
 }
+
+# Events told on one channel only, at the address the caller names (notify(channels=…)), whatever the
+# person's choices: a code proving a phone number goes to that number and nowhere else. Their templates
+# exist for that channel alone.
+SINGLE_CHANNEL: dict[str, str] = {Event.PHONE_VERIFICATION: "sms"}
+
+# Context keys that are never stored on the outbox row; the text that carries them is masked once it is sent
+# (services.deliver), so the database keeps no usable code.
+SECRET_CONTEXT_KEYS: dict[str, tuple[str, ...]] = {Event.PHONE_VERIFICATION: ("otp",)}

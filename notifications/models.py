@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.audit import APPEND_ONLY, AppendOnlyModel
 from common.predicates import FieldIs
@@ -20,10 +21,10 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     CREATED = "created", _("Waiting to be sent")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    DELIVERED = "delivered", _("Delivered")
-    FAILED = "failed", _("Failed")
+    SENDING = "sending", pgettext_lazy("notification state", "Sending")
+    SENT = "sent", pgettext_lazy("notification state", "Sent")
+    DELIVERED = "delivered", pgettext_lazy("notification state", "Delivered")
+    FAILED = "failed", pgettext_lazy("notification state", "Failed")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -25,7 +25,8 @@ class Message:
 def render(*, event: str, channel: str, context: dict, language: str) -> Message:
     with translation.override(language):
         text = render_to_string(f"notifications/{channel}/{event}.txt", context)
-    lines = [line.strip() for line in text.strip().splitlines()]
+    # One space between words whatever the template's joins and the typed text (a reason) hold.
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
     if channel == Channel.SMS:
         body = " ".join(line for line in lines if line)
         if not settings.SMS_UNICODE:

@@ -9,6 +9,7 @@ UPDATE before it is sent, so two workers (or a task delivered twice) never send 
 import datetime
 import json
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,9 +19,10 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 
 from common import clock
+from common.links import absolute_url
 
 from . import rendering
-from .events import Event
+from .events import SECRET_CONTEXT_KEYS, SINGLE_CHANNEL, Event
 from .models import Channel, DeliveryAttempt, Notification, Status
 from .providers import PermanentError, TransientError, send_email, sms_backend
 
@@ -38,24 +40,26 @@ def _profile(recipient: "User") -> Any:
     return getattr(recipient, "profile", None)
 
 
-def _phone(recipient: "User", dossier: "Dossier | None") -> str:
+def _verified_phone(recipient: "User") -> str:
+    """The phone in the person's profile if they confirmed it with an SMS code, else "": SMS notices never
+    go to a number nobody proved to hold (not a mistyped one, not the one typed on a dossier)."""
     profile = _profile(recipient)
-    phone = getattr(profile, "phone", "") if profile is not None else ""
-    if not phone and dossier is not None and getattr(dossier, "applicant_id", None) == recipient.pk:
-        phone = getattr(dossier, "applicant_phone", "") or ""
-    return phone
+    if profile is None or not getattr(profile, "phone_is_verified", False):
+        return ""
+    return str(profile.phone)
 
 
-def channels_for(recipient: "User", dossier: "Dossier | None" = None) -> list[tuple[str, str]]:
+def channels_for(recipient: "User") -> list[tuple[str, str]]:
     """(channel, address) pairs this person receives: the portal always; email and SMS as chosen in the
-    profile (both on by default; staff without a profile get email), when there is an address to use."""
+    profile (both on by default; staff without a profile get email), when there is an address to use — for
+    SMS, a verified phone number."""
     profile = _profile(recipient)
     wants_email = getattr(profile, "notify_by_email", True) if profile is not None else True
     wants_sms = getattr(profile, "notify_by_sms", True) if profile is not None else False
     pairs: list[tuple[str, str]] = [(Channel.PORTAL, "")]
     if wants_email and recipient.email:
         pairs.append((Channel.EMAIL, recipient.email))
-    phone = _phone(recipient, dossier) if wants_sms else ""
+    phone = _verified_phone(recipient) if wants_sms else ""
     if phone:
         pairs.append((Channel.SMS, phone))
     return pairs
@@ -76,12 +80,18 @@ def notify(
     context: dict[str, Any],
     dossier: "Dossier | None" = None,
     dedupe_key: str = "",
+    channels: list[tuple[str, str]] | None = None,
 ) -> list[Notification]:
     """Tell `recipient` about `event` on every channel they receive (in-portal always, email and SMS as
     chosen), in their language. Call it inside the transaction of the change; the rows are sent after
-    commit. `dedupe_key` (optional) makes a repeated call for the same fact a no-op."""
+    commit. `dedupe_key` (optional) makes a repeated call for the same fact a no-op. `channels` names the
+    (channel, address) pairs instead, for the events of events.SINGLE_CHANNEL (a code sent to a phone
+    number being verified)."""
     if event not in Event.values:
         raise ValueError(f"Unknown notification event: {event!r}")
+    only = SINGLE_CHANNEL.get(event)
+    if only is not None and (not channels or any(channel != only for channel, _address in channels)):
+        raise ValueError(f"The {event} event goes only by {only}, to the address given in `channels`")
     try:
         context = json.loads(json.dumps(context))
     except (TypeError, ValueError) as error:
@@ -89,7 +99,12 @@ def notify(
     # A repeated call with the same dedupe_key is refused by the unique constraint (no query first: the
     # repeat is rare, each filing and step writes a notice).
     rows = _outbox_rows(
-        recipient=recipient, event=event, context=context, dossier=dossier, dedupe_key=dedupe_key
+        recipient=recipient,
+        event=event,
+        context=context,
+        dossier=dossier,
+        dedupe_key=dedupe_key,
+        channels=channels if channels is not None else channels_for(recipient),
     )
     try:
         with transaction.atomic():
@@ -105,20 +120,29 @@ def notify(
 
 
 def _outbox_rows(
-    *, recipient: "User", event: str, context: dict[str, Any], dossier: "Dossier | None", dedupe_key: str
+    *,
+    recipient: "User",
+    event: str,
+    context: dict[str, Any],
+    dossier: "Dossier | None",
+    dedupe_key: str,
+    channels: list[tuple[str, str]],
 ) -> list[Notification]:
-    """One unsaved row per channel, its message rendered in the recipient's language now."""
+    """One unsaved row per channel, its message rendered in the recipient's language now; secret context
+    keys (events.SECRET_CONTEXT_KEYS) are in the text only, not in the stored context."""
     link = _link(context, dossier)
     language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
     now = clock.now()
     values = {
         "name": str(recipient),
-        "url": f"{settings.SITE_URL}{link}" if link.startswith("/") else link,
+        "url": absolute_url(link) if link.startswith("/") else link,
         **_dossier_values(dossier),
         **context,
     }
+    secret = SECRET_CONTEXT_KEYS.get(event, ())
+    stored_context = {key: value for key, value in context.items() if key not in secret}
     rows = []
-    for channel, address in channels_for(recipient, dossier):
+    for channel, address in channels:
         message = rendering.render(event=event, channel=channel, context=values, language=language)
         row = Notification(
             recipient=recipient,
@@ -129,7 +153,7 @@ def _outbox_rows(
             subject=message.subject,
             body=message.body,
             link=link,
-            context=context,
+            context=stored_context,
             dossier_id=getattr(dossier, "pk", None),
             dossier_code=(getattr(dossier, "code", "") or "") if dossier is not None else "",
             dedupe_key=dedupe_key,
@@ -264,6 +288,8 @@ def _finish(row, claimed_at, outcome: str, error: str, message_id: str = "", **f
         fields.update(sent_at=finished, provider_message_id=message_id[:150])
     elif fields["status"] == Status.FAILED:
         fields["failed_at"] = finished
+    if row.event in SECRET_CONTEXT_KEYS and fields["status"] in {Status.SENT, Status.FAILED}:
+        fields["body"] = masked(row.body)
     fields["last_error"] = error[:2000]
     attempt = DeliveryAttempt(
         notification_id=row.pk,
@@ -283,6 +309,11 @@ def _finish(row, claimed_at, outcome: str, error: str, message_id: str = "", **f
             attempt.save()
     if not updated:
         logger.error("Notification %s: its claim expired while it was being sent (%s)", row.pk, outcome)
+
+
+def masked(text: str) -> str:
+    """The text of a sent one-time code with its digits hidden: the outbox keeps no usable code."""
+    return re.sub(r"\d{4,}", lambda match: "*" * len(match.group()), text)
 
 
 ATTEMPT_COLUMNS = [
@@ -350,6 +381,7 @@ def resend(*, notifications) -> int:
     ids = list(
         notifications.filter(status=Status.FAILED)
         .exclude(channel=Channel.PORTAL)
+        .exclude(event__in=list(SECRET_CONTEXT_KEYS))  # a masked code: the person asks for a new one
         .values_list("pk", flat=True)
     )
     with transaction.atomic():

@@ -27,23 +27,25 @@ def refund_when_dossier_closes(change: DossierChange) -> None:
     name="payments.citizen_fee_line", place="citizen.facts", template="payments/_citizen_fee_line.html"
 )
 def citizen_fee_line(dossier: Dossier, request: HttpRequest | None) -> dict[str, Any] | None:
-    return {} if dossier.fee_total else None
+    """The fees in the status card: what is due, its state and the link to the payments, receipts and
+    refunds; not while they can be paid (the Pay action at the top of the page says it, once)."""
+    if not dossier.fee_total or (dossier.code and payable(dossier)):
+        return None
+    return {}
 
 
 @panels.register_panel(
-    name="payments.citizen_panel", place="citizen.after_status", template="payments/_citizen_panel.html"
+    name="payments.citizen_pay",
+    place="citizen.next_action",
+    template="payments/_citizen_panel.html",
+    order=10,
 )
-def citizen_panel(dossier: Dossier, request: HttpRequest | None) -> dict[str, Any] | None:
-    """What is due, its state, the Pay button (with a fresh idempotency key) while the fees are
-    outstanding, and the link to the payments, receipts and refunds."""
-    if not dossier.code:
+def citizen_pay(dossier: Dossier, request: HttpRequest | None) -> dict[str, Any] | None:
+    """The Pay button (with a fresh idempotency key) while the fees are outstanding: the applicant's next
+    action, at the top of their dossier page."""
+    if not dossier.code or not payable(dossier):
         return None
-    can_pay = payable(dossier)
-    return {
-        "stage": dossier.procedure_version.fee_payment_stage,
-        "can_pay": can_pay,
-        "payment_key": new_payment_key() if can_pay else "",
-    }
+    return {"stage": dossier.procedure_version.fee_payment_stage, "payment_key": new_payment_key()}
 
 
 @panels.register_panel(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from dossiers import selectors as dossier_selectors
 from dossiers.models import CLOSED_STATES, Channel, Dossier, State
 
 from .models import AttemptState, IpnLog, PaymentAttempt, Refund, RefundStatus
@@ -23,17 +24,19 @@ class FeeLine:
 
 def fee_lines(dossier: Dossier) -> list[FeeLine]:
     """What is due and why: the catalogue's fees of the version the dossier was filed under, with the
-    online-filing discount when it was filed online (the same rule that computed dossier.fee_total)."""
+    online-filing discount when it was filed online and the lines that follow a form answer — the rule
+    that computed dossier.fee_total (dossiers.selectors.due_fee_lines). A line not charged for the
+    answers given (e.g. a third copy nobody asked for) is left out."""
     online = dossier.channel == Channel.ONLINE
     return [
         FeeLine(
-            description=fee.description,
-            kind=fee.get_kind_display(),
-            amount=fee.amount,
-            discount_percent=fee.online_discount_percent if online else 0,
-            due=fee.online_amount if online else fee.amount,
+            description=(f"{line.description} × {line.units}" if line.fee.is_counted else line.description),
+            kind=line.fee.get_kind_display(),
+            amount=line.fee.amount * line.units,
+            discount_percent=line.fee.online_discount_percent if online else 0,
+            due=line.due,
         )
-        for fee in dossier.procedure_version.fees.all()
+        for line in dossier_selectors.due_fee_lines(dossier)
     ]
 
 

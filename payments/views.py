@@ -24,6 +24,7 @@ from common.actions import ServiceAction
 from common.decorators import citizen_only, staff_only
 from common.downloads import XLSX, private_download
 from common.http import client_ip
+from common.links import absolute_url
 from common.middleware import accepts_any_input
 from dossiers import policies
 from dossiers import services as dossier_services
@@ -93,7 +94,7 @@ def pay(request, pk):
         messages.info(request, _("This payment was already completed: see its result below."))
         return redirect("payments:dossier", dossier.pk)
     gateway = gateways.get(attempt.gateway)
-    return_url = request.build_absolute_uri(reverse("payments:return", args=[attempt.gateway]))
+    return_url = absolute_url(reverse("payments:return", args=[attempt.gateway]))
     return redirect(gateway.payment_url(attempt, return_url=return_url))
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -106,6 +107,9 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets render through TEMPLATES, so templates/django/forms/ can show the portal's wording (a select's
+# empty choice says "— Chọn —", not Django's "---------": common/forms.py choice_prompt).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
@@ -246,6 +250,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
+# Staff who work for an agency start at their work: the back office sends them to their busiest queue.
+STAFF_LOGIN_REDIRECT_URL = "staff:start"
 LOGOUT_REDIRECT_URL = "home"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -278,6 +284,12 @@ MFA_TOTP_ISSUER = "Cong DVC"
 # Account lock after repeated failures; session limits (citizens idle 15 min, everyone at most 12 h).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_LOCK_DURATION = timedelta(minutes=env.int("LOGIN_LOCK_MINUTES", default=60))
+# A citizen's phone is confirmed by a code sent by SMS (accounts.services.send_phone_code): valid this long,
+# this many wrong tries, a new code no sooner than this after the last and at most this many a day.
+PHONE_CODE_VALID_MINUTES = env.int("PHONE_CODE_VALID_MINUTES", default=10)
+PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
+PHONE_CODE_RESEND_SECONDS = env.int("PHONE_CODE_RESEND_SECONDS", default=60)
+PHONE_CODE_MAX_PER_DAY = env.int("PHONE_CODE_MAX_PER_DAY", default=5)
 SESSION_IDLE_TIMEOUT_CITIZEN = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_CITIZEN", default=15))
 SESSION_IDLE_TIMEOUT_STAFF = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_STAFF", default=30))
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
@@ -300,7 +312,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng dịch vụ c
 # --- I18n ------------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
+# The first catalogue holding a msgid wins: the portal's own (locale/, written by makemessages), then the
+# hand-maintained Vietnamese of allauth (locale_allauth/) and of the other dependencies (locale_dependencies/:
+# django-import-export, Django's strings its catalogue lacks or words with "bạn"), then the apps' own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth", BASE_DIR / "locale_dependencies"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -351,6 +366,8 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 FULL_PROCESS_TARGETS = {2023: 80, 2025: 95}
+# Four eyes: whoever drafted or submitted a catalogue version may not publish it; a second reviewer must.
+CATALOGUE_FOUR_EYES = env.bool("CATALOGUE_FOUR_EYES", default=True)
 
 # --- Security ----------------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

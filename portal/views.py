@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -53,20 +52,7 @@ def full_process_share(request):
     """Decree 42/2022 targets: the catalogue's full-process share per agency and level."""
     if not (can_edit_catalogue(request.user) or can_publish_catalogue(request.user)):
         raise PermissionDenied
-    shares = catalogue.full_process_share_by_agency_and_level()
-    total = sum(s.total for s in shares)
-    full = sum(s.full_process for s in shares)
-    return render(
-        request,
-        "portal/full_process_share.html",
-        {
-            "shares": shares,
-            "targets": settings.FULL_PROCESS_TARGETS,
-            "overall_percent": round(100 * full / total, 1) if total else 0.0,
-            "published_total": ProcedureVersion.objects.published().count(),
-            "published_full": ProcedureVersion.objects.published().filter(service_level="full").count(),
-        },
-    )
+    return render(request, "portal/full_process_share.html", {"report": catalogue.full_process_report()})
 
 
 @require_POST

@@ -22,7 +22,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from common.admin import ReadOnlyMixin
+from common.admin import LabelledInlineFormSet, ReadOnlyMixin
 from common.exports import TextCSV, TextXLSX
 
 from . import selectors, services
@@ -148,6 +148,7 @@ class DraftOnlyInline(admin.TabularInline):
     """Fees and documents are part of the version: editable with it, and only while it is a draft."""
 
     extra = 0
+    formset = LabelledInlineFormSet
 
     def _editable(self, request, obj) -> bool:
         return services.can_edit_catalogue(request.user) and (obj is None or obj.is_editable)
@@ -165,9 +166,35 @@ class DraftOnlyInline(admin.TabularInline):
         return self._editable(request, obj)
 
 
+class ProcedureFeeForm(forms.ModelForm):
+    """A fee row; "charged from unit" matters only for a line counted by a form answer: left empty, 1."""
+
+    class Meta:
+        model = ProcedureFee
+        fields = [
+            "position",
+            "kind",
+            "description",
+            "amount",
+            "online_discount_percent",
+            "quantity_field",
+            "quantity_label",
+            "charged_from",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "charged_from" in self.fields:
+            self.fields["charged_from"].required = False
+
+    def clean_charged_from(self):
+        return self.cleaned_data.get("charged_from") or 1
+
+
 class ProcedureFeeInline(DraftOnlyInline):
     model = ProcedureFee
-    fields = ["position", "kind", "description", "amount", "online_discount_percent"]
+    form = ProcedureFeeForm
+    fields = ProcedureFeeForm.Meta.fields
 
 
 class RequiredDocumentInline(DraftOnlyInline):
@@ -326,7 +353,13 @@ class ProcedureVersionAdmin(ImportExportModelAdmin):
         wanted = [
             ("submit", _("Submit for review"), may_edit and can_proceed(version.submit_for_review)),
             ("send_back", _("Send back to draft"), may_publish and can_proceed(version.send_back)),
-            ("publish", _("Publish"), may_publish and can_proceed(version.publish)),
+            (
+                "publish",
+                _("Publish"),
+                may_publish
+                and can_proceed(version.publish)
+                and not services.four_eyes_forbid_publishing(user, version),
+            ),
             ("archive", _("Archive"), may_publish and can_proceed(version.archive)),
             (
                 "new_version",
@@ -378,6 +411,13 @@ class ProcedureVersionAdmin(ImportExportModelAdmin):
             context.update(
                 {
                     "workflow_buttons": self.workflow_buttons(request, obj),
+                    "four_eyes_note": (
+                        services.four_eyes_message()
+                        if services.can_publish_catalogue(request.user)
+                        and can_proceed(obj.publish)
+                        and services.four_eyes_forbid_publishing(request.user, obj)
+                        else ""
+                    ),
                     "version_history": self.version_history(obj),
                     "open_version": open_version if open_version and open_version.pk != obj.pk else None,
                     "open_version_url": self._change_url(open_version) if open_version else None,

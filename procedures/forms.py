@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Agency, Field, GovernmentLevel
 from .selectors import SEARCH_MAX_LENGTH, CatalogueFilters
@@ -7,7 +8,7 @@ from .selectors import SEARCH_MAX_LENGTH, CatalogueFilters
 
 class CatalogueSearchForm(forms.Form):
     q = forms.CharField(label=_("Search procedures"), required=False, max_length=SEARCH_MAX_LENGTH)
-    field = forms.ChoiceField(label=_("Field"), required=False)
+    field = forms.ChoiceField(label=pgettext_lazy("catalogue field", "Field"), required=False)
     agency = forms.ChoiceField(label=_("Agency"), required=False)
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All levels")), *GovernmentLevel.choices]

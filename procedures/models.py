@@ -1,9 +1,18 @@
+import re
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from common.predicates import FieldIs
@@ -12,9 +21,9 @@ from .text import fold
 
 
 class GovernmentLevel(models.TextChoices):
-    PROVINCE = "province", _("Province")
+    PROVINCE = "province", pgettext_lazy("government level", "Province")
     DISTRICT = "district", _("District (before 1 July 2025)")
-    COMMUNE = "commune", _("Commune")
+    COMMUNE = "commune", pgettext_lazy("government level", "Commune")
 
 
 def written_address(
@@ -186,7 +195,7 @@ class FeePaymentStage(models.TextChoices):
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("catalogue version state", "Draft")
     IN_REVIEW = "in_review", _("In review")
     PUBLISHED = "published", _("Published")
     ARCHIVED = "archived", _("Archived")
@@ -382,8 +391,8 @@ class ProcedureFee(models.Model):
     """A fee (phí) or charge (lệ phí) of a procedure, in whole đồng, with the online-filing discount."""
 
     class Kind(models.TextChoices):
-        FEE = "fee", _("Fee")
-        CHARGE = "charge", _("Charge")
+        FEE = "fee", pgettext_lazy("fee kind", "Fee")
+        CHARGE = "charge", pgettext_lazy("fee kind", "Charge")
 
     version = models.ForeignKey(
         ProcedureVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="fees"
@@ -395,6 +404,31 @@ class ProcedureFee(models.Model):
         _("online-filing discount (%)"), default=0, validators=[MaxValueValidator(100)]
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # A line that follows a form answer, e.g. "from the 3rd copy on, per copy": the application form asks
+    # `quantity_label` and the line is charged once per unit from unit `charged_from` on (none below it).
+    quantity_field = models.SlugField(
+        _("counted by the form answer"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Empty: charged once per dossier. Otherwise the name of the form answer that counts units, "
+            "e.g. copies: the line is charged for each unit from the unit below on."
+        ),
+    )
+    quantity_label = models.CharField(
+        _("question asked on the form"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. “Số Phiếu lý lịch tư pháp đề nghị cấp”."),
+    )
+    charged_from = models.PositiveSmallIntegerField(
+        _("charged from unit"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "e.g. 3: the 1st and 2nd copies are not charged by this line, each copy from the 3rd is."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -404,19 +438,51 @@ class ProcedureFee(models.Model):
     def __str__(self):
         return f"{self.description}: {self.amount:,} đ"
 
+    def clean(self):
+        if self.quantity_field and not self.quantity_label.strip():
+            raise ValidationError({"quantity_label": _("Write the question the form asks for this answer.")})
+
     @property
     def online_amount(self) -> int:
         """What an online filer pays: integer đồng, discount rounded in the citizen's favour."""
         return self.amount * (100 - self.online_discount_percent) // 100
+
+    @property
+    def is_counted(self) -> bool:
+        """Charged per unit of a form answer (e.g. per copy) rather than once per dossier."""
+        return bool(self.quantity_field)
+
+    def units_charged(self, answer: int) -> int:
+        """How many times the line is charged when the form answer is `answer` (e.g. 4 copies from the
+        3rd on: 2). A line not counted by an answer is charged once."""
+        if not self.quantity_field:
+            return 1
+        return max(0, answer - self.charged_from + 1)
+
+
+# The file types a form template may have, and the content type each is served with.
+FORM_TEMPLATE_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+FORM_TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def validate_form_template_size(file) -> None:
+    if file.size > FORM_TEMPLATE_MAX_BYTES:
+        raise ValidationError(_("A form template may be at most 5 MB."))
 
 
 class RequiredDocument(models.Model):
     """A slot in the dossier (thành phần hồ sơ) that the applicant fills with one or more files."""
 
     class CopyKind(models.TextChoices):
-        ORIGINAL = "original", _("Original")
+        ORIGINAL = "original", pgettext_lazy("document kind", "Original")
         CERTIFIED_COPY = "certified_copy", _("Certified copy")
-        COPY = "copy", _("Copy")
+        COPY = "copy", pgettext_lazy("document kind", "Copy")
         ORIGINAL_OR_COPY = "original_or_copy", _("Original or certified copy")
 
     version = models.ForeignKey(
@@ -434,7 +500,16 @@ class RequiredDocument(models.Model):
         default=False,
         help_text=_("The citizen may reuse a document from their data store instead of uploading it again."),
     )
-    form_template = models.FileField(_("form template"), upload_to="procedures/forms/", blank=True)
+    form_template = models.FileField(
+        _("form template"),
+        upload_to="procedures/forms/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(allowed_extensions=list(FORM_TEMPLATE_TYPES)),
+            validate_form_template_size,
+        ],
+        help_text=_("The blank form the applicant fills in (PDF, DOC, DOCX or ODT, at most 5 MB)."),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -444,6 +519,17 @@ class RequiredDocument(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def form_template_extension(self) -> str:
+        """'pdf', 'docx'…: the type of the form template, '' when there is none."""
+        return Path(self.form_template.name).suffix.lstrip(".").lower() if self.form_template else ""
+
+    @property
+    def form_template_download_name(self) -> str:
+        """What the citizen's browser saves the form as: the document's own name, not a storage path."""
+        stem = _UNSAFE_IN_FILENAME.sub("-", self.name).strip(" .-")[:120] or "mau"
+        return f"{stem}.{self.form_template_extension}"
 
 
 class CatalogueWord(models.Model):

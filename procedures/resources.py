@@ -2,10 +2,14 @@
 
 Import creates drafts only, through services.add_draft. Agencies, fees and documents travel in one cell each:
     agencies   000.00.15.H29;000.00.16.H29
-    fees       kind|description|amount|online discount %
+    fees       kind|description|amount|online discount %[|form answer|question|charged from unit]
                e.g. charge|Lệ phí cấp|50000|50; fee|Phí thẩm định|100000
-    documents  name|copy kind|count|required|reusable|note
+               a line that follows a form answer (per copy from the 3rd on):
+               fee|Phí cấp thêm Phiếu|5000|0|copies|Số Phiếu đề nghị cấp|3
+    documents  name|copy kind|count|required|reusable|note|form template
                e.g. Tờ khai|original|1|required|reusable; Căn cước|copy
+               the form template is the stored name of a file uploaded before in the admin, as the export
+               writes it: Tờ khai|original|1|required|not_reusable||procedures/forms/to-khai.pdf
 A "|", ";" or "\\" inside a text is written with a backslash before it.
 A row whose national code the catalogue already has becomes that procedure's next version; the optional
 change_note column says what that version changes, like the "what changed" box of the admin form.
@@ -13,6 +17,7 @@ change_note column says what that version changes, like the "what changed" box o
 
 import re
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +27,7 @@ from common.exports import unescape_cell
 
 from . import selectors, services
 from .models import (
+    FORM_TEMPLATE_TYPES,
     Agency,
     FeePaymentStage,
     Field,
@@ -123,6 +129,22 @@ def parse_whole_number(value, what: str) -> int:
             }
         )
     return int(number)
+
+
+def stored_form_template(name: str) -> bool:
+    """A form template named by an import must be a file already uploaded to the catalogue's form folder
+    (as an export names it), of an allowed type: an import never points a document at any other file."""
+    field = RequiredDocument._meta.get_field("form_template")
+    upload_to = str(field.upload_to)
+    path = PurePosixPath(name)
+    if (
+        path.is_absolute()
+        or ".." in path.parts
+        or not name.startswith(upload_to)
+        or path.suffix.lstrip(".").lower() not in FORM_TEMPLATE_TYPES
+    ):
+        return False
+    return field.storage.exists(name)
 
 
 # --- widgets ----------------------------------------------------------------------------------------------
@@ -282,10 +304,13 @@ class ProcedureVersionResource(resources.ModelResource):
         return ";".join(sorted(agency.code for agency in version.agencies.all()))
 
     def dehydrate_fees(self, version):
-        return "; ".join(
-            "|".join([fee.kind, escape(fee.description), str(fee.amount), str(fee.online_discount_percent)])
-            for fee in version.fees.all()
-        )
+        cells = []
+        for fee in version.fees.all():
+            parts = [fee.kind, escape(fee.description), str(fee.amount), str(fee.online_discount_percent)]
+            if fee.quantity_field:
+                parts += [fee.quantity_field, escape(fee.quantity_label), str(fee.charged_from)]
+            cells.append("|".join(parts))
+        return "; ".join(cells)
 
     def dehydrate_documents(self, version):
         cells = []
@@ -297,8 +322,10 @@ class ProcedureVersionResource(resources.ModelResource):
                 REQUIRED if document.is_required else OPTIONAL,
                 REUSABLE if document.reusable else NOT_REUSABLE,
             ]
-            if document.note:
+            if document.note or document.form_template:
                 parts.append(escape(document.note))
+            if document.form_template:
+                parts.append(escape(document.form_template.name))
             cells.append("|".join(parts))
         return "; ".join(cells)
 
@@ -396,7 +423,7 @@ class ProcedureVersionResource(resources.ModelResource):
         fees, problems = [], []
         kinds = ", ".join(ProcedureFee.Kind.values)
         for number, parts in enumerate(split_cell(as_text(value)), 1):
-            if len(parts) not in (3, 4):
+            if len(parts) not in (3, 4, 7):
                 problems.append(
                     _("Fee %(n)s: write kind|description|amount|discount %%, e.g. charge|Lệ phí cấp|50000|0.")
                     % {"n": number}
@@ -419,6 +446,9 @@ class ProcedureVersionResource(resources.ModelResource):
                     ),
                     position=number - 1,
                 )
+                if len(parts) == 7:
+                    fee.quantity_field, fee.quantity_label = parts[4], parts[5]
+                    fee.charged_from = parse_whole_number(parts[6] or 1, _("The first unit charged"))
                 fee.full_clean(exclude=["version"])
             except ValueError as error:
                 problems.append(_("Fee %(n)s: %(error)s") % {"n": number, "error": error})
@@ -438,17 +468,26 @@ class ProcedureVersionResource(resources.ModelResource):
         if not items:
             raise ValidationError(_("List at least one document the applicant must provide."))
         for number, parts in enumerate(items, 1):
-            parts += [""] * (6 - len(parts))
-            if len(parts) > 6 or not parts[0] or not parts[1]:
+            parts += [""] * (7 - len(parts))
+            if len(parts) > 7 or not parts[0] or not parts[1]:
                 problems.append(
                     _(
-                        "Document %(n)s: write name|copy kind|count|required|reusable|note, "
+                        "Document %(n)s: write name|copy kind|count|required|reusable|note|form template, "
                         "e.g. Tờ khai|original|1|required|reusable."
                     )
                     % {"n": number}
                 )
                 continue
-            name, copy_kind, count, required, reusable, note = parts
+            name, copy_kind, count, required, reusable, note, form_template = parts
+            if form_template and not stored_form_template(form_template):
+                problems.append(
+                    _(
+                        "Document %(n)s: no form template is stored as “%(name)s”. Upload the form in the "
+                        "admin first, or leave this part empty."
+                    )
+                    % {"n": number, "name": form_template}
+                )
+                continue
             if copy_kind not in RequiredDocument.CopyKind.values:
                 problems.append(
                     _("Document %(n)s: the copy kind must be one of %(kinds)s (got “%(kind)s”).")
@@ -469,6 +508,7 @@ class ProcedureVersionResource(resources.ModelResource):
                     is_required=required != OPTIONAL,
                     reusable=reusable == REUSABLE,
                     note=note,
+                    form_template=form_template,
                     position=number - 1,
                 )
                 document.full_clean(exclude=["version", "form_template"])

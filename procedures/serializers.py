@@ -1,3 +1,5 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Agency, Field, GovernmentLevel, ProcedureFee, ProcedureVersion, RequiredDocument
@@ -66,13 +68,34 @@ class FeeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProcedureFee
-        fields = ["kind", "description", "amount", "online_discount_percent", "online_amount"]
+        fields = [
+            "kind",
+            "description",
+            "amount",
+            "online_discount_percent",
+            "online_amount",
+            "quantity_field",
+            "quantity_label",
+            "charged_from",
+        ]
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    form_template_url = serializers.SerializerMethodField(
+        help_text="Where to download the blank form the applicant fills in; null when there is none."
+    )
+
     class Meta:
         model = RequiredDocument
-        fields = ["name", "copy_kind", "count", "is_required", "reusable", "note"]
+        fields = ["name", "copy_kind", "count", "is_required", "reusable", "note", "form_template_url"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_form_template_url(self, document: RequiredDocument) -> str | None:
+        if not document.form_template:
+            return None
+        path = reverse("procedures:form_template", args=[document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class ProcedureSummarySerializer(serializers.ModelSerializer):

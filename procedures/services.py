@@ -3,7 +3,9 @@
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -31,6 +33,24 @@ def can_edit_catalogue(user: "Actor") -> bool:
 
 def can_publish_catalogue(user: "Actor") -> bool:
     return user.is_active and user.has_perm("procedures.publish_procedureversion")
+
+
+def is_own_work(user: "Actor", version: ProcedureVersion) -> bool:
+    """The user drafted or submitted this version."""
+    return user.pk is not None and user.pk in {version.created_by_id, version.submitted_by_id}
+
+
+def four_eyes_forbid_publishing(user: "Actor", version: ProcedureVersion) -> bool:
+    """Four eyes (CATALOGUE_FOUR_EYES, on by default): whoever drafted or submitted a version may not be
+    the one who publishes it; a second reviewer must."""
+    return settings.CATALOGUE_FOUR_EYES and is_own_work(user, version)
+
+
+def four_eyes_message() -> str:
+    return _(
+        "You drafted or submitted this version: under the four-eyes rule, another catalogue reviewer must "
+        "publish it."
+    )
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -114,11 +134,12 @@ def send_back_to_draft(*, version: ProcedureVersion, by: "Actor", note: str) -> 
 
 def publish(*, version: ProcedureVersion, by: "Actor") -> ProcedureVersion:
     """Publish a reviewed version; the version it replaces is archived but stays readable, because
-    dossiers filed under it keep pointing at it."""
+    dossiers filed under it keep pointing at it. Refused to whoever drafted or submitted it (four eyes)."""
     _require(can_publish_catalogue(by), _("Only a catalogue reviewer may publish."))
     with transaction.atomic():
         Procedure.objects.select_for_update().get(pk=version.procedure_id)
         version = _lock(version)
+        _require(not four_eyes_forbid_publishing(by, version), four_eyes_message())
         now = clock.now()
         for previous in ProcedureVersion.objects.select_for_update().filter(
             procedure_id=version.procedure_id, status=VersionStatus.PUBLISHED
@@ -144,6 +165,23 @@ def archive(*, version: ProcedureVersion, by: "Actor") -> ProcedureVersion:
         version.save()
         transaction.on_commit(refresh_search_vocabulary)
         return version
+
+
+def attach_form_template(*, document: RequiredDocument, form: File, by: "Actor") -> RequiredDocument:
+    """Give a required document of a draft its blank form (the "Tờ khai … theo mẫu" an applicant fills
+    in); a published version's documents are frozen, like the rest of it."""
+    _require(can_edit_catalogue(by), _("You may not edit the catalogue."))
+    with transaction.atomic():
+        version = _lock(document.version)
+        if not version.is_editable:
+            raise ValidationError(
+                _("Only a draft can be edited: to change this entry, create a new version.")
+            )
+        document = RequiredDocument.objects.get(pk=document.pk)
+        document.form_template = form
+        document.full_clean(exclude=["version"])
+        document.save(update_fields=["form_template"])
+        return document
 
 
 def refresh_search_vocabulary() -> int:

@@ -50,3 +50,49 @@ def within_one_edit(a: str, b: str) -> bool:
         )
     shorter, longer = (a, b) if la < lb else (b, a)
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+# Spellings that sound alike in one dialect or another and are often written one for the other: the first
+# consonant s/x, ch/tr, d/gi/r ('lái se', 'dấy phép'), and a final i/y after a consonant ('đăng kí').
+_SOUNDALIKE_ONSETS = [("ch", "tr"), ("gi", "d"), ("gi", "r"), ("d", "r"), ("s", "x")]
+_FINAL_I_OR_Y = re.compile(r"^(qu|[bcdghklmnprstvx]+)([iy])$")
+
+
+def spelling_variants(word: str) -> set[str]:
+    """Other spellings of a folded word that sound the same: 'se' → {'xe'}, 'ki' → {'ky'}, 'day' → {'giay',
+    'ray'}, 'chuong' → {'truong'}. The word itself is not included; which of them are real words is for the
+    catalogue's vocabulary to say."""
+    finals = {word}
+    ending = _FINAL_I_OR_Y.match(word)
+    if ending:
+        finals.add(ending.group(1) + ("y" if ending.group(2) == "i" else "i"))
+    variants = set(finals)
+    for spelling in finals:
+        for first, second in _SOUNDALIKE_ONSETS:
+            for typed, other in ((first, second), (second, first)):
+                # 'gi' is its own onset: 'giay' is not 'd' + 'iay'.
+                if spelling.startswith(typed) and not (typed == "d" and spelling.startswith("gi")):
+                    variants.add(other + spelling[len(typed) :])
+    variants.discard(word)
+    return {variant for variant in variants if len(variant) > 1}
+
+
+def split_glued(token: str, is_word, starts_a_word) -> list[str] | None:
+    """Words typed without the space between them, split against the vocabulary: 'giayphep' → ['giay',
+    'phep'], 'laise' → ['lai', 'se'] ('se' being a spelling of 'xe'). Every piece must be a word (or sound
+    like one, `is_word`); the last may be the start of one, still being typed (`starts_a_word`). The split
+    with the fewest pieces wins, then the one whose first pieces are longest; None when there is none."""
+    length = len(token)
+    best: list[list[str] | None] = [[]] + [None] * length
+    for end in range(2, length + 1):
+        for start in range(end - 2, -1, -1):
+            before, piece = best[start], token[start:end]
+            last = end == length
+            if before is None or not (is_word(piece) or (last and starts_a_word(piece))):
+                continue
+            candidate = [*before, piece]
+            current = best[end]
+            if current is None or len(candidate) < len(current):
+                best[end] = candidate
+    pieces = best[length]
+    return pieces if pieces is not None and len(pieces) > 1 else None

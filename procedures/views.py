@@ -11,7 +11,7 @@ from common.replica import reads_lag_tolerant
 
 from . import selectors
 from .forms import CatalogueSearchForm
-from .models import ProcedureVersion, RequiredDocument, VersionStatus
+from .models import FORM_TEMPLATE_TYPES, ProcedureVersion, RequiredDocument, VersionStatus
 
 PUBLIC_STATUSES = [VersionStatus.PUBLISHED, VersionStatus.ARCHIVED]
 
@@ -66,10 +66,22 @@ def procedure_version_detail(request, national_code, version_number):
 
 @reads_lag_tolerant
 def form_template(request, pk):
-    """Form templates of public entries are public documents; drafts' are not."""
+    """The blank form of a required document, for the applicant to fill in. Form templates of public
+    entries (published, or archived but kept for the dossiers filed under them) are public documents;
+    drafts' and entries in review are not (404). Served as a download of a known type, named after the
+    document, never as a page of the portal."""
     document = get_object_or_404(RequiredDocument, pk=pk, version__status__in=PUBLIC_STATUSES)
     if not document.form_template:
         raise Http404
-    response = FileResponse(document.form_template.open("rb"), as_attachment=True)
+    try:
+        handle = document.form_template.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.form_template_download_name,
+        content_type=FORM_TEMPLATE_TYPES.get(document.form_template_extension, "application/octet-stream"),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return sandboxed(response)  # an uploaded file (by catalogue admins): never a page of the portal

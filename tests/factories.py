@@ -160,6 +160,7 @@ class CitizenProfileFactory(DjangoModelFactory):
     full_name = factory.LazyAttribute(lambda o: o.user.full_name)
     personal_id = factory.Sequence(lambda n: f"{1000_0000_0000 + n:012d}")
     phone = factory.Sequence(lambda n: f"09{n:08d}")
+    phone_verified = factory.SelfAttribute("phone")  # confirmed by its SMS code: SMS notices go to it
 
 
 class AgencyMembershipFactory(DjangoModelFactory):

@@ -1,7 +1,10 @@
 from django import template
 from django.utils.translation import get_language
 
+from common import forms
+
 register = template.Library()
+register.filter("choice_prompt", forms.choice_prompt)
 
 
 @register.filter

@@ -3,6 +3,7 @@
 transition → save → write the one audit row → notify the applicant and call the registered hooks
 (`dossiers.hooks`). Other apps call these; they never change a dossier row themselves."""
 
+from .arrivals import mark_seen
 from .base import DossierChanged, lock
 from .fees import FeesNotPayable, exempt_fees, record_fees_refunded, settle_fees
 from .filing import (
@@ -10,6 +11,8 @@ from .filing import (
     applicant_prefill,
     attach_upload,
     discard_draft,
+    last_filing_of,
+    preferred_agency,
     problems_before_submit,
     receiving_agencies_for,
     register_at_desk,
@@ -46,10 +49,13 @@ __all__ = [
     "discard_draft",
     "exempt_fees",
     "issue_apology",
+    "last_filing_of",
     "lock",
     "mark_result_ready",
     "mark_returned",
     "mark_returned_by_post",
+    "mark_seen",
+    "preferred_agency",
     "problems_before_submit",
     "receive",
     "receiving_agencies_for",

@@ -21,6 +21,7 @@ from procedures.models import Agency
 
 from .. import audit, hooks, notices, policies, selectors
 from ..models import Dossier, DossierEvent, State, SupplementRequest, Timeliness
+from . import arrivals
 
 
 class DossierChanged(Exception):
@@ -136,6 +137,7 @@ class Change:
         event.chain_hash = audit.link(event, previous)
         event.save()
         self.event = event
+        arrivals.record_arrival(event)  # new to the agency it was filed with or handed to
         agencies = (dossier.receiving_agency_id, dossier.handling_agency_id, getattr(from_agency, "pk", None))
         transaction.on_commit(lambda: selectors.forget_queue_counts(*agencies))
         notices.notify_applicant(self.event)  # the outbox rows, in this same transaction

@@ -14,9 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.types import Actor
-from procedures.models import Agency, ProcedureVersion, RequiredDocument, VersionStatus
+from procedures.models import (
+    Agency,
+    GovernmentLevel,
+    ProcedureFee,
+    ProcedureVersion,
+    RequiredDocument,
+    VersionStatus,
+)
 
-from .. import codes, policies, working_days
+from .. import codes, fee_lines, policies, working_days
 from ..models import (
     Channel,
     Dossier,
@@ -36,6 +43,54 @@ PURPOSE_MAX_LENGTH = 2000
 
 def receiving_agencies_for(version: ProcedureVersion) -> list[Agency]:
     return list(version.agencies.filter(is_legacy=False))
+
+
+def last_filing_of(version: ProcedureVersion, applicant: Actor) -> Dossier | None:
+    """The applicant's last filed dossier of the same procedure (any version): what a repeat filing reuses."""
+    return (
+        Dossier.objects.filter(applicant=applicant, procedure_version__procedure_id=version.procedure_id)
+        .exclude(state=State.DRAFT)
+        .order_by("-submitted_at", "-created_at")
+        .first()
+    )
+
+
+def preferred_agency(
+    version: ProcedureVersion, applicant: Actor, agencies: list[Agency], last: Dossier | None = None
+) -> Agency | None:
+    """The office to offer first: the one of the applicant's last dossier of this procedure; else, for a
+    procedure received at commune level, the commune office of the commune in the applicant's profile."""
+    if last is not None and last.receiving_agency_id in {agency.pk for agency in agencies}:
+        return next(agency for agency in agencies if agency.pk == last.receiving_agency_id)
+    profile = getattr(applicant, "profile", None)
+    commune = profile.commune if profile is not None and profile.commune_id else None
+    if commune is None or GovernmentLevel.COMMUNE not in version.level_list:
+        return None
+    commune = commune.current()
+    return next(
+        (
+            agency
+            for agency in agencies
+            if agency.kind == Agency.Kind.COMMUNE and agency.administrative_unit_id == commune.pk
+        ),
+        None,
+    )
+
+
+def repeat_prefill(version: ProcedureVersion, last: Dossier | None) -> dict[str, Any]:
+    """What the applicant's last dossier of this procedure said that a new one would ask again: the request
+    (and the answers its fees count, e.g. copies) and how the result came back."""
+    if last is None:
+        return {}
+    old = last.form_data if isinstance(last.form_data, dict) else {}
+    counted = {fee.quantity_field for fee in version.fees.all() if fee.quantity_field}
+    form_data = {key: old[key] for key in ["purpose", *sorted(counted)] if old.get(key) not in (None, "")}
+    data: dict[str, Any] = {"form_data": form_data} if form_data else {}
+    if last.return_channel in version.return_channels:
+        data["return_channel"] = last.return_channel
+        if last.delivery_address:
+            data["delivery_address"] = last.delivery_address
+    return data
 
 
 def applicant_prefill(user: Actor) -> dict[str, Any]:
@@ -71,15 +126,23 @@ def start_draft(
     receiving_agency: Agency | None = None,
     form_data: dict[str, Any] | None = None,
 ) -> Dossier:
-    """A citizen starts filing: a draft under the published version, prefilled from what is known."""
+    """A citizen starts filing: a draft under the published version, prefilled from what is known (the
+    profile, and for a repeat filing the request, the office and the return of the last one)."""
     if version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("This procedure is not open for filing."))
     agencies = receiving_agencies_for(version)
+    last = last_filing_of(version, applicant)
     if receiving_agency is None:
-        receiving_agency = agencies[0] if agencies else None
+        receiving_agency = preferred_agency(version, applicant, agencies, last) or (
+            agencies[0] if agencies else None
+        )
     if receiving_agency not in agencies:
         raise ValidationError(_("Choose one of the agencies that handle this procedure."))
     channels = version.return_channels
+    known = {**applicant_prefill(applicant), **repeat_prefill(version, last)}
+    known.setdefault("return_channel", ReturnChannel.ELECTRONIC if "electronic" in channels else channels[0])
+    if form_data is not None:
+        known["form_data"] = form_data
     with transaction.atomic():
         dossier = Dossier(
             procedure_version=version,
@@ -87,9 +150,7 @@ def start_draft(
             channel=Channel.ONLINE,
             receiving_agency=receiving_agency,
             handling_agency=receiving_agency,
-            return_channel=ReturnChannel.ELECTRONIC if "electronic" in channels else channels[0],
-            form_data=form_data or {},
-            **applicant_prefill(applicant),
+            **known,
         )
         dossier.save()
         return dossier
@@ -108,12 +169,18 @@ DRAFT_FIELDS = {
 }
 
 
-def update_draft(*, dossier: Dossier, by: Actor, **changes: Any) -> Dossier:
-    """Save what the applicant typed on one wizard page; a draft is kept between visits."""
+WIZARD_STEPS = ("applicant", "details", "documents", "delivery")
+
+
+def update_draft(*, dossier: Dossier, by: Actor, saved_step: str = "", **changes: Any) -> Dossier:
+    """Save what the applicant typed on one wizard page (`saved_step`: the page, so the step list shows
+    it done); a draft is kept between visits."""
     require(policies.is_owner(by, dossier))
     unknown = set(changes) - DRAFT_FIELDS
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
+    if saved_step and saved_step not in WIZARD_STEPS:
+        raise ValueError(f"Not a wizard step: {saved_step!r}")
     with locked(dossier) as dossier:
         if dossier.state != State.DRAFT:
             raise ValidationError(_("Only a draft can be changed."))
@@ -128,6 +195,8 @@ def update_draft(*, dossier: Dossier, by: Actor, **changes: Any) -> Dossier:
             raise ValidationError(_("This procedure does not return results that way."))
         for name, value in changes.items():
             setattr(dossier, name, value)
+        if saved_step and saved_step not in dossier.steps_saved:
+            dossier.steps_saved = [*dossier.steps_saved, saved_step]
         dossier.save()
         return dossier
 
@@ -234,9 +303,12 @@ def purpose_of(dossier: Dossier) -> str:
     return str(form_data.get("purpose") or "").strip()
 
 
-def problems_before_submit(dossier: Dossier) -> list[str]:
+def problems_before_submit(dossier: Dossier, fees: list[ProcedureFee] | None = None) -> list[str]:
     """Everything the rules can check before filing, so a dossier is not sent back for it. `submit`
-    refuses while this list is not empty; the review page shows the same list."""
+    refuses while this list is not empty; the review page shows the same list. `fees`: the version's
+    fees when the caller already read them."""
+    if fees is None:
+        fees = list(dossier.procedure_version.fees.all())
     problems = []
     if not dossier.applicant_name.strip():
         problems.append(_("Enter the applicant's full name."))
@@ -247,6 +319,9 @@ def problems_before_submit(dossier: Dossier) -> list[str]:
         problems.append(_("Say what you are asking for (step “Your request”)."))
     elif len(purpose) > PURPOSE_MAX_LENGTH:
         problems.append(_("Say what you are asking for in at most 2,000 characters."))
+    for question in fee_lines.questions(fees):
+        if fee_lines.answer_of(dossier.form_data, question.field) is None:
+            problems.append(_("Answer “%(question)s” (step “Your request”).") % {"question": question.label})
     if dossier.return_channel == ReturnChannel.POST and not dossier.delivery_address.strip():
         problems.append(_("Enter the address the result should be posted to."))
     documents = list(dossier.documents.select_related("stored_file"))
@@ -263,9 +338,12 @@ def problems_before_submit(dossier: Dossier) -> list[str]:
     return problems
 
 
-def _fee_total(version: ProcedureVersion, channel: str) -> int:
-    fees = version.fees.all()
-    return sum(fee.online_amount if channel == Channel.ONLINE else fee.amount for fee in fees)
+def _fee_total(dossier: Dossier, fees: list[ProcedureFee] | None = None) -> int:
+    """The catalogue's fees for this dossier: online discount, and the lines its form answers call for."""
+    if fees is None:
+        fees = list(dossier.procedure_version.fees.all())
+    online = dossier.channel == Channel.ONLINE
+    return fee_lines.total(fee_lines.lines(fees, online=online, form_data=dossier.form_data))
 
 
 def _assign_code(dossier: Dossier, now: datetime.datetime) -> None:
@@ -286,12 +364,12 @@ def start_intake_clock(dossier: Dossier, now: datetime.datetime) -> None:
         dossier.intake_deadline = None
 
 
-def _file(dossier: Dossier, now: datetime.datetime) -> None:
+def _file(dossier: Dossier, now: datetime.datetime, fees: list[ProcedureFee] | None = None) -> None:
     """What filing sets, online or at the desk: the code, the time, the fees, the 8-hour answer clock. The
     desk gets the same answer time as online: receiving at once is "on time", leaving it in the tray late."""
     _assign_code(dossier, now)
     dossier.submitted_at = now
-    dossier.fee_total = _fee_total(dossier.procedure_version, dossier.channel)
+    dossier.fee_total = _fee_total(dossier, fees)
     start_intake_clock(dossier, now)
 
 
@@ -313,11 +391,12 @@ def submit(*, dossier: Dossier, by: Actor) -> Dossier:
     with changing(dossier) as change:
         _reuse_loaded(change.dossier, loaded=dossier, by=by)
         dossier = change.dossier
-        problems = problems_before_submit(dossier) if dossier.state == State.DRAFT else []
+        fees = list(dossier.procedure_version.fees.all())
+        problems = problems_before_submit(dossier, fees) if dossier.state == State.DRAFT else []
         if problems:
             raise ValidationError(problems)
         change.proceed(dossier.submit, _("This dossier has already been submitted."))
-        _file(dossier, change.now)
+        _file(dossier, change.now, fees)
         change.record(Action.SUBMIT, actor=by, to_agency=dossier.receiving_agency)
         return dossier
 

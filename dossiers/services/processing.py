@@ -31,7 +31,9 @@ def transfer(
     note: str = "",
     expected_version: int | None = None,
 ) -> Dossier:
-    """Hand the dossier to the deciding agency, or on to another agency (inter-agency procedures)."""
+    """Hand the dossier to the deciding agency, or on to another agency (inter-agency procedures); never
+    to the agency already processing it (policies.transfer_refusal). The person assigned, if any, must
+    work for the agency it goes to."""
 
     def may(dossier: Dossier) -> bool:
         if dossier.state == State.RECEIVED:
@@ -40,8 +42,9 @@ def transfer(
 
     with changing(dossier, expected_version=expected_version, may=may) as change:
         dossier = change.dossier
-        if to_agency.is_legacy:
-            raise ValidationError(_("This agency no longer exists."))
+        refusal = policies.transfer_refusal(dossier, to_agency)
+        if refusal:
+            raise ValidationError(refusal)
         if assignee is not None and not policies.is_member(assignee, to_agency):
             raise ValidationError(_("The person assigned must work for the receiving agency."))
         from_agency = dossier.handling_agency

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 
 from common.decorators import citizen_only
 from procedures import selectors as catalogue
-from procedures.models import Agency
+from procedures.models import Agency, FeePaymentStage
 
-from .. import selectors, services, slips
+from .. import document_kinds, fee_lines, panels, selectors, services, slips
 from ..forms import (
     ApplicantForm,
     DeliveryForm,
@@ -77,11 +77,20 @@ def next_action(dossier: Dossier) -> str:
         return _("Add the missing documents")
     if state == State.SUBMITTED and not dossier.fees_ready_for_receipt():
         return _("Pay the fees online: the one-stop shop receives the dossier once they are paid")
+    if state == State.SUBMITTED and dossier.intake_answer_late():
+        # Never promise a time already past: say the answer is late and whom to call.
+        return _("The one-stop shop's answer is late (it was due by %(time)s): call it if you need to") % {
+            "time": _at(dossier.intake_deadline)
+        }
     if state == State.SUBMITTED:
         return _("Nothing to do: the one-stop shop answers by %(time)s") % {
             "time": _at(dossier.intake_deadline)
         }
-    if state == State.RESULT_READY and not dossier.fees_ready_for_return():
+    if (
+        state in {State.RECEIVED, State.IN_PROGRESS, State.APPROVED, State.RESULT_READY}
+        and not dossier.fees_ready_for_return()
+        and not dossier.fees_collected_on_delivery()
+    ):
         return _("Pay the fees online: the result is handed over once they are paid")
     if state in {State.RECEIVED, State.IN_PROGRESS, State.APPROVED}:
         return _("Nothing to do: wait for the result")
@@ -106,15 +115,22 @@ class StepLink:
     number: int
 
 
-def _steps_done(dossier: Dossier, attached_slots: set[int], required_documents) -> dict[str, bool]:
-    """A display hint for the step list only; what blocks filing is services.problems_before_submit."""
+def _steps_done(dossier: Dossier, attached_slots: set[int], required_documents, fees) -> dict[str, bool]:
+    """A display hint for the step list only; what blocks filing is services.problems_before_submit. A step
+    is done once the applicant has saved it and what it holds is complete: a prefilled or default answer
+    (the profile's name, the first way of returning the result) is not one the applicant gave."""
     channels = dossier.procedure_version.return_channels
+    saved = set(dossier.steps_saved)
+    questions = fee_lines.questions(fees)
     return {
-        "applicant": bool(dossier.applicant_name.strip())
+        "applicant": "applicant" in saved
+        and bool(dossier.applicant_name.strip())
         and bool(dossier.applicant_phone or dossier.applicant_email),
-        "details": DetailsForm(data=dossier.form_data).is_valid(),
-        "documents": all(d.pk in attached_slots for d in required_documents if d.is_required),
-        "delivery": dossier.return_channel in channels
+        "details": "details" in saved and DetailsForm(data=dossier.form_data, questions=questions).is_valid(),
+        "documents": "documents" in saved
+        and all(d.pk in attached_slots for d in required_documents if d.is_required),
+        "delivery": "delivery" in saved
+        and dossier.return_channel in channels
         and (dossier.return_channel != ReturnChannel.POST or bool(dossier.delivery_address.strip())),
         "review": False,
     }
@@ -158,6 +174,8 @@ class Slot:
 
 
 def _build_slots(user, required_documents, documents, *, with_other: bool = False) -> list[Slot]:
+    """Each slot offers the data store's files of the kind of document it asks for first
+    (`document_kinds.same_kind`), then a few others behind "Use a file from your data store"."""
     files = selectors.reusable_files(user)
     entries = [(str(d.pk), d) for d in required_documents]
     # "Other": what a request describes in words only, or an extra file the applicant wants to add.
@@ -171,7 +189,7 @@ def _build_slots(user, required_documents, documents, *, with_other: bool = Fals
         used_contents = {d.stored_file.sha256 for d in in_slot}
         free = [f for f in files if f.pk not in used_pks and f.sha256 not in used_contents]
         name = required.name if required else ""
-        matching = [f for f in free if name and f.label.strip().casefold() == name.strip().casefold()]
+        matching = [f for f in free if name and document_kinds.same_kind(f.label, name)]
         others = [f for f in free if f not in matching][:OTHER_FILES_PER_SLOT]
         slots.append(
             Slot(
@@ -273,8 +291,13 @@ def start(request, national_code):
     if version is None:
         raise Http404
     agencies = services.receiving_agencies_for(version)
+    preferred = services.preferred_agency(
+        version, request.user, agencies, services.last_filing_of(version, request.user)
+    )
     form = StartForm(
-        _posted(request), agencies=Agency.objects.filter(pk__in=[agency.pk for agency in agencies])
+        _posted(request),
+        agencies=Agency.objects.filter(pk__in=[agency.pk for agency in agencies]),
+        initial={"receiving_agency": preferred.pk if preferred else None},
     )
     drafts = list(
         Dossier.objects.owned_by(request.user)
@@ -333,8 +356,11 @@ def _render_step(request, dossier, step, context, status=200):
     documents = context.get("documents")
     if documents is None:
         documents = _application_documents(dossier)
+    fees = context.get("fees")
+    if fees is None:
+        fees = list(dossier.procedure_version.fees.all())
     attached = {d.required_document_id for d in documents}
-    done = _steps_done(dossier, attached, required_documents)
+    done = _steps_done(dossier, attached, required_documents, fees)
     index = STEP_NAMES.index(step)
     context = {
         "dossier": dossier,
@@ -350,9 +376,9 @@ def _render_step(request, dossier, step, context, status=200):
     return render(request, f"dossiers/citizen/wizard_{step}.html", context, status=status)
 
 
-def _save_draft(request, dossier, form, **changes) -> bool:
+def _save_draft(request, dossier, form, step, **changes) -> bool:
     try:
-        services.update_draft(dossier=dossier, by=request.user, **changes)
+        services.update_draft(dossier=dossier, by=request.user, saved_step=step, **changes)
     except ValidationError as error:
         form.add_error(None, error)
         return False
@@ -365,7 +391,7 @@ def _applicant_step(request, dossier):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_draft(request, dossier, form, **form.cleaned_data)
+        and _save_draft(request, dossier, form, "applicant", **form.cleaned_data)
     ):
         return redirect(_next_step_url(dossier, "applicant"))
     return _render_step(
@@ -378,19 +404,30 @@ def _applicant_step(request, dossier):
 
 
 def _details_step(request, dossier):
-    initial = {name: dossier.form_data.get(name, "") for name in DetailsForm.base_fields}
-    form = DetailsForm(_posted(request), initial=initial)
+    fees = list(dossier.procedure_version.fees.all())
+    questions = fee_lines.questions(fees)
+    names = [*DetailsForm.base_fields, *(question.field for question in questions)]
+    initial = {name: dossier.form_data.get(name) for name in names if dossier.form_data.get(name)}
+    form = DetailsForm(_posted(request), initial=initial, questions=questions)
     if request.method == "POST" and form.is_valid():
         form_data = {**dossier.form_data, **form.cleaned_data}
-        if _save_draft(request, dossier, form, form_data=form_data):
+        if _save_draft(request, dossier, form, "details", form_data=form_data):
             return redirect(_next_step_url(dossier, "details"))
-    return _render_step(request, dossier, "details", {"form": form}, status=400 if form.errors else 200)
+    return _render_step(
+        request, dossier, "details", {"form": form, "fees": fees}, status=400 if form.errors else 200
+    )
 
 
 def _documents_step(request, dossier):
     required_documents = list(dossier.procedure_version.documents.all())
     documents = _application_documents(dossier)
     slots = _build_slots(request.user, required_documents, documents)
+    if request.method == "POST" and request.POST.get("action") == "continue":
+        try:
+            services.update_draft(dossier=dossier, by=request.user, saved_step="documents")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(_next_step_url(dossier, "documents"))
     if request.method == "POST" and _document_action(
         request, dossier, slots, DossierDocument.Kind.APPLICATION
     ):
@@ -407,7 +444,6 @@ def _documents_step(request, dossier):
             "required_documents": required_documents,
             "max_bytes": settings.DOSSIER_UPLOAD_MAX_BYTES,
             "max_megabytes": settings.DOSSIER_UPLOAD_MAX_BYTES // (1024 * 1024),
-            "next_url": _next_step_url(dossier, "documents"),
         },
         status=400 if failed else 200,
     )
@@ -428,37 +464,48 @@ def _delivery_step(request, dossier):
         agencies=Agency.objects.filter(pk__in=[agency.pk for agency in agencies]),
     )
     if request.method == "POST" and form.is_valid():
-        changes = {
-            "return_channel": form.cleaned_data["return_channel"],
-            "delivery_address": form.cleaned_data["delivery_address"].strip(),
-        }
-        if "receiving_agency" in form.cleaned_data:
+        changes = {"return_channel": form.cleaned_data["return_channel"]}
+        if "delivery_address" in form.fields:
+            changes["delivery_address"] = form.cleaned_data["delivery_address"].strip()
+        if form.cleaned_data.get("receiving_agency"):
             changes["receiving_agency"] = form.cleaned_data["receiving_agency"]
-        if _save_draft(request, dossier, form, **changes):
+        if _save_draft(request, dossier, form, "delivery", **changes):
             return redirect(_next_step_url(dossier, "delivery"))
     return _render_step(
         request,
         dossier,
         "delivery",
-        {"form": form, "agency_count": len(agencies)},
+        {"form": form},
         status=400 if form.errors else 200,
     )
 
 
 def _review_step(request, dossier, problems=None, status=200):
+    version = dossier.procedure_version
+    fees = list(version.fees.all())
     if problems is None:
-        problems = services.problems_before_submit(dossier)
+        problems = services.problems_before_submit(dossier, fees)
+    lines = [line for line in fee_lines.lines(fees, online=True, form_data=dossier.form_data) if line.units]
+    fee_total = fee_lines.total(lines)
     return _render_step(
         request,
         dossier,
         "review",
         {
             "problems": problems,
-            "required_documents": list(dossier.procedure_version.documents.all()),
+            "required_documents": list(version.documents.all()),
             "documents": _application_documents(dossier),
             "intake_hours": settings.INTAKE_ANSWER_WORKING_HOURS,
             "return_channel_label": ReturnChannel(dossier.return_channel).label,
-            "fees": list(dossier.procedure_version.fees.all()),
+            "fees": fees,
+            "fee_lines": lines,
+            "fee_total": fee_total,
+            "answers": [
+                (question.label, fee_lines.answer_of(dossier.form_data, question.field))
+                for question in fee_lines.questions(fees)
+            ],
+            # Fees due at filing: the dossier reaches the one-stop shop once they are paid, not at once.
+            "pays_before_intake": fee_total > 0 and version.fee_payment_stage == FeePaymentStage.AT_FILING,
         },
         status=status,
     )
@@ -479,20 +526,26 @@ def submit(request, pk):
         problems = error.messages
     if problems:
         return _review_step(request, dossier, problems=problems, status=400)
-    messages.success(
-        request,
-        _(
-            "Your dossier was filed. Its code is %(code)s. The one-stop shop answers within "
-            "%(hours)s working hours, by %(deadline)s: it receives the dossier or tells you exactly what "
-            "is missing."
-        )
-        % {
-            "code": dossier.code,
-            "hours": settings.INTAKE_ANSWER_WORKING_HOURS,
-            "deadline": _at(dossier.intake_deadline),
-        },
-    )
+    messages.success(request, _filed_message(dossier))
     return redirect("dossiers:detail", dossier.pk)
+
+
+def _filed_message(dossier: Dossier) -> str:
+    """What filing did. The 8 working hours start when the one-stop shop can act: at once, or once the
+    fees due at filing are paid (then there is no time to give yet: the next action says "pay")."""
+    if dossier.intake_deadline is None:
+        return _(
+            "Your dossier was filed. Its code is %(code)s. One step is left: pay the fees, just below."
+        ) % {"code": dossier.code}
+    return _(
+        "Your dossier was filed. Its code is %(code)s. The one-stop shop answers within "
+        "%(hours)s working hours, by %(deadline)s: it receives the dossier or tells you exactly what "
+        "is missing."
+    ) % {
+        "code": dossier.code,
+        "hours": settings.INTAKE_ANSWER_WORKING_HOURS,
+        "deadline": _at(dossier.intake_deadline),
+    }
 
 
 # --- my dossiers, one dossier -------------------------------------------------------------------------------
@@ -544,6 +597,9 @@ def detail(request, pk):
     requests = list(dossier.supplement_requests.exclude(sent_at__isnull=True).prefetch_related("items"))
     open_request = next((r for r in requests if r.status == SupplementRequest.Status.OPEN), None)
     has_apology = dossier.apologies.exists() if dossier.received_at else False
+    next_step_panel = (
+        panels.render_first_panel(dossier, "citizen.next_action", request) if dossier.code else ""
+    )
     context = {
         "dossier": dossier,
         "version": dossier.procedure_version,
@@ -559,6 +615,10 @@ def detail(request, pk):
         "slips": _slip_links(dossier, bool(requests), has_apology),
         "can_withdraw": dossier.state in BEFORE_DECISION,
         "next_action": next_action(dossier),
+        # The one thing to do, at the top: the dossier's own (finish the draft, add what is asked) or the
+        # first an app registered (pay): panels.render_first_panel.
+        "has_next_step": bool(dossier.is_draft or open_request or next_step_panel),
+        "next_step_panel": next_step_panel,
         "return_channel_label": ReturnChannel(dossier.return_channel).label,
     }
     return render(request, "dossiers/citizen/detail.html", context)

@@ -30,16 +30,16 @@ from common.replica import reads_lag_tolerant
 from notifications import selectors as notification_selectors
 from procedures.models import Agency
 
-from .. import policies, register_export, selectors, services, slips
+from .. import fee_lines, policies, register_export, selectors, services, slips
 from ..models import Dossier, DossierDocument, ReturnChannel, RuleSet, State, SupplementRequest, Timeliness
 from ..selectors import QueueView
-from ..staff_forms import ACTION_FORMS, DeskForm, DeskProcedureForm, RegisterFilterForm
+from ..staff_forms import ACTION_FORMS, CONFIRMED_ACTIONS, DeskForm, DeskProcedureForm, RegisterFilterForm
 
 QUEUE_PER_PAGE = 25
 REGISTER_PER_PAGE = 50
 
 QUEUE_TABS = [
-    (QueueView.NEW, gettext_lazy("New")),
+    (QueueView.NEW, pgettext_lazy("dossier queue tab", "New")),
     (QueueView.MINE, gettext_lazy("Assigned to me")),
     (QueueView.DUE_SOON, gettext_lazy("Due soon")),
     (QueueView.OVERDUE, gettext_lazy("Overdue")),
@@ -61,15 +61,15 @@ HISTORY_SORTS = [
 
 ACTION_LABELS = {
     "check_originals": gettext_lazy("Originals checked"),
-    "receive": gettext_lazy("Receive"),
+    "receive": pgettext_lazy("dossier action", "Receive"),
     "request_supplement": gettext_lazy("Request a supplement"),
     "approve_supplement": gettext_lazy("Approve the supplement request"),
     "reject_supplement": gettext_lazy("Reject the supplement request"),
-    "refuse": gettext_lazy("Refuse"),
-    "transfer": gettext_lazy("Transfer"),
-    "assign": gettext_lazy("Assign"),
+    "refuse": pgettext_lazy("dossier action", "Refuse"),
+    "transfer": pgettext_lazy("dossier action", "Transfer"),
+    "assign": pgettext_lazy("dossier action", "Assign"),
     "approve": gettext_lazy("Approve and issue the result"),
-    "deny": gettext_lazy("Deny"),
+    "deny": pgettext_lazy("dossier action", "Deny"),
     "result_ready": gettext_lazy("Result ready"),
     "returned": gettext_lazy("Result returned"),
     "stop": gettext_lazy("Stop processing"),
@@ -107,7 +107,53 @@ EVENT_LABELS = {
     "exempt_fees": gettext_lazy("Fees exempted"),
     "refund_fees": gettext_lazy("Fees refunded"),
 }
-FORM_DATA_LABELS = {"purpose": gettext_lazy("Request"), "notes": gettext_lazy("Notes")}
+# The step a dossier in each state waits for, in order of preference: the first one the person may take is
+# shown first, open, with the main button; the others fold; those that end the dossier stand apart
+# (CONFIRMED_ACTIONS). A transfer is the step only from the desk: once processed, the decision is.
+PRIMARY_ACTIONS = {
+    State.SUBMITTED: ["check_originals", "receive"],
+    State.RECEIVED: ["transfer"],
+    State.IN_PROGRESS: ["approve_supplement", "approve"],
+    State.APPROVED: ["result_ready"],
+    State.RESULT_READY: ["check_originals", "returned"],
+}
+CONFIRM_CONSEQUENCES = {
+    "refuse": gettext_lazy(
+        "The dossier is closed without being received; the applicant gets the refusal slip with the reason."
+    ),
+    "deny": gettext_lazy(
+        "The dossier is closed with a decision against the request; the applicant gets the reasons."
+    ),
+    "stop": gettext_lazy("Processing ends; the applicant gets the notice of stopping with the reason."),
+}
+# Who can act next (policies.next_steps), named for a viewer who cannot.
+NEXT_ACTORS = {
+    "desk": gettext_lazy("One-stop-shop clerks of %(agency)s"),
+    "handler": gettext_lazy("Staff of %(agency)s"),
+    "decider": gettext_lazy("Officers of %(agency)s"),
+    "supervisor": gettext_lazy("Supervisors of %(agency)s"),
+    "member": gettext_lazy("Staff of %(agency)s"),
+    "applicant": gettext_lazy("The applicant"),
+}
+APPLICANT_STEPS = {
+    "answer_supplement": gettext_lazy("Send the supplement"),
+    "pay_fees": gettext_lazy("Pay the fees"),
+}
+FORM_DATA_LABELS = {"purpose": pgettext_lazy("dossier form field", "Request"), "notes": gettext_lazy("Notes")}
+
+
+def _form_answers(dossier: Dossier) -> list[tuple[str, Any]]:
+    """The application form's answers under their questions' labels: the fixed fields', and the counted
+    answers' that the version's fees ask (e.g. "Số Phiếu lý lịch tư pháp đề nghị cấp"), never a raw key."""
+    answers = {key: value for key, value in dossier.form_data.items() if value not in ("", None, [], {})}
+    if not answers:
+        return []
+    labels: dict[str, Any] = dict(FORM_DATA_LABELS)
+    if set(answers) - set(labels):
+        labels |= {q.field: q.label for q in fee_lines.questions(dossier.procedure_version.fees.all())}
+    return [(labels.get(key, key), value) for key, value in answers.items()]
+
+
 # The desk's words: the choices' own labels are the applicant's ("into my account").
 RETURN_CHANNEL_LABELS = {
     ReturnChannel.DESK: gettext_lazy("At the one-stop-shop desk"),
@@ -136,24 +182,37 @@ def visible_dossier(user, pk: int) -> Dossier:
 @require_GET
 @staff_only
 def home(request):
-    memberships = request.user.memberships.select_related("agency").order_by("agency__name")
-    rows = []
-    for membership in memberships:
-        counts = selectors.queue_counts(request.user, membership.agency)
-        rows.append((membership, [(key, label, counts.get(key)) for key, label in QUEUE_TABS]))
+    """The user's agencies, the busiest first, each with its tab counts."""
+    rows = [
+        (membership, [(key, label, counts.get(key)) for key, label in QUEUE_TABS])
+        for membership, counts in selectors.agencies_by_work(request.user)
+    ]
     return render(request, "dossiers/staff/home.html", {"rows": rows})
+
+
+@require_GET
+@staff_only
+def start(request):
+    """Where staff land after signing in (settings.STAFF_LOGIN_REDIRECT_URL): their busiest queue, opened
+    on its first tab with dossiers; the list of their agencies when none has work."""
+    busiest = selectors.busiest_queue(request.user)
+    if busiest is None:
+        return redirect("staff:home")
+    agency, view = busiest
+    return redirect(f"{reverse('staff:queue', args=[agency.code])}?{urlencode({'view': view})}")
 
 
 @require_GET
 @staff_only
 def queue(request, agency_code):
     agency = member_agency(request.user, agency_code)
+    counts = selectors.queue_counts(request.user, agency)
     view = request.GET.get("view")
-    view = view if view in QueueView.CHOICES else QueueView.NEW
+    # No tab asked for: the first one with dossiers, never an empty one when there is work.
+    view = view if view in QueueView.CHOICES else (selectors.first_busy_tab(counts) or QueueView.NEW)
     order = request.GET.get("order")
     sorts = HISTORY_SORTS if view == QueueView.ALL else QUEUE_SORTS
     order = order if order in dict(sorts) else sorts[0][0]
-    counts = selectors.queue_counts(request.user, agency)
     page = selectors.queue_page(request.user, agency, view, order, request.GET, QUEUE_PER_PAGE)
     keep = {"view": view, "order": order}
     return render(
@@ -170,7 +229,7 @@ def queue(request, agency_code):
             "previous_url": f"?{urlencode(keep | page.previous_query)}"
             if page.previous_query is not None
             else "",
-            "rows": selectors.queue_rows(page.dossiers),
+            "rows": selectors.queue_rows(page.dossiers, agency),
             "due_soon_days": settings.DUE_SOON_WORKING_DAYS,
             "is_clerk": request.user.role == Role.CLERK,
         },
@@ -222,9 +281,29 @@ def _action_forms(request, dossier: Dossier, bound: tuple | None) -> list[dict]:
                 "url": reverse("staff:act", args=[dossier.pk, name]),
                 "multipart": name == "approve",
                 "open": bound is not None and bound[0] == name,
+                "group": "ending" if name in CONFIRMED_ACTIONS else "other",
             }
         )
+    waits_for = PRIMARY_ACTIONS.get(dossier.state, [])
+    primary = next((a for name in waits_for for a in actions if a["name"] == name), None)
+    if primary is not None:
+        primary["group"] = "primary"
     return actions
+
+
+def _next_steps(dossier: Dossier) -> list[dict]:
+    """Who can act next (policies.next_steps), in words: for a viewer with nothing to do on the dossier."""
+    lines = []
+    for step in policies.next_steps(dossier):
+        who = NEXT_ACTORS[step.actors] % {"agency": step.agency.name if step.agency else ""}
+        lines.append(
+            {
+                "who": who,
+                "person": step.person.get_full_name() if step.person else "",
+                "actions": [str(ACTION_LABELS.get(name) or APPLICANT_STEPS[name]) for name in step.actions],
+            }
+        )
+    return lines
 
 
 def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: int = 200):
@@ -235,6 +314,7 @@ def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: in
         dossier.supplement_requests.select_related("requested_by", "approved_by").prefetch_related("items")
     )
     active = {SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED}
+    actions = _action_forms(request, dossier, bound)
     slip_links = [
         {
             "label": slips.SLIP_LABELS[kind],
@@ -247,7 +327,7 @@ def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: in
         "dossier": dossier,
         "version": dossier.procedure_version,
         "rule_set": slips.rule_set_for(dossier) if dossier.code else None,
-        "form_data": [(FORM_DATA_LABELS.get(key, key), value) for key, value in dossier.form_data.items()],
+        "form_data": _form_answers(dossier),
         "return_channel_label": RETURN_CHANNEL_LABELS.get(dossier.return_channel, ""),
         "documents": {
             kind: [d for d in documents if d.kind == kind] for kind, _label in DossierDocument.Kind.choices
@@ -256,7 +336,12 @@ def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: in
         "past_requests": [r for r in requests if r.status not in active],
         "timeline": _timeline(dossier),
         "notifications": list(notification_selectors.for_dossier(dossier.pk)[:30]),
-        "actions": _action_forms(request, dossier, bound),
+        "actions": actions,
+        "action_groups": {action["group"] for action in actions},
+        # No step that moves the dossier on is the viewer's (at most assign, apologise or end it): who can.
+        "next_steps": []
+        if any(action["name"] not in policies.ALWAYS_OPEN | CONFIRMED_ACTIONS for action in actions)
+        else _next_steps(dossier),
         "slips": slip_links,
         "intake_late": dossier.intake_answer_late(),
         "overdue": dossier.is_overdue(),
@@ -272,7 +357,21 @@ def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: in
 @require_GET
 @staff_only
 def detail(request, pk):
-    return _detail(request, visible_dossier(request.user, pk))
+    dossier = visible_dossier(request.user, pk)
+    services.mark_seen(dossier=dossier, by=request.user)  # no longer "new" to the viewer's agencies
+    return _detail(request, dossier)
+
+
+@require_GET
+@staff_only
+def transfer_assignees(request, pk):
+    """The <option>s of the transfer form's "assign to" list for the agency chosen (static/js/staff.js
+    asks when the choice changes): that agency's staff only. 403 for who may not transfer the dossier."""
+    dossier = visible_dossier(request.user, pk)
+    if "transfer" not in policies.allowed_actions(dossier, request.user):
+        raise PermissionDenied
+    form = ACTION_FORMS["transfer"]({"to_agency": request.GET.get("to_agency", "")}, dossier=dossier)
+    return render(request, "dossiers/staff/_assignee_options.html", {"field": form["assignee"]})
 
 
 # The service behind each staff action, called with the action form's cleaned data; each returns the
@@ -415,6 +514,8 @@ def act(request, pk, action):
     if not form.is_valid():
         messages.error(request, _("Check what you entered: nothing was changed."))
         return _detail(request, dossier, bound=(action, form), status=400)
+    if action in CONFIRMED_ACTIONS and not form.cleaned_data["confirmed"]:
+        return _confirm(request, dossier, action, form)
     try:
         message = _perform(action, request.user, dossier, form.cleaned_data)
     except services.DossierChanged as changed:
@@ -430,6 +531,27 @@ def act(request, pk, action):
         return _detail(request, visible_dossier(request.user, pk), bound=(action, form), status=400)
     messages.success(request, message)
     return redirect("staff:detail", dossier.pk)
+
+
+def _confirm(request, dossier: Dossier, action: str, form):
+    """The second step of an action that ends the dossier: what it will do, the reason as typed, then
+    "confirm" (the same form again, with `confirmed`) or "change it" (back to the page, nothing lost)."""
+    if action not in policies.allowed_actions(dossier, request.user):
+        raise PermissionDenied(_("You may not do this on this dossier."))
+    if "edit" in request.POST:
+        return _detail(request, dossier, bound=(action, form))
+    return render(
+        request,
+        "dossiers/staff/confirm.html",
+        {
+            "dossier": dossier,
+            "action": action,
+            "label": ACTION_LABELS[action],
+            "consequence": CONFIRM_CONSEQUENCES[action],
+            "form": form,
+            "url": reverse("staff:act", args=[dossier.pk, action]),
+        },
+    )
 
 
 # --- registration at the desk -----------------------------------------------------------------------------

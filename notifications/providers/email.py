@@ -2,18 +2,18 @@
 django-anymail in production (EMAIL_BACKEND="anymail.backends.<provider>.EmailBackend")."""
 
 import smtplib
-from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+
+from common.links import site_hostname
 
 from .base import PermanentError, TransientError
 
 
 def send_email(row) -> str:
     """Send one notification row; returns the provider's message id (anymail) or our Message-ID."""
-    host = urlparse(settings.SITE_URL).hostname or "localhost"
-    message_id = f"<{row.key}@{host}>"
+    message_id = f"<{row.key}@{site_hostname()}>"
     message = EmailMessage(
         subject=f"{settings.NOTIFICATIONS_EMAIL_SUBJECT_PREFIX}{row.subject}",
         body=row.body,

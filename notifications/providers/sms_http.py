@@ -16,6 +16,8 @@ import urllib.request
 from django.conf import settings
 from django.urls import reverse
 
+from common.links import absolute_url
+
 from .base import PermanentError, SMSBackend, TransientError, international
 
 
@@ -34,7 +36,7 @@ class HttpSMSGateway(SMSBackend):
             "from": self.sender,
             "text": text,
             "reference": reference,
-            "callback_url": f"{settings.SITE_URL}{reverse('notifications:sms_receipt')}",
+            "callback_url": absolute_url(reverse("notifications:sms_receipt")),
         }
         request = urllib.request.Request(
             self.url,

@@ -27,6 +27,15 @@ def isodate(value) -> str:
 
 
 @register.filter
+def sentence(value) -> str:
+    """Free text typed by staff (a reason) as one sentence of a notice: on one line, with a full stop."""
+    text = " ".join(str(value or "").split())
+    if text and text[-1] not in ".!?…":
+        text += "."
+    return text
+
+
+@register.filter
 def vnd(value) -> str:
     """Integer đồng: 1.500.000 đồng in Vietnamese, 1,500,000 VND in English."""
     try:

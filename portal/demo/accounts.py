@@ -13,11 +13,14 @@ TOTP_SECRETS = {
     "clerk@demo.vn": "MNWGK4TLIBSGK3LPFZ3G4OTUN52HALJS",
     "officer@demo.vn": "N5TGM2LDMVZEAZDFNVXS45TOHJ2G65DQ",
     "admin@demo.vn": "MFSG22LOIBSGK3LPFZ3G4OTUN52HALJS",
+    "reviewer@demo.vn": "OJSXM2LFO5SXEQDEMVWW6LTWNY3TOMBZ",
     "finance@demo.vn": "MZUW4YLOMNSUAZDFNVXS45TOHJ2G65DQ",
 }
 
-# Catalogue entries are drafted, reviewed and published by this account.
+# Catalogue entries are drafted and submitted for review by this account…
 CATALOGUE_ADMIN_EMAIL = "admin@demo.vn"
+# …and published by this one: the person who submitted a version may not publish it (CATALOGUE_FOUR_EYES).
+CATALOGUE_REVIEWER_EMAIL = "reviewer@demo.vn"
 
 ACCOUNTS = [
     {
@@ -70,8 +73,48 @@ ACCOUNTS = [
         "is_superuser": True,
     },
     {
+        "email": "reviewer@demo.vn",
+        "full_name": "Ngô Thanh Bình",
+        "role": "catalogue_admin",
+    },
+    {
         "email": "finance@demo.vn",
         "full_name": "Vũ Thị Hằng",
         "role": "finance",
     },
+]
+
+# A one-stop-shop clerk for every other agency that receives dossiers in the demo catalogue (the agencies
+# its procedures list), so that no demo dossier waits in a queue nobody can open — Sở Tư pháp, for one,
+# receives the criminal-record certificate itself. (agency code, email, full name, TOTP secret)
+DESK_CLERKS = [
+    (catalogue.SO_NOI_VU, "clerk.noivu@demo.vn", "Trịnh Thu Trang", "XI34OISW5HIZY6BNXJTRWI5ZJ6RCXWDO"),
+    (catalogue.SO_TU_PHAP, "clerk.tuphap@demo.vn", "Bùi Thị Mai", "KY26P73BFIWRA2AV7ITS7MTYZQLD6G7G"),
+    (catalogue.SO_TAI_CHINH, "clerk.taichinh@demo.vn", "Đặng Văn Long", "HQILYYTJIIJH2VL46WT7YKV2EZ2NDBP5"),
+    (catalogue.SO_CONG_THUONG, "clerk.congthuong@demo.vn", "Hà Thị Thu", "U5SBOVN2WD2W5WJ5LFDPDXOPYBP2QCKQ"),
+    (
+        catalogue.SO_NONG_NGHIEP_MOI_TRUONG,
+        "clerk.nongnghiep@demo.vn",
+        "Phan Văn Dũng",
+        "XKN6R63TQBLAUZCLDJGS24K4WCVB3EVR",
+    ),
+    (catalogue.SO_XAY_DUNG, "clerk.xaydung@demo.vn", "Lương Thị Hoa", "JEXCQPIHENQCF7HZMHRANHKDWKTN7MTP"),
+    (catalogue.SO_GIAO_DUC, "clerk.giaoduc@demo.vn", "Mai Văn Sơn", "RNQ22FLC5Z6BQWBURNS3JHR2LDGWO4P7"),
+    (catalogue.SO_Y_TE, "clerk.yte@demo.vn", "Cao Thị Ngọc", "JJ5TFUYCXRJC6UV7BRHNVKKGL2AELE2G"),
+    ("000.00.20.H43", "clerk.congan@demo.vn", "Tạ Văn Hải", "ZYC2R65RWTAUQRHRYZ5XCCACRB337CGF"),
+    ("000.02.30.H43", "clerk.phuly@demo.vn", "Đoàn Thị Hương", "DELPUXJD3S4UQDJAXIOEG3RCKIJRQF2G"),
+    ("000.03.30.H43", "clerk.namdinh@demo.vn", "Lý Văn Tùng", "H6P4JT2PK4RFRC3YUPR5T3HFQVJ6LSLU"),
+    ("000.04.30.H43", "clerk.giavien@demo.vn", "Vương Thị Yến", "7WCV74GJNISIMCFGAK6SR2RGCNHR5GJP"),
+    ("000.05.30.H43", "clerk.kimson@demo.vn", "Kiều Văn Thành", "P42KBBPE2W33V3NF3XCDWRFA5LXDQQXL"),
+    ("000.06.30.H43", "clerk.haihau@demo.vn", "Quách Thị Lệ", "SJOIPH7246EETAURNOW77RZKG3YCNRM2"),
+]
+TOTP_SECRETS.update({email: secret for _agency, email, _name, secret in DESK_CLERKS})
+ACCOUNTS += [
+    {
+        "email": email,
+        "full_name": name,
+        "role": "clerk",
+        "memberships": [{"agency": agency, "is_supervisor": False}],
+    }
+    for agency, email, name, _secret in DESK_CLERKS
 ]

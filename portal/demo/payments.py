@@ -8,9 +8,9 @@ With PAYMENT_GATEWAY=vnpay (no sandbox bank) every demo fee is recorded as paid 
 
 import secrets
 
-from django.conf import settings
 from django.urls import reverse
 
+from common.links import absolute_url
 from dossiers.models import Channel, Dossier
 from payments import gateways, sandbox_bank
 from payments import services as payment_services
@@ -26,7 +26,7 @@ def _attempt(dossier: Dossier, choice: str) -> None:
         payer_ip="127.0.0.1",
     )
     gateway = gateways.get(attempt.gateway)
-    return_url = f"{settings.SITE_URL}{reverse('payments:return', args=[attempt.gateway])}"
+    return_url = absolute_url(reverse("payments:return", args=[attempt.gateway]))
     result = sandbox_bank.pay(gateway.signed_payment_params(attempt, return_url=return_url), choice)
     payment_services.handle_notification(
         gateway_code=attempt.gateway, params=result, source=IpnSource.SANDBOX

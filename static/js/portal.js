@@ -9,6 +9,22 @@
     if (button) { button.classList.add("visually-hidden"); }
   });
 
+  // Header menu on a phone: the button opens and closes it, Escape closes it (without this file
+  // css/no-script.css shows it open).
+  var menuButton = document.querySelector(".menu-toggle[aria-controls]");
+  if (menuButton) {
+    var setMenu = function (open) { menuButton.setAttribute("aria-expanded", open ? "true" : "false"); };
+    menuButton.addEventListener("click", function () {
+      setMenu(menuButton.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menuButton.getAttribute("aria-expanded") === "true") {
+        setMenu(false);
+        menuButton.focus();
+      }
+    });
+  }
+
   // Session warning: a dialog before the idle limit, with "stay signed in".
   var body = document.body;
   var deadline = Number(body.dataset.sessionDeadline || 0);

@@ -3,6 +3,8 @@ agencies, dossiers walked to a state through the services, a signed-in staff cli
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from accounts.middleware import SESSION_MFA_OK
 from dossiers import services
 from dossiers.models import Dossier, FeeSettlement, State
@@ -140,3 +142,16 @@ def sign_in(client, user, language="en"):
     session.save()
     client.cookies["portal_language"] = language
     return client
+
+
+def act(client, dossier, action, **data):
+    """Post one of the staff actions on the dossier page, as of the version the page showed."""
+    data.setdefault("expected_version", dossier.lock_version)
+    return client.post(reverse("staff:act", args=[dossier.pk, action]), data)
+
+
+def page(client, dossier) -> str:
+    """The staff dossier page's HTML (it must answer 200)."""
+    response = client.get(reverse("staff:detail", args=[dossier.pk]))
+    assert response.status_code == 200
+    return response.content.decode()

@@ -74,6 +74,7 @@ ACTORS = (
 # dossier's code, the agency's name…) must not be on the page — a list of one's own things, empty of others'.
 OK, DONE, LOGIN, HIDDEN = 200, 302, "login", "hidden"
 FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 403, 404, 405
+MOVED = "moved"  # a GET that sends the person on (302), changing nothing
 
 
 def cells(**by_actor):
@@ -676,7 +677,11 @@ ACTIONS = {
     ),
     "refuse": (
         Scene.submitted,
-        lambda scene, target: {**_expected_version(target), "reason": "Không thuộc thẩm quyền"},
+        lambda scene, target: {
+            **_expected_version(target),
+            "reason": "Không thuộc thẩm quyền",
+            "confirmed": "1",
+        },
         staff_action(clerk=DONE),
     ),
     "transfer": (
@@ -696,7 +701,7 @@ ACTIONS = {
     ),
     "deny": (
         Scene.in_progress,
-        lambda scene, target: {**_expected_version(target), "reason": "Không đủ điều kiện"},
+        lambda scene, target: {**_expected_version(target), "reason": "Không đủ điều kiện", "confirmed": "1"},
         staff_action(officer=DONE),
     ),
     "result_ready": (
@@ -711,7 +716,11 @@ ACTIONS = {
     ),
     "stop": (
         Scene.in_progress,
-        lambda scene, target: {**_expected_version(target), "reason": "Người nộp đề nghị dừng"},
+        lambda scene, target: {
+            **_expected_version(target),
+            "reason": "Người nộp đề nghị dừng",
+            "confirmed": "1",
+        },
         staff_action(clerk=DONE, officer=DONE),
     ),
     "apology": (
@@ -766,6 +775,46 @@ def staff_rows() -> list[Row]:
             at("staff:detail", pk),
             dossier_file(owner=FORBIDDEN) | {"citizen_b": FORBIDDEN},  # the back office: staff only
             marker=code_of,
+        ),
+        Row(
+            "staff:start",
+            "",
+            "GET",
+            Scene.submitted,
+            at("staff:start"),
+            cells(
+                anonymous=LOGIN,
+                owner=FORBIDDEN,
+                citizen_b=FORBIDDEN,
+                clerk_x=MOVED,  # to the busiest queue, or the list of their agencies
+                officer_x=MOVED,
+                supervisor_x=MOVED,
+                clerk_y=MOVED,
+                catalogue_admin=MOVED,
+                superuser=MOVED,
+            ),
+        ),
+        Row(
+            "staff:transfer_assignees",
+            "",
+            "GET",
+            Scene.received,
+            lambda scene, target: (
+                reverse("staff:transfer_assignees", args=[target.pk]) + f"?to_agency={scene.agency_x.pk}"
+            ),
+            # The staff of the agency chosen, for who may transfer the dossier: its desk's clerks.
+            cells(
+                anonymous=LOGIN,
+                owner=FORBIDDEN,
+                citizen_b=FORBIDDEN,
+                clerk_x=OK,
+                officer_x=FORBIDDEN,
+                supervisor_x=FORBIDDEN,
+                clerk_y=NOT_FOUND,
+                catalogue_admin=NOT_FOUND,
+                superuser=FORBIDDEN,
+            ),
+            marker=lambda scene, target: scene.clerk_x.email,
         ),
         Row(
             "staff:detail",
@@ -948,6 +997,9 @@ def test_access(client, built, actor: str):
     elif expected == HIDDEN:
         assert response.status_code == 200, response.status_code
         assert row.marker(scene, target) not in body.decode()
+    elif expected == MOVED:
+        assert response.status_code == 302, response.status_code
+        assert not response.url.startswith(reverse("account_login"))
     else:
         assert response.status_code == expected, (response.status_code, body[:300])
         if expected == DONE:

@@ -13,21 +13,10 @@ from dossiers.models import (
     State,
     SupplementRequest,
 )
-from tests.dossiers.staff_support import Clock, dossier_in, file_online, reload, sign_in, vn, world
+from tests.dossiers.staff_support import Clock, act, dossier_in, file_online, page, reload, sign_in, vn, world
 from tests.factories import CitizenProfileFactory, pdf_upload, staff_member
 
 pytestmark = pytest.mark.django_db
-
-
-def act(client, dossier, action, **data):
-    data.setdefault("expected_version", dossier.lock_version)
-    return client.post(reverse("staff:act", args=[dossier.pk, action]), data)
-
-
-def page(client, dossier) -> str:
-    response = client.get(reverse("staff:detail", args=[dossier.pk]))
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def actions_on(client, dossier) -> list[str]:
@@ -128,7 +117,7 @@ def test_the_clerk_refuses_with_a_reason(client, w):
     assert act(client, dossier, "refuse", reason="").status_code == 400
     assert reload(dossier).state == State.SUBMITTED
 
-    assert act(client, dossier, "refuse", reason="Không thuộc thẩm quyền").status_code == 302
+    assert act(client, dossier, "refuse", reason="Không thuộc thẩm quyền", confirmed="1").status_code == 302
     dossier = reload(dossier)
     assert dossier.state == State.REFUSED and dossier.closed_reason == "Không thuộc thẩm quyền"
     assert reverse("staff:slip", args=[dossier.pk, "refusal"]) in page(client, dossier)
@@ -225,7 +214,7 @@ def test_the_officer_denies_with_reasons(client, w):
     dossier = dossier_in(w, State.IN_PROGRESS)
     sign_in(client, w.handler.officer)
 
-    assert act(client, dossier, "deny", reason="Tài sản đang bị kê biên").status_code == 302
+    assert act(client, dossier, "deny", reason="Tài sản đang bị kê biên", confirmed="1").status_code == 302
 
     dossier = reload(dossier)
     assert dossier.state == State.DENIED and dossier.closed_reason == "Tài sản đang bị kê biên"
@@ -250,7 +239,7 @@ def test_processing_is_stopped_with_a_reason(client, w):
     sign_in(client, w.handler.officer)
 
     assert act(client, dossier, "stop", reason="").status_code == 400
-    assert act(client, dossier, "stop", reason="Người nộp đề nghị dừng").status_code == 302
+    assert act(client, dossier, "stop", reason="Người nộp đề nghị dừng", confirmed="1").status_code == 302
 
     dossier = reload(dossier)
     assert dossier.state == State.STOPPED
@@ -303,7 +292,14 @@ def test_a_stale_page_changes_nothing_and_says_so(client, w):
     )
     sign_in(client, w.desk.clerk)
 
-    response = act(client, reload(dossier), "refuse", reason="Ngoài phạm vi", expected_version=stale_version)
+    response = act(
+        client,
+        reload(dossier),
+        "refuse",
+        reason="Ngoài phạm vi",
+        expected_version=stale_version,
+        confirmed="1",
+    )
 
     assert response.status_code == 409
     assert "changed by someone else" in response.content.decode()

@@ -5,6 +5,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
+from tests.e2e.site_menu import open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,6 +14,7 @@ LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
 
 def test_sign_up_verify_by_the_mailed_link_and_sign_in(page, base):
     page.goto(base + "/")
+    open_menu(page)
     page.locator(".site-nav").get_by_role("link", name=re.compile("Đăng ký")).click()
     page.locator("#id_full_name").fill("Phạm Thị Hoa")
     page.locator("#id_email").fill("hoa.pham@example.vn")
@@ -33,7 +35,8 @@ def test_sign_up_verify_by_the_mailed_link_and_sign_in(page, base):
     expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
     expect(page.locator("#id_full_name")).to_have_value("Phạm Thị Hoa")
 
-    page.locator(".site-nav").get_by_role("button").click()  # sign out
+    open_menu(page)
+    page.locator(".site-nav").get_by_role("button", name="Đăng xuất").click()
     page.goto(base + "/accounts/login/")
     page.locator("#id_login").fill("hoa.pham@example.vn")
     page.locator("#id_password").fill("Hoa-mat-khau-2026")

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from procedures.services import refresh_search_vocabulary
+from tests.e2e.site_menu import open_menu
 from tests.factories import FieldFactory, ProcedureFeeFactory, ProcedureVersionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,16 +39,19 @@ def test_switch_language_to_english_and_back(page, base, catalogue):
     page.goto(base + "/procedures/")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Thủ tục hành chính")
+    open_menu(page)
     page.get_by_label("Ngôn ngữ").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Administrative procedures")
     expect(page).to_have_url(re.compile(r"/procedures/$"))
+    open_menu(page)
     page.get_by_label("Language").select_option("vi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Thủ tục hành chính")
 
 
 def test_language_switch_works_with_the_keyboard(page, base, catalogue):
     page.goto(base + "/")
+    open_menu(page)
     page.get_by_label("Ngôn ngữ").focus()
     page.keyboard.press("ArrowDown")  # chromium changes the value on arrow keys: the form submits
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from tests.accounts.factories_extra import PASSWORD, TOTPAuthenticatorFactory, fresh_totp_code, verified_user
+from tests.e2e.site_menu import open_menu
 from tests.factories import (
     AgencyFactory,
     AgencyMembershipFactory,
@@ -184,7 +185,7 @@ def test_a_dossier_from_filing_to_the_returned_result(
 
     upload(page, "Tờ khai đề nghị cấp bản sao trích lục", scans["don-de-nghi.pdf"])
     upload(page, "Căn cước công dân của người yêu cầu", scans["cccd.pdf"])
-    page.locator("main .form-actions a.button").click()
+    page.locator("main .form-actions .button").first.click()
 
     page.get_by_label("Trực tuyến, vào tài khoản của tôi").check()
     page.locator("main form button[type=submit]").click()
@@ -272,6 +273,7 @@ def test_a_dossier_from_filing_to_the_returned_result(
     # --- anyone: the header link, then the slip's QR code, then wrong digits -------------------------
     visitor = new_page(browser, browser_context_args)
     visitor.goto(base + "/")
+    open_menu(visitor)
     visitor.locator(".site-header").get_by_role("link", name="Tra cứu hồ sơ").click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Tra cứu hồ sơ")
 

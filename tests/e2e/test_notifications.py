@@ -62,7 +62,8 @@ def test_the_citizen_sees_the_notice_appear_after_the_clerk_acts(
     notices_link = page.locator(".site-nav [data-notices]")
     expect(notices_link.locator(".nav-count")).to_have_text("1")  # "submitted"
     notices_link.click()
-    expect(page.locator(".notice").first).to_contain_text(f"Hồ sơ {dossier.code} đã nộp")
+    expect(page.locator(".notice summary").first).to_have_text("Mới: Hồ sơ đã nộp")
+    expect(page.locator(".notice").first).to_contain_text(dossier.code)
 
     # The clerk receives the dossier, in another browser.
     context = browser.new_context(**browser_context_args)
@@ -77,11 +78,14 @@ def test_the_citizen_sees_the_notice_appear_after_the_clerk_acts(
     expect(notices_link.locator(".nav-count")).to_have_text("2")
     newest = page.locator(".notice").first
     expect(newest).to_have_class(re.compile("notice-unread"))
-    expect(newest).to_contain_text(f"Hồ sơ {dossier.code} đã được tiếp nhận")
+    expect(newest.locator("summary")).to_have_text("Mới: Hồ sơ đã được tiếp nhận")
     dossier.refresh_from_db()
-    expect(newest).to_contain_text(f"Ngày hẹn trả kết quả: {dossier.due_date:%d/%m/%Y}")
+    newest.locator("summary").click()  # the full text unfolds from the line
+    expect(newest.locator(".notice-body")).to_contain_text(
+        f"Ngày hẹn trả kết quả: {dossier.due_date:%d/%m/%Y}"
+    )
 
-    newest.get_by_role("button", name=f"Mở hồ sơ {dossier.code}").click()
+    newest.get_by_role("button", name=f"Hồ sơ {dossier.code}").click()
     expect(page).to_have_url(re.compile(rf"/dossiers/{dossier.pk}/$"))
     expect(notices_link.locator(".nav-count")).to_have_text("1")
     notices_link.click()

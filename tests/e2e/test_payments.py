@@ -84,7 +84,7 @@ def file_online(page, base, version, ward, tmp_path) -> str:
     slot.locator("input[type=file]").set_input_files(str(scan))
     slot.locator("form.upload-form button[type=submit]").click()
     expect(slot.locator(".attached-files")).to_contain_text("don-de-nghi.pdf")
-    page.locator("main .form-actions a.button").click()
+    page.locator("main .form-actions .button").first.click()
     page.get_by_label("Trực tuyến, vào tài khoản của tôi").check()
     page.locator("main form button[type=submit]").click()
     page.locator("form.submit-card button[type=submit]").click()
@@ -146,6 +146,9 @@ def test_pay_a_fee_online_retry_a_failure_get_the_receipt_and_the_refund(
     refuse = act(desk, "refuse")
     refuse.get_by_label("Lý do").fill("Địa điểm kinh doanh không thuộc địa bàn phường Hoa Lư.")
     refuse.locator("button[type=submit]").click()
+    desk.locator(
+        "button[name=confirmed]"
+    ).click()  # refusing ends the dossier: confirmed on a page of its own
     expect(desk.locator("#status-title")).to_contain_text("Từ chối")
 
     # --- the citizen sees the refund --------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """The in-portal inbox: one's own notices only, the unread count in the header, mark-as-read."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -29,7 +31,10 @@ def test_the_header_shows_the_unread_count_with_one_query(reader, citizen, djang
     notices(citizen, 3)
     notices(CitizenProfileFactory().user, 2)  # someone else's
     page = reader.get(reverse("dossiers:mine")).content.decode()
-    assert 'data-notices>Notifications <span class="nav-count" aria-label="3 unread">3</span>' in page
+    assert (
+        '<span class="nav-notices-label">Notifications</span> '
+        '<span class="nav-count" aria-hidden="true">3</span><span class="visually-hidden">3 unread</span></a>'
+    ) in page
 
     from notifications.context_processors import inbox
 
@@ -57,7 +62,7 @@ def test_the_inbox_lists_only_ones_own_notices_newest_first(reader, citizen, dja
     assert len(listed) == 20
     assert listed[0].pk == mine[-1].pk
     assert other[0].pk not in {n.pk for n in listed}
-    assert response.content.decode().count('class="card notice notice-unread"') == 20
+    assert response.content.decode().count('class="notice notice-unread"') == 20
     second = reader.get(reverse("notifications:inbox"), {"page": 2}).context["page"].object_list
     assert len(second) == 5
 
@@ -118,3 +123,28 @@ def test_staff_have_an_inbox_too(client):
     sign_in(client, clerk)
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert "Nhắc việc: 1 hồ sơ sắp đến hạn, 0 hồ sơ quá hạn" in page  # written in the clerk's language
+
+
+def test_each_notice_is_two_short_lines_with_the_dossier_code_once_and_a_plain_link(reader, citizen):
+    """Issue 12: notices were cards with a red full-width button and the dossier code three times."""
+    from tests.factories import filed_dossier
+
+    dossier = filed_dossier(applicant=citizen)  # "submitted", with the dossier's code
+    older, _newer = notices(citizen, 2)
+    reader.post(reverse("notifications:read", args=[older.pk]))
+    page = reader.get(reverse("notifications:inbox")).content.decode()
+
+    listed = page.split('<ul class="notice-list">', 1)[1].split("</ul>", 1)[0]
+    items = listed.split("<li ")[1:]
+    assert len(items) == 3
+    submitted = next(item for item in items if dossier.code in item)
+    folded = re.sub(r'<p class="notice-body">.*?</p>', "", submitted, flags=re.S)  # the text, unfolded
+    assert folded.count(dossier.code) == 1  # not in the title nor in a button again: once, as the link
+    assert "Dossier submitted</summary>" in submitted  # what happened, in a line of its own
+    assert '<details class="notice-details">' in submitted  # the full text unfolds from it
+    assert 'class="button' not in listed  # links, not buttons
+    assert f'<span class="dossier-code">{dossier.code}</span></button>' in submitted
+    unread = [item for item in items if item.startswith('class="notice notice-unread"')]
+    assert len(unread) == 2 and all('<span class="visually-hidden">New: </span>' in item for item in unread)
+    read = next(item for item in items if f'data-notice="{older.pk}"' in item)
+    assert "notice-unread" not in read and "Mark as read" not in read

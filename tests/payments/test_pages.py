@@ -5,6 +5,7 @@ import re
 import urllib.parse
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -54,7 +55,7 @@ def test_the_citizen_pays_from_the_dossier_page_through_the_sandbox_bank(
     fields = dict(urllib.parse.parse_qsl(to_bank.url.split("?", 1)[1]))
     with django_capture_on_commit_callbacks(execute=True):
         back = client.post("/sandbox-bank/pay/", {**fields, "choice": "success"})
-    assert back.status_code == 302 and back.url.startswith("http://testserver/payments/return/sandbox/?")
+    assert back.status_code == 302 and back.url.startswith(f"{settings.SITE_URL}/payments/return/sandbox/?")
 
     attempt = PaymentAttempt.objects.get()
     assert attempt.state == AttemptState.PAID  # by the bank's notification (task), not by the browser

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Printed documents: rendered to PDF by WeasyPrint, never served as HTML pages (their <style> is theirs).
 PRINT_TEMPLATES = {
     "templates/common/official_document.html",
+    "templates/portal/demo/form_template.html",
     "templates/dossiers/slips/control.html",
     "templates/dossiers/slips/receipt.html",
     "templates/dossiers/slips/supplement.html",

@@ -1,5 +1,7 @@
 """`manage.py load_demo`: a realistic catalogue published through the services, demo accounts, idempotence."""
 
+import shutil
+import subprocess
 from io import StringIO
 
 import pytest
@@ -7,6 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AgencyMembership, CitizenProfile, Role, User
@@ -29,6 +32,7 @@ from procedures.models import (
     VersionStatus,
 )
 from procedures.selectors import CatalogueFilters, published_procedures
+from tests.procedures.factories_extra import close_file
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +91,9 @@ def test_load_demo_publishes_a_realistic_catalogue_through_the_services():
     assert published.values("field").distinct().count() >= 8
     for version in published.prefetch_related("agencies", "documents"):
         version.full_clean()
-        assert version.reviewed_by.email == demo_accounts.CATALOGUE_ADMIN_EMAIL
+        # Four eyes: one admin submitted it, another published it.
+        assert version.submitted_by.email == demo_accounts.CATALOGUE_ADMIN_EMAIL
+        assert version.reviewed_by.email == demo_accounts.CATALOGUE_REVIEWER_EMAIL
         assert version.agencies.exists()
         assert version.documents.exists()
     full = published.filter(service_level=ServiceLevel.FULL_PROCESS).count()
@@ -124,6 +130,7 @@ def test_every_demo_account_has_its_role_a_verified_email_and_staff_use_totp():
             assert authenticator is None
             assert user.profile.commune.name
             assert len(user.profile.personal_id) == 12
+            assert user.profile.phone_is_verified  # their SMS notices go out (issue 12, item 16a)
             continue
         secret = demo_accounts.TOTP_SECRETS[row["email"]]
         assert secret in output
@@ -241,3 +248,39 @@ def test_demo_dossiers_keep_the_clerk_and_the_officer_busy():
         result = dossier.documents.get(kind=DossierDocument.Kind.RESULT).stored_file.file
         with result.open("rb"):
             assert result.read(5) == b"%PDF-"
+
+
+def test_the_demo_declarations_come_with_their_blank_form(client):
+    load_demo()
+
+    declarations = RequiredDocument.objects.filter(
+        version__status=VersionStatus.PUBLISHED, name__startswith="Tờ khai"
+    ).exclude(name__startswith="Tờ khai điện tử")
+    assert declarations.count() >= 10
+    assert not declarations.filter(form_template="").exists()
+    birth = declarations.get(version__procedure__national_code="1.001193")
+    page = client.get(reverse("procedures:detail", args=["1.001193"])).content.decode()
+    assert reverse("procedures:form_template", args=[birth.pk]) in page
+    response = client.get(reverse("procedures:form_template", args=[birth.pk]))
+    content = b"".join(response.streaming_content)
+    close_file(response)
+    assert response["Content-Type"] == "application/pdf" and content.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("the form's text is read with poppler-utils (pdftotext)")
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout
+    assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in text.decode()
+    assert "Người được khai sinh" in text.decode()
+
+
+def test_every_agency_that_receives_demo_dossiers_has_a_clerk_in_the_printed_table():
+    """Sở Tư pháp receives the criminal-record certificate itself: its queue must have a clerk to open it."""
+    output = load_demo()
+
+    receiving = Agency.objects.filter(procedure_versions__isnull=False, is_legacy=False).distinct()
+    assert receiving.filter(code=catalogue.SO_TU_PHAP).exists()
+    for agency in receiving:
+        clerks = User.objects.filter(role=Role.CLERK, is_active=True, memberships__agency=agency)
+        assert clerks.exists(), agency.name
+        assert any(clerk.email in output for clerk in clerks), agency.name
+    justice_clerk = User.objects.get(email="clerk.tuphap@demo.vn")
+    assert demo_accounts.TOTP_SECRETS[justice_clerk.email] in output

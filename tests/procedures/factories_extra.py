@@ -97,3 +97,17 @@ def as_xlsx(rows, columns=COLUMNS) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def close_file(response) -> None:
+    """Close the file a FileResponse streams, as the test client does for a response it reads to the end:
+    with the request's end no longer closing the database connection the test runs in (PostgreSQL's
+    pool would take it back)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

@@ -63,16 +63,17 @@ def test_a_draft_is_reviewed_then_published():
     assert draft.status == VersionStatus.IN_REVIEW
     assert draft.submitted_by == editor and draft.submitted_at is not None
 
-    services.publish(version=draft, by=editor)
+    reviewer = catalogue_admin()
+    services.publish(version=draft, by=reviewer)
     draft = refresh(draft)
     assert draft.status == VersionStatus.PUBLISHED
-    assert draft.reviewed_by == editor and draft.published_at is not None
+    assert draft.reviewed_by == reviewer and draft.published_at is not None
 
 
 def test_publishing_v2_archives_v1_which_stays_readable(client):
-    editor, v1, v2 = published_pair()
+    _editor, v1, v2 = published_pair()
 
-    services.publish(version=v2, by=editor)
+    services.publish(version=v2, by=catalogue_admin())
 
     assert refresh(v1).status == VersionStatus.ARCHIVED
     assert refresh(v1).archived_at is not None
@@ -408,8 +409,13 @@ def test_the_admin_buttons_take_a_draft_through_review_to_publication(client):
     assert refresh(draft).status == VersionStatus.IN_REVIEW
 
     page = client.get(admin_url("change", draft)).content.decode()
+    # Four eyes: the editor who submitted it may send it back, not publish it.
+    assert 'id="workflow-publish"' not in page and 'id="workflow-send_back"' in page
+    assert 'id="four-eyes-note"' in page
+    sign_in_to_admin(client, catalogue_admin())
+    page = client.get(admin_url("change", draft)).content.decode()
     assert 'id="workflow-publish"' in page and 'id="workflow-send_back"' in page
-    assert 'id="workflow-submit"' not in page
+    assert 'id="workflow-submit"' not in page and 'id="four-eyes-note"' not in page
     client.post(admin_url("publish", draft))
     assert refresh(draft).status == VersionStatus.PUBLISHED
 
@@ -487,7 +493,7 @@ def test_create_new_version_from_the_admin_opens_the_new_draft(client):
 
 def test_the_change_page_lists_every_version_of_the_procedure(client):
     editor, v1, v2 = published_pair()
-    services.publish(version=v2, by=editor)
+    services.publish(version=v2, by=catalogue_admin())
     sign_in_to_admin(client, editor)
 
     page = client.get(admin_url("change", v2)).content.decode()
@@ -523,3 +529,71 @@ def test_the_version_list_query_count_does_not_grow(client, django_assert_max_nu
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("admin:procedures_procedureversion_changelist"))
     assert response.status_code == 200
+
+
+# --- four eyes (CATALOGUE_FOUR_EYES) -----------------------------------------------------------------------
+def submitted_draft(editor):
+    draft = ProcedureVersionFactory(created_by=editor)
+    return services.submit_for_review(version=draft, by=editor)
+
+
+def test_four_eyes_the_person_who_submitted_a_version_cannot_publish_it():
+    editor = catalogue_admin()
+    version = submitted_draft(editor)
+
+    with pytest.raises(PermissionDenied, match="another catalogue reviewer must publish it"):
+        services.publish(version=version, by=editor)
+    assert refresh(version).status == VersionStatus.IN_REVIEW
+
+
+def test_four_eyes_the_person_who_drafted_a_version_cannot_publish_it():
+    drafter, submitter = catalogue_admin(), catalogue_admin()
+    version = services.submit_for_review(version=ProcedureVersionFactory(created_by=drafter), by=submitter)
+
+    with pytest.raises(PermissionDenied):
+        services.publish(version=version, by=drafter)
+    assert refresh(version).status == VersionStatus.IN_REVIEW
+
+
+def test_four_eyes_a_second_person_publishes():
+    editor, reviewer = catalogue_admin(), catalogue_admin()
+    version = submitted_draft(editor)
+
+    services.publish(version=version, by=reviewer)
+
+    version = refresh(version)
+    assert version.status == VersionStatus.PUBLISHED
+    assert (version.created_by, version.submitted_by, version.reviewed_by) == (editor, editor, reviewer)
+
+
+def test_four_eyes_off_lets_one_person_publish_alone(settings):
+    settings.CATALOGUE_FOUR_EYES = False
+    editor = catalogue_admin()
+    version = submitted_draft(editor)
+
+    services.publish(version=version, by=editor)
+
+    assert refresh(version).status == VersionStatus.PUBLISHED
+
+
+def test_four_eyes_is_on_unless_configured_off():
+    from django.conf import settings
+
+    assert settings.CATALOGUE_FOUR_EYES is True
+
+
+def test_four_eyes_the_admin_says_why_in_vietnamese_and_refuses_a_forged_post(client, settings):
+    settings.LANGUAGE_CODE = "vi"
+    client.cookies["portal_language"] = "vi"
+    editor = catalogue_admin()
+    version = submitted_draft(editor)
+    sign_in_to_admin(client, editor)
+
+    with translation.override("vi"):
+        page = client.get(admin_url("change", version)).content.decode()
+        response = client.post(admin_url("publish", version), follow=True)
+
+    assert 'id="workflow-publish"' not in page
+    assert "Ông/Bà đã soạn thảo hoặc gửi duyệt phiên bản này" in page
+    assert any("nguyên tắc “bốn mắt”" in message for message in messages_of(response))
+    assert refresh(version).status == VersionStatus.IN_REVIEW

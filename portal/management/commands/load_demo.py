@@ -16,15 +16,17 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from import_export.formats.base_formats import CSV
 
 from accounts.models import AgencyMembership, CitizenProfile, Role, User
-from accounts.services import save_citizen_profile, set_role
+from accounts.services import confirm_phone_by_administrator, save_citizen_profile, set_role
 from common import clock
 from portal.demo import accounts as demo_accounts
 from portal.demo import catalogue, synthetic
+from portal.demo import forms as demo_forms
 from portal.demo.dossiers import load_dossiers
 from procedures import services
 from procedures.models import (
@@ -74,8 +76,11 @@ class Command(BaseCommand):
         fields = load_fields()
         users = load_accounts(units, agencies)
         admin = users[demo_accounts.CATALOGUE_ADMIN_EMAIL][0]
-        created, skipped = load_procedures(admin=admin)
-        generated = load_synthetic(procedures, admin=admin, agencies=agencies, fields=fields)
+        reviewer = users[demo_accounts.CATALOGUE_REVIEWER_EMAIL][0]
+        created, skipped = load_procedures(admin=admin, reviewer=reviewer)
+        generated = load_synthetic(
+            procedures, admin=admin, reviewer=reviewer, agencies=agencies, fields=fields
+        )
         words = services.refresh_search_vocabulary()
         dossiers = load_dossiers()
         elapsed = time.monotonic() - started
@@ -186,14 +191,17 @@ def load_accounts(
                         "commune": units[profile["commune"]],
                     },
                 )
+            if profile:  # the demo citizens' phones count as verified: their SMS notices go out
+                confirm_phone_by_administrator(user=user, phone=profile["phone"])
         users[email] = (user, created)
     return users
 
 
 def account_table(users: dict[str, tuple[User, bool]]) -> str:
-    header = ("Email", "Role", "Password", "TOTP secret (staff)", "Account")
+    header = ("Email", "Role", "Password", "TOTP secret (staff)", "Account", "Works for")
     rows = [header]
     for email, (user, created) in users.items():
+        agencies = ", ".join(m.agency.name for m in user.memberships.select_related("agency").order_by("pk"))
         rows.append(
             (
                 email,
@@ -201,12 +209,15 @@ def account_table(users: dict[str, tuple[User, bool]]) -> str:
                 demo_accounts.DEMO_PASSWORD,
                 demo_accounts.TOTP_SECRETS.get(email, "—"),
                 "created" if created else "existing (password not reset)",
+                agencies or "—",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["Demo accounts:"]
     for number, row in enumerate(rows):
-        lines.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        lines.append(
+            ("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))).rstrip()
+        )
         if number == 0:
             lines.append("  " + "  ".join("-" * width for width in widths))
     lines.append(
@@ -219,10 +230,11 @@ def account_table(users: dict[str, tuple[User, bool]]) -> str:
 # --- Catalogue --------------------------------------------------------------------------------------------
 
 
-def load_procedures(*, admin: User) -> tuple[int, int]:
+def load_procedures(*, admin: User, reviewer: User) -> tuple[int, int]:
     """Import the hand-written entries through the catalogue's own import (the admin's CSV import) as
-    drafts of the demo admin, then review and publish each; the listed second versions follow the same
-    way. A procedure that already has a version is left alone. Returns (created, skipped)."""
+    drafts of the demo admin, who submits each for review; a second person, the demo reviewer, publishes
+    them (four eyes). The listed second versions follow the same way. A procedure that already has a
+    version is left alone. Returns (created, skipped)."""
     codes = [row["national_code"] for row in catalogue.procedure_rows()]
     present = set(
         Procedure.objects.filter(versions__isnull=False, national_code__in=codes).values_list(
@@ -231,14 +243,14 @@ def load_procedures(*, admin: User) -> tuple[int, int]:
     )
     new = {code for code in codes if code not in present}
     with transaction.atomic():
-        import_and_publish(catalogue.PROCEDURES_FILE, codes=new, admin=admin)
-        import_and_publish(catalogue.REVISIONS_FILE, codes=new, admin=admin)
+        import_and_publish(catalogue.PROCEDURES_FILE, codes=new, admin=admin, reviewer=reviewer)
+        import_and_publish(catalogue.REVISIONS_FILE, codes=new, admin=admin, reviewer=reviewer)
     return len(new), len(present)
 
 
-def import_and_publish(path, *, codes: set[str], admin: User) -> None:
+def import_and_publish(path, *, codes: set[str], admin: User, reviewer: User) -> None:
     """Import the rows of a catalogue file whose national code is in `codes`, all or nothing, then submit
-    and publish each new draft, as a catalogue admin would after an import."""
+    each new draft as the admin and publish it as the reviewer, as two catalogue admins would."""
     dataset = CSV(encoding="utf-8-sig").create_dataset(path.read_bytes())
     code_column = dataset.headers.index("national_code")
     dataset = tablib.Dataset(*(row for row in dataset if row[code_column] in codes), headers=dataset.headers)
@@ -252,8 +264,18 @@ def import_and_publish(path, *, codes: set[str], admin: User) -> None:
         raise CommandError(f"{path.name} cannot be imported:\n" + "\n".join(str(line) for line in problems))
     for row in result.rows:
         draft = ProcedureVersion.objects.get(pk=row.object_id)
+        attach_demo_forms(draft, by=admin)
         services.submit_for_review(version=draft, by=admin)
-        services.publish(version=draft, by=admin)
+        services.publish(version=draft, by=reviewer)
+
+
+def attach_demo_forms(draft: ProcedureVersion, *, by: User) -> None:
+    """The blank form of each paper declaration ("Tờ khai … theo mẫu") of a demo draft: a small PDF with
+    the form's legal name and its blanks (portal/demo/forms.py), attached through the catalogue service."""
+    for document in draft.documents.all():
+        if demo_forms.is_paper_declaration(document.name):
+            form = ContentFile(demo_forms.form_pdf(document.name), name=demo_forms.file_name(document.name))
+            services.attach_form_template(document=document, form=form, by=by)
 
 
 # --- Synthetic load-test entries --------------------------------------------------------------------------
@@ -271,7 +293,9 @@ def document_rows(version: ProcedureVersion, documents: list[dict]) -> list[Requ
     return [RequiredDocument(version=version, position=n, **row) for n, row in enumerate(documents)]
 
 
-def load_synthetic(count: int, *, admin: User, agencies: dict[str, Agency], fields: dict[str, Field]) -> int:
+def load_synthetic(
+    count: int, *, admin: User, reviewer: User, agencies: dict[str, Agency], fields: dict[str, Field]
+) -> int:
     """Bulk-insert `count` synthetic published entries, skipping codes made by an earlier run. The entries
     skip the review workflow on purpose: they exist to load-test search and listing."""
     if not count:
@@ -297,7 +321,7 @@ def load_synthetic(count: int, *, admin: User, agencies: dict[str, Agency], fiel
                 field=fields[entry["field"]],
                 created_by=admin,
                 submitted_by=admin,
-                reviewed_by=admin,
+                reviewed_by=reviewer,
                 submitted_at=now,
                 published_at=now,
                 **version_values(entry),

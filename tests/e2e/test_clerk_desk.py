@@ -1,0 +1,94 @@
+"""The clerk's screens in a browser (issue 12): signing in lands on the busiest queue, which fits a phone
+without sideways scrolling; the transfer form's "assign to" list follows the agency chosen (a static
+script); refusing a dossier asks to confirm on a second page before anything changes."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from dossiers import services
+from dossiers.models import Dossier, State
+from procedures.models import Agency
+from tests.accounts.factories_extra import PASSWORD, TOTPAuthenticatorFactory, fresh_totp_code, verified_user
+from tests.factories import AgencyFactory, AgencyMembershipFactory, ProcedureVersionFactory, filed_dossier
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def desk():
+    ward = AgencyFactory(code="000.01.30.H43", name="UBND phường Hoa Lư", kind=Agency.Kind.COMMUNE)
+    justice = AgencyFactory(code="000.00.05.H43", name="Sở Tư pháp", kind=Agency.Kind.DEPARTMENT)
+    version = ProcedureVersionFactory(published=True, name="Chứng thực chữ ký", agencies=[ward], documents=0)
+    clerk = verified_user(role=Role.CLERK, full_name="Phạm Văn Tiếp")
+    AgencyMembershipFactory(user=clerk, agency=ward)
+    officer = verified_user(role=Role.OFFICER, full_name="Đinh Thị Hà")
+    AgencyMembershipFactory(user=officer, agency=justice)
+    received = services.receive(dossier=filed_dossier(version=version), clerk=clerk)
+    waiting = filed_dossier(version=version)
+    return {
+        "ward": ward,
+        "clerk": clerk,
+        "totp": TOTPAuthenticatorFactory(user=clerk),
+        "officer": officer,
+        "received": received,
+        "waiting": waiting,
+    }
+
+
+def sign_in(page, base, user, totp):
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button").first.click()
+    page.locator("#id_code").fill(fresh_totp_code(totp))
+    page.locator("main").get_by_role("button").first.click()
+
+
+def test_the_clerk_lands_on_the_queue_transfers_with_the_right_staff_and_confirms_a_refusal(page, base, desk):
+    sign_in(page, base, desk["clerk"], desk["totp"])
+
+    # Landed on the ward's queue, on its first tab with dossiers (the new filing), not on the account page.
+    expect(page).to_have_url(re.compile(r"/staff/000\.01\.30\.H43/queue/\?view=new$"))
+    expect(page.locator("table.queue-lines tbody tr")).to_have_count(1)
+
+    # Transfer: the ward decides this procedure, so it is proposed; choosing Sở Tư pháp lists its staff.
+    page.goto(f"{base}/staff/dossiers/{desk['received'].pk}/")
+    agency = page.locator("#id_transfer_to_agency")
+    expect(agency).to_have_value(str(desk["ward"].pk))
+    assignee = page.locator("#id_transfer_assignee")
+    expect(assignee).to_contain_text(desk["clerk"].email)
+    agency.select_option(label="Sở Tư pháp")
+    expect(assignee).to_contain_text(desk["officer"].email)
+    expect(assignee).not_to_contain_text(desk["clerk"].email)
+    assignee.select_option(label=f"Đinh Thị Hà ({desk['officer'].email})")
+    page.locator(".action-transfer button[type=submit]").click()
+    expect(page.locator("#status-title")).to_contain_text("Đang xử lý")
+    assert Dossier.objects.get(pk=desk["received"].pk).assignee == desk["officer"]
+
+    # Refusing: the reason, then a second page; nothing changes before "confirm".
+    page.goto(f"{base}/staff/dossiers/{desk['waiting'].pk}/")
+    refuse = page.locator(".actions-ending .action-refuse")
+    refuse.locator("summary").click()
+    refuse.locator("textarea").fill("Không thuộc thẩm quyền của phường.")
+    refuse.locator("button[type=submit]").click()
+    expect(page.locator("h1")).to_contain_text("Xác nhận")
+    expect(page.locator(".confirm-card")).to_contain_text("Không thuộc thẩm quyền của phường.")
+    assert Dossier.objects.get(pk=desk["waiting"].pk).state == State.SUBMITTED
+    page.locator("button[name=confirmed]").click()
+    expect(page.locator("#status-title")).to_contain_text("Từ chối")
+
+
+def test_the_queue_is_a_card_per_dossier_on_a_phone_without_sideways_scrolling(browser, base, desk):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    sign_in(page, base, desk["clerk"], desk["totp"])
+    page.goto(f"{base}/staff/{desk['ward'].code}/queue/?view=all")
+
+    rows = page.locator("table.queue-lines tbody tr")
+    expect(rows).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert rows.first.evaluate("row => getComputedStyle(row).display") == "grid"
+    context.close()
