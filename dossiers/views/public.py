@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -62,37 +62,47 @@ def _same(text: str, with_note: bool = False) -> Sentence:
 
 
 SENTENCES = {
-    Action.SUBMIT: Sentence(_lazy("The dossier was filed online."), _lazy("You filed the dossier online.")),
-    Action.CHECK_ORIGINALS: _same(_lazy("The one-stop shop checked the original documents.")),
-    Action.RECEIVE: _same(_lazy("The one-stop shop received it; appointment date %(date)s.")),
+    Action.SUBMIT: Sentence(
+        gettext_lazy("The dossier was filed online."), gettext_lazy("You filed the dossier online.")
+    ),
+    Action.CHECK_ORIGINALS: _same(gettext_lazy("The one-stop shop checked the original documents.")),
+    Action.RECEIVE: _same(gettext_lazy("The one-stop shop received it; appointment date %(date)s.")),
     Action.REQUEST_SUPPLEMENT: Sentence(
-        _lazy("The applicant was asked to add documents."), _lazy("You were asked to add documents."), True
+        gettext_lazy("The applicant was asked to add documents."),
+        gettext_lazy("You were asked to add documents."),
+        True,
     ),
     Action.ANSWER_SUPPLEMENT: Sentence(
-        _lazy("The applicant sent the supplement."), _lazy("You sent the supplement online."), True
+        gettext_lazy("The applicant sent the supplement."),
+        gettext_lazy("You sent the supplement online."),
+        True,
     ),
-    Action.TRANSFER: _same(_lazy("Sent to %(agency)s.")),
-    Action.APPROVE: _same(_lazy("Approved: the result is issued.")),
+    Action.TRANSFER: _same(gettext_lazy("Sent to %(agency)s.")),
+    Action.APPROVE: _same(gettext_lazy("Approved: the result is issued.")),
     Action.DENY: Sentence(
-        _lazy("Denied; the reasons were sent to the applicant."), _lazy("Denied. The agency's reasons:"), True
+        gettext_lazy("Denied; the reasons were sent to the applicant."),
+        gettext_lazy("Denied. The agency's reasons:"),
+        True,
     ),
-    Action.RESULT_READY: _same(_lazy("The result is ready to be returned.")),
-    Action.RETURN: _same(_lazy("The result was returned.")),
+    Action.RESULT_READY: _same(gettext_lazy("The result is ready to be returned.")),
+    Action.RETURN: _same(gettext_lazy("The result was returned.")),
     Action.REFUSE: Sentence(
-        _lazy("The one-stop shop refused the dossier; the reason was sent to the applicant."),
-        _lazy("The one-stop shop refused the dossier. The reason:"),
+        gettext_lazy("The one-stop shop refused the dossier; the reason was sent to the applicant."),
+        gettext_lazy("The one-stop shop refused the dossier. The reason:"),
         True,
     ),
     Action.STOP: Sentence(
-        _lazy("Processing was stopped."), _lazy("Processing was stopped. The reason:"), True
+        gettext_lazy("Processing was stopped."), gettext_lazy("Processing was stopped. The reason:"), True
     ),
-    Action.APOLOGY: _same(_lazy("The agency apologised for the delay; new appointment date %(date)s."), True),
+    Action.APOLOGY: _same(
+        gettext_lazy("The agency apologised for the delay; new appointment date %(date)s."), True
+    ),
     Action.WITHDRAW: Sentence(
-        _lazy("The applicant withdrew the dossier."), _lazy("You withdrew the dossier."), True
+        gettext_lazy("The applicant withdrew the dossier."), gettext_lazy("You withdrew the dossier."), True
     ),
-    Action.PAY_FEES: _same(_lazy("The fees were paid.")),
-    Action.EXEMPT_FEES: _same(_lazy("The fees were exempted."), True),
-    Action.REFUND_FEES: _same(_lazy("The fees were refunded.")),
+    Action.PAY_FEES: _same(gettext_lazy("The fees were paid.")),
+    Action.EXEMPT_FEES: _same(gettext_lazy("The fees were exempted."), True),
+    Action.REFUND_FEES: _same(gettext_lazy("The fees were refunded.")),
 }
 
 

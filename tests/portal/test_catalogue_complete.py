@@ -2,6 +2,7 @@
 copy of the catalogue must find nothing new (an English string in the Vietnamese UI) and leave nothing fuzzy
 (a string whose wording changed while the old translation stayed)."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,3 +36,17 @@ def test_every_message_of_the_code_is_translated_into_vietnamese(tmp_path, monke
     merged = catalogue / "django.po"
     assert not entries(merged, "--untranslated"), "no Vietnamese yet: add it to locale/vi/…/django.po"
     assert not entries(merged, "--only-fuzzy"), "the English changed, the Vietnamese did not: update it"
+
+
+def test_translation_functions_go_by_names_makemessages_knows():
+    """`gettext_lazy as _lazy` hides every string behind it from makemessages (xgettext knows `_`,
+    `gettext_lazy`, `pgettext_lazy`… by name): the strings vanish from the catalogue at the next run and the
+    Vietnamese UI turns English."""
+    aliased = re.compile(r"import .*\b(?:n|p|np)?gettext(?:_lazy|_noop)? as (?!_\b)\w+")
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+        for path in Path(settings.BASE_DIR).glob("*/**/*.py")
+        if not path.is_relative_to(Path(settings.BASE_DIR) / ".venv")
+        for match in aliased.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders
