@@ -4,6 +4,9 @@ has a fixed authenticator secret (base32) that can be typed into any authenticat
 Never load these on a real server: the password and the secrets are public.
 """
 
+import base64
+import hashlib
+
 from . import catalogue
 
 DEMO_PASSWORD = "Demo@2026"
@@ -117,4 +120,40 @@ ACCOUNTS += [
         "memberships": [{"agency": agency, "is_supervisor": False}],
     }
     for agency, email, name, _secret in DESK_CLERKS
+]
+
+
+def _demo_secret(email: str) -> str:
+    """A fixed TOTP secret (base32, 160 bits) derived from the demo address: as public as the others."""
+    return base64.b32encode(hashlib.sha1(email.encode()).digest()).decode()
+
+
+# An officer (supervisor) for every agency of the demo that decides what it receives — the wards and communes
+# decide their own procedures once the desk hands a dossier on — so no demo dossier stops in a state nobody
+# can approve. Sở Tư pháp has officer@demo.vn. (agency code, email, full name)
+DECIDING_OFFICERS = [
+    (catalogue.UBND_PHUONG_HOA_LU, "officer.hoalu@demo.vn", "Trương Văn Khánh"),
+    (catalogue.SO_NOI_VU, "officer.noivu@demo.vn", "Hồ Thị Nga"),
+    (catalogue.SO_TAI_CHINH, "officer.taichinh@demo.vn", "Lã Văn Quân"),
+    (catalogue.SO_CONG_THUONG, "officer.congthuong@demo.vn", "Nghiêm Thị Thảo"),
+    (catalogue.SO_NONG_NGHIEP_MOI_TRUONG, "officer.nongnghiep@demo.vn", "Tôn Văn Phúc"),
+    (catalogue.SO_XAY_DUNG, "officer.xaydung@demo.vn", "Khúc Thị Hạnh"),
+    (catalogue.SO_GIAO_DUC, "officer.giaoduc@demo.vn", "Âu Văn Toàn"),
+    (catalogue.SO_Y_TE, "officer.yte@demo.vn", "Thân Thị Liên"),
+    ("000.00.20.H43", "officer.congan@demo.vn", "Kim Văn Cường"),
+    ("000.02.30.H43", "officer.phuly@demo.vn", "Văn Thị Oanh"),
+    ("000.03.30.H43", "officer.namdinh@demo.vn", "Ông Văn Lực"),
+    ("000.04.30.H43", "officer.giavien@demo.vn", "Lưu Thị Duyên"),
+    ("000.05.30.H43", "officer.kimson@demo.vn", "Chu Văn Tiến"),
+    ("000.06.30.H43", "officer.haihau@demo.vn", "Mạc Thị Xuân"),
+]
+TOTP_SECRETS.update({email: _demo_secret(email) for _agency, email, _name in DECIDING_OFFICERS})
+ACCOUNTS += [
+    {
+        "email": email,
+        "full_name": name,
+        "role": "officer",
+        "memberships": [{"agency": agency, "is_supervisor": True}],
+    }
+    for agency, email, name in DECIDING_OFFICERS
 ]

@@ -284,3 +284,17 @@ def test_every_agency_that_receives_demo_dossiers_has_a_clerk_in_the_printed_tab
         assert any(clerk.email in output for clerk in clerks), agency.name
     justice_clerk = User.objects.get(email="clerk.tuphap@demo.vn")
     assert demo_accounts.TOTP_SECRETS[justice_clerk.email] in output
+
+
+def test_every_agency_that_decides_demo_dossiers_has_an_officer_in_the_printed_table():
+    """A ward decides its own procedures once its desk hands the dossier on: without an officer there, a demo
+    dossier would stop in a state nobody can approve."""
+    output = load_demo()
+
+    deciding = Agency.objects.filter(procedure_versions__isnull=False, is_legacy=False).distinct()
+    assert deciding.filter(code=catalogue.UBND_PHUONG_HOA_LU).exists()
+    for agency in deciding:
+        officers = User.objects.filter(role=Role.OFFICER, is_active=True, memberships__agency=agency)
+        assert officers.exists(), agency.name
+        assert any(officer.email in output for officer in officers), agency.name
+        assert all(demo_accounts.TOTP_SECRETS[officer.email] in output for officer in officers), agency.name
