@@ -1,16 +1,29 @@
 import copy
+import logging
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.sites.models import Site
-from django.shortcuts import resolve_url
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from common.http import client_ip
 from common.links import absolute_url, site_host
+
+from .identity import remember_loa
+from .national_identity import services as national_identity
+from .national_identity.claims import IdentityClaimsError, claims_of, identity_from_claims
+
+logger = logging.getLogger(__name__)
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -23,6 +36,13 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return _profile_if_missing(request) or super().get_signup_redirect_url(request)
+
+    def post_login(self, request, user, **kwargs):
+        """The LoA of this sign-in: the national identity service's for a sign-in through it, none (0) for a
+        password (accounts.identity)."""
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        remember_loa(request, identity_loa_of(sociallogin) if sociallogin is not None else None)
+        return super().post_login(request, user, **kwargs)
 
     def get_client_ip(self, request) -> str:
         """allauth's per-address rate limits use the portal's reading of the address (TRUSTED_PROXY_COUNT)."""
@@ -79,3 +99,55 @@ class PortalMFAAdapter(DefaultMFAAdapter):
         if authenticator.type == Authenticator.Type.TOTP and authenticator.user.is_staff_role:
             return False
         return super().can_delete_authenticator(authenticator)
+
+
+def identity_loa_of(sociallogin) -> int:
+    return identity_from_claims(claims_of(sociallogin.account.extra_data)).loa
+
+
+class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
+    """The national identity sign-in (VNeID): accounts keyed on the ID number or tax code, made from the
+    claims at the first sign-in, refreshed at each; linked to a local account only in allauth's connect
+    process, which needs the person signed in to that account; never matched by email; never for staff."""
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return True
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        try:
+            identity = identity_from_claims(claims_of(sociallogin.account.extra_data))
+            if sociallogin.state.get("process") == AuthProcess.CONNECT:
+                if not request.user.is_authenticated:
+                    raise ValidationError(_("Please sign in to your account first."))
+                if sociallogin.is_existing and sociallogin.user.pk != request.user.pk:
+                    raise ValidationError(_("This VNeID identity is already linked to another account."))
+                national_identity.link_identity(user=request.user, identity=identity)
+                remember_loa(request, identity.loa)
+            elif sociallogin.is_existing:
+                national_identity.refresh_identity(user=sociallogin.user, identity=identity)
+        except (ValidationError, IdentityClaimsError) as error:
+            raise ImmediateHttpResponse(self._refusal(request, error)) from error
+
+    def save_user(self, request, sociallogin, form=None):
+        identity = identity_from_claims(claims_of(sociallogin.account.extra_data))
+
+        def save_login(user):
+            sociallogin.user = user
+            sociallogin.save(request)
+
+        try:
+            return national_identity.create_account(identity=identity, save_login=save_login)
+        except ValidationError as error:
+            raise ImmediateHttpResponse(self._refusal(request, error)) from error
+
+    def get_connect_redirect_url(self, request, socialaccount) -> str:
+        return reverse("accounts:profile")
+
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        """Why a sign-in was refused goes to the log; the person sees allauth's plain error page."""
+        logger.warning("National identity sign-in refused: %s %s", error, exception)
+
+    def _refusal(self, request, error):
+        for text in getattr(error, "messages", [str(error)]):
+            messages.error(request, text)
+        return redirect("accounts:profile" if request.user.is_authenticated else "account_login")

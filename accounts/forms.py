@@ -100,6 +100,10 @@ class CommuneSelect(forms.Select):
         return option
 
 
+# The profile fields the national identity service vouches for (accounts.national_identity).
+IDENTITY_FIELDS = ("full_name", "date_of_birth", "personal_id")
+
+
 class CitizenProfileForm(forms.ModelForm):
     class Meta:
         model = CitizenProfile
@@ -113,6 +117,7 @@ class CitizenProfileForm(forms.ModelForm):
             "street_address",
             "notify_by_email",
             "notify_by_sms",
+            "simple_mode",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -151,6 +156,11 @@ class CitizenProfileForm(forms.ModelForm):
             province_of[str(commune.pk)] = str(commune.parent_id)
         commune_field.widget.choices = [*choices, *groups.items()]
         commune_field.widget.province_of = province_of
+        if self.instance.pk and self.instance.from_national_identity:
+            # Confirmed by VNeID and rewritten at each sign-in through it: shown, not editable.
+            for name in IDENTITY_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("From VNeID, updated at each sign-in through it.")
 
     def clean(self):
         cleaned = super().clean()

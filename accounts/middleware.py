@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from . import simple_mode
 from .selectors import totp_authenticator
 
 SESSION_STARTED = "_portal_started_at"
@@ -21,10 +22,14 @@ SESSION_MFA_OK = "_portal_mfa_ok"
 ACTIVITY_RESOLUTION_SECONDS = 10
 
 
-def idle_timeout_for(user) -> float:
+def idle_timeout_for(user, *, simple: bool = False) -> float:
+    """Seconds without activity before sign-out; in simple mode never less than SESSION_IDLE_TIMEOUT_SIMPLE
+    (30 minutes: people who read slowly are not signed out mid-question)."""
     limit = (
         settings.SESSION_IDLE_TIMEOUT_STAFF if user.is_staff_role else settings.SESSION_IDLE_TIMEOUT_CITIZEN
     )
+    if simple:
+        limit = max(limit, settings.SESSION_IDLE_TIMEOUT_SIMPLE)
     return limit.total_seconds()
 
 
@@ -39,7 +44,7 @@ def session_deadline(request) -> float | None:
     if not request.user.is_authenticated or SESSION_LAST_SEEN not in request.session:
         return None
     last_seen = request.session[SESSION_LAST_SEEN]
-    idle_end = last_seen + idle_timeout_for(request.user)
+    idle_end = last_seen + idle_timeout_for(request.user, simple=simple_mode.is_on(request))
     max_end = request.session.get(SESSION_STARTED, last_seen) + settings.SESSION_MAX_AGE.total_seconds()
     return min(idle_end, max_end)
 
@@ -72,7 +77,8 @@ def _message_storage(request):
 
 
 class SessionTimeoutMiddleware:
-    """Ends a session after the idle limit (15 minutes for citizens, 30 for staff) or 12 hours in all."""
+    """Ends a session after the idle limit (15 minutes for citizens, 30 for staff and in simple mode) or
+    12 hours in all."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -108,11 +108,35 @@ DUPLICATE_PERSONAL_ID_MESSAGE = _(
 )
 
 
+class AccountType(models.IntegerChoices):
+    """Who an account speaks for, as the national identity service says (its LoaiTaiKhoan claim)."""
+
+    CITIZEN = 1, _("Citizen")
+    ENTERPRISE = 2, _("Enterprise")
+    ORGANISATION = 3, _("Organisation")
+
+
+tax_code_validator = RegexValidator(
+    r"^\d{10}(-\d{3})?$", _("A tax code has 10 digits, or 10-3 for a branch.")
+)
+
+
 class CitizenProfile(models.Model):
-    """What a citizen tells the portal once, so that no form asks for it again."""
+    """What a citizen tells the portal once, so that no form asks for it again. An account signed in through
+    the national identity service is keyed on the personal ID (or, for an enterprise, the tax code); those
+    identity fields then come from the service and are refreshed at every sign-in (identity_verified_at)."""
 
     user = models.OneToOneField(
         User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="profile"
+    )
+    account_type = models.PositiveSmallIntegerField(
+        _("account type"), choices=AccountType.choices, default=AccountType.CITIZEN
+    )
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True, validators=[tax_code_validator])
+    organisation_name = models.CharField(_("enterprise or organisation name"), max_length=255, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, blank=True)
+    identity_verified_at = models.DateTimeField(
+        _("identity confirmed by the national identity service"), null=True, blank=True, editable=False
     )
     full_name = models.CharField(_("full name"), max_length=150)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
@@ -154,6 +178,12 @@ class CitizenProfile(models.Model):
         default=True,
         help_text=_("Sent to the phone number above, once it is verified by a code."),
     )
+    # Larger text, high contrast, one question per page and a longer idle limit (accounts.simple_mode).
+    simple_mode = models.BooleanField(
+        _("simple mode"),
+        default=False,
+        help_text=_("Larger text, stronger colours and one question on each page."),
+    )
     # The number the citizen proved to hold with an SMS code (accounts.services.confirm_phone). SMS notices go
     # only to a verified number: a number changed since is unverified, by whatever path it was changed.
     phone_verified = models.CharField(_("verified phone"), max_length=15, blank=True, editable=False)
@@ -166,7 +196,10 @@ class CitizenProfile(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["personal_id"], condition=~models.Q(personal_id=""), name="unique_personal_id"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["tax_code"], condition=~models.Q(tax_code=""), name="unique_tax_code"
+            ),
         ]
 
     def __str__(self):
@@ -184,6 +217,15 @@ class CitizenProfile(models.Model):
             errors["personal_id"] = DUPLICATE_PERSONAL_ID_MESSAGE
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def from_national_identity(self) -> bool:
+        """Its identity fields come from the national identity service: the citizen cannot edit them."""
+        return self.identity_verified_at is not None
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.account_type in (AccountType.ENTERPRISE, AccountType.ORGANISATION)
 
     @property
     def address(self) -> str:

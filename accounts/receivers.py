@@ -1,11 +1,12 @@
-"""Thin receivers: Django's and allauth's auth signals feed the account lock and the session clock."""
+"""Thin receivers: Django's and allauth's auth signals feed the account lock, the session clock and the
+session's copy of the simple-mode choice."""
 
 from allauth.account.signals import password_reset
 from allauth.mfa.signals import authentication_failed as second_factor_failed
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from . import services
+from . import services, simple_mode
 from .middleware import start_session_clock
 
 
@@ -26,6 +27,7 @@ def reset_login_failures(sender, request, user, **kwargs):
     services.record_login_success(user=user)
     if request is not None and hasattr(request, "session"):
         start_session_clock(request.session)
+        simple_mode.load_into_session(request, user)
 
 
 @receiver(password_reset)

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from common import clock
 
-from .models import CitizenProfile, PhoneVerification, User
+from .models import CitizenProfile, PhoneVerification, Role, User
 
 
 def user_for_login(email: str) -> User | None:
@@ -86,3 +86,24 @@ def phone_state(profile: CitizenProfile | None) -> PhoneState | None:
         code_expires_at=pending.expires_at if pending else None,
         resend_in_seconds=resend_in,
     )
+
+
+def simple_mode_saved(user: User) -> bool:
+    """Whether the citizen turned simple mode on in their profile (accounts.simple_mode)."""
+    return CitizenProfile.objects.filter(user=user, simple_mode=True).exists()
+
+
+def citizen_by_email_or_personal_id(text: str) -> User | None:
+    """The active citizen account a person names by its sign-in email or its 12-digit personal ID number
+    (acting on behalf: whom to authorise, whom to ask)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    citizens = User.objects.filter(is_active=True, role=Role.CITIZEN, is_superuser=False)
+    if "@" in text:
+        return (
+            citizens.filter(Q(email__iexact=text) | Q(emailaddress__email__iexact=text))
+            .order_by("pk")
+            .first()
+        )
+    return citizens.filter(profile__personal_id=text).first()

@@ -98,6 +98,19 @@ def unlock_account(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
 
 
+def set_simple_mode(*, user: User, on: bool) -> CitizenProfile:
+    """Save the citizen's choice of simple mode in the profile, created if there is none yet, so that the
+    choice follows them to another device (accounts.simple_mode)."""
+    with transaction.atomic():
+        profile, created = CitizenProfile.objects.select_for_update().get_or_create(
+            user=user, defaults={"full_name": user.full_name or "", "simple_mode": on}
+        )
+        if not created and profile.simple_mode != on:
+            profile.simple_mode = on
+            profile.save(update_fields=["simple_mode", "updated_at"])
+        return profile
+
+
 def save_citizen_profile(*, user: User, **details: Any) -> CitizenProfile:
     """Create or update the citizen's profile; the account's display name follows the profile's. A new
     phone number is unverified until its SMS code is entered (confirm_phone)."""

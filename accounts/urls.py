@@ -9,4 +9,5 @@ urlpatterns = [
     path("profile/phone/send-code/", views.send_phone_code, name="phone_send_code"),
     path("profile/phone/confirm/", views.confirm_phone, name="phone_confirm"),
     path("session/", views.session_status, name="session"),
+    path("simple-mode/", views.toggle_simple_mode, name="simple_mode"),
 ]

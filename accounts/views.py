@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import selectors, services, simple_mode
 from .forms import CitizenProfileForm, PhoneCodeForm
 from .middleware import SESSION_LAST_SEEN, session_deadline
 
@@ -35,7 +36,10 @@ def _render_profile(request, form, code_form=None):
 def profile(request):
     """The signed-in citizen's own details; there is no way to name another person's profile."""
     instance = _citizen_profile(request)
-    initial = {"full_name": request.user.full_name} if instance is None else None
+    # The box shows the mode the pages are in (the cookie may have turned it on before the profile knew).
+    initial = {"simple_mode": simple_mode.is_on(request)}
+    if instance is None:
+        initial["full_name"] = request.user.full_name
     form = CitizenProfileForm(request.POST or None, instance=instance, initial=initial)
     if request.method == "POST" and form.is_valid():
         details = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -46,7 +50,9 @@ def profile(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("Your details were saved. Forms will be filled in with them."))
-            return redirect("accounts:profile")
+            response = redirect("accounts:profile")
+            simple_mode.remember(request, response, on=form.cleaned_data["simple_mode"])
+            return response
     return _render_profile(request, form)
 
 
@@ -103,3 +109,24 @@ def session_status(request):
     deadline = session_deadline(request)
     seconds_left = max(0, int(deadline - time.time())) if deadline else 0
     return JsonResponse({"authenticated": True, "seconds_left": seconds_left})
+
+
+@require_POST
+def toggle_simple_mode(request):
+    """The menu's toggle: a cookie for everyone, and the citizen's profile when signed in; then back to the
+    page it was on."""
+    on = request.POST.get("on") == "1"
+    if request.user.is_authenticated and request.user.is_citizen:
+        services.set_simple_mode(user=request.user, on=on)
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    if on:
+        messages.success(request, _("Simple mode is on: larger text, and one question on each page."))
+    else:
+        messages.success(request, _("Simple mode is off."))
+    response = redirect(next_url)
+    simple_mode.remember(request, response, on=on)
+    return response

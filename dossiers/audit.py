@@ -33,6 +33,8 @@ CHAINED_FIELDS = (
     "timeliness",
     "data",
 )
+# Fields added after the chain began: hashed only when they hold a value.
+CHAINED_WHEN_SET = ("on_behalf_of_id", "on_behalf_of_name")
 
 
 def _value(value: Any) -> Any:
@@ -45,6 +47,11 @@ def canonical(event: Any) -> bytes:
     """The event's fields as canonical JSON (sorted keys, no spaces, UTF-8): the same bytes on every
     database and every run. `event` is a DossierEvent, or its historical model in a migration."""
     fields = {name: _value(getattr(event, name)) for name in CHAINED_FIELDS}
+    # Added later (acting on behalf, ủy quyền): in the link only when set, so older links stay as they were.
+    for name in CHAINED_WHEN_SET:
+        value = getattr(event, name, None)
+        if value:
+            fields[name] = _value(value)
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -1,12 +1,16 @@
 """Forms of the citizen's pages: they parse and check the input; the services decide and save."""
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import personal_id_validator, phone_validator
 from common import forms as choice_fields
+from procedures.selectors import published_version_of
 
-from .models import ReturnChannel
+from .models import Authorisation, ReturnChannel
 from .uploads import ACCEPTED
 
 ACCEPT_ATTRIBUTE = ",".join([*ACCEPTED, ".pdf", ".jpg", ".jpeg", ".png"])
@@ -111,6 +115,23 @@ class DetailsForm(forms.Form):
         if not purpose:
             raise forms.ValidationError(_("Say what you are asking for."), code="required")
         return purpose
+
+
+# Simple mode (accounts.simple_mode): shorter help in plain words, shown with one question per page.
+SIMPLE_HELP_TEXTS = {
+    "applicant_id_number": _("The 12 digits on your ID card."),
+    "applicant_phone": _("The office calls you on this number."),
+    "purpose": _("For example: “2 copies of my birth certificate”."),
+    "delivery_address": _("Where the post brings the result."),
+}
+
+
+def use_plain_words(form: forms.Form) -> forms.Form:
+    """Swap the help texts of simple mode into the form's fields (a form's fields are its own copies)."""
+    for name, text in SIMPLE_HELP_TEXTS.items():
+        if name in form.fields:
+            form.fields[name].help_text = text
+    return form
 
 
 class UploadForm(forms.Form):
@@ -219,3 +240,126 @@ class LookupForm(forms.Form):
         if len(digits) != 4 or not digits.isdigit():
             raise forms.ValidationError(_("Enter exactly 4 digits."), code="digits")
         return digits
+
+
+# --- acting on behalf (ủy quyền) --------------------------------------------------------------------------
+class _AuthorisationFields(forms.Form):
+    """What an authorisation says: who, the relation, what it covers, until when."""
+
+    relation = forms.ChoiceField(
+        label=_("Relation"), choices=Authorisation.Relation.choices, widget=forms.RadioSelect
+    )
+    scope = forms.ChoiceField(label=_("What it covers"), widget=forms.RadioSelect)
+    national_code = forms.CharField(
+        label=_("Procedure code"),
+        max_length=10,
+        required=False,
+        help_text=_("Only for “One procedure”: the code in the catalogue, e.g. 1.001234."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        help_text=_("At most one year. It can be revoked at any time before."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    SCOPES = (Authorisation.Scope.ALL, Authorisation.Scope.PROCEDURE)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("expires_on", timezone.localdate() + datetime.timedelta(days=90))
+        kwargs["initial"].setdefault("relation", Authorisation.Relation.RELATIVE)
+        kwargs["initial"].setdefault("scope", Authorisation.Scope.ALL)
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [(s.value, s.label) for s in self.SCOPES]
+
+    def clean(self):
+        data = super().clean()
+        data["procedure"] = None
+        if data.get("scope") == Authorisation.Scope.PROCEDURE:
+            code = (data.get("national_code") or "").strip()
+            version = published_version_of(code) if code else None
+            if version is None:
+                self.add_error("national_code", _("No published procedure has this code."))
+            else:
+                data["procedure"] = version.procedure
+        return data
+
+
+class GrantForm(_AuthorisationFields):
+    """The citizen authorises someone: the consent is shown above the button and must be agreed to."""
+
+    helper = forms.CharField(
+        label=_("Email or ID number of the person you authorise"),
+        max_length=254,
+        help_text=_("The person must have an account in the portal."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    dossier = forms.TypedChoiceField(label=_("Dossier"), required=False, coerce=int, empty_value=None)
+    consent_version = forms.CharField(widget=forms.HiddenInput)
+    agree = forms.BooleanField(label=_("I have read and agree to the text above."))
+    SCOPES = (Authorisation.Scope.ALL, Authorisation.Scope.PROCEDURE, Authorisation.Scope.DOSSIER)
+    field_order = ["helper", "relation", "scope", "national_code", "dossier", "expires_on", "agree"]
+
+    def __init__(self, *args, dossiers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dossiers = {dossier.pk: dossier for dossier in dossiers}
+        self.fields["dossier"].choices = [("", "—")] + [
+            (dossier.pk, f"{dossier.code or dossier} — {dossier.procedure_version.name}")
+            for dossier in dossiers
+        ]
+        self.fields["dossier"].help_text = _("Only for “One dossier”.")
+
+    def clean(self):
+        data = super().clean()
+        data["dossier_obj"] = None
+        if data.get("scope") == Authorisation.Scope.DOSSIER:
+            if data.get("dossier") not in self.dossiers:
+                self.add_error("dossier", _("Choose one of your dossiers."))
+            else:
+                data["dossier_obj"] = self.dossiers[data["dossier"]]
+        return data
+
+
+class RequestAuthorisationForm(_AuthorisationFields):
+    """A helper asks a citizen to authorise them."""
+
+    citizen = forms.CharField(
+        label=_("Email or ID number of the person you help"),
+        max_length=254,
+        help_text=_("The person must have an account in the portal."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["citizen", "relation", "scope", "national_code", "expires_on"]
+
+
+class ApprovalCodeForm(forms.Form):
+    """The code the citizen received by SMS, typed on the helper's page once the citizen read the consent."""
+
+    code = forms.CharField(
+        label=_("Code sent to the citizen's phone"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    consent_version = forms.CharField(widget=forms.HiddenInput)
+    agree = forms.BooleanField(label=_("The citizen has read and agrees to the text above."))
+
+
+class ApproveForm(forms.Form):
+    consent_version = forms.CharField(widget=forms.HiddenInput)
+    agree = forms.BooleanField(label=_("I have read and agree to the text above."))
+
+
+class StartOnBehalfForm(forms.Form):
+    national_code = forms.CharField(
+        label=_("Procedure code"),
+        max_length=10,
+        help_text=_("The code in the catalogue, e.g. 1.001234."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+    def clean_national_code(self):
+        version = published_version_of(self.cleaned_data["national_code"].strip())
+        if version is None:
+            raise forms.ValidationError(_("No published procedure has this code."))
+        self.cleaned_data["version"] = version
+        return self.cleaned_data["national_code"]

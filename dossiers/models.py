@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -178,10 +178,19 @@ class DossierQuerySet(models.QuerySet):
             agencies = user.memberships.values("agency_id")
             of_my_agencies = Q(receiving_agency__in=agencies) | Q(handling_agency__in=agencies)
             return self.filter((of_my_agencies & ~Q(state=State.DRAFT)) | Q(filed_by=user))
-        return self.filter(Q(applicant=user) | Q(filed_by=user))
+        return self.owned_by(user)
 
     def owned_by(self, user):
-        return self.filter(Q(applicant=user) | Q(filed_by=user))
+        """The citizen's pages: dossiers in their name; those a clerk registered for them at the desk are
+        the applicant's too. A helper (ủy quyền) sees what a live authorisation covers and nothing else:
+        having filed a dossier for someone gives no access once the authorisation is revoked or expired."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(
+            Q(applicant=user)
+            | Q(filed_by=user, authorisation__isnull=True)
+            | Exists(Authorisation.objects.live().held_by(user).covering_outer_dossier())
+        )
 
 
 def when(*checks: Callable[["Dossier"], bool]) -> list[Callable[[Any], bool]]:
@@ -214,6 +223,16 @@ class Dossier(FSMModelMixin, models.Model):
         related_name="dossiers_filed",
         verbose_name=_("filed by"),
         help_text=_("The clerk or authorised person who filed for the applicant."),
+    )
+    # Filed by a helper under this authorisation (ủy quyền): `applicant` is the legal subject, `filed_by`
+    # the acting subject.
+    authorisation = models.ForeignKey(
+        "Authorisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers_filed",
+        verbose_name=_("authorisation"),
     )
     channel = models.CharField(
         pgettext_lazy("filing channel", "filed"),
@@ -679,6 +698,16 @@ class DossierEvent(AppendOnlyModel):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(_("acted by"), max_length=254, blank=True)
     actor_role = models.CharField(max_length=20, blank=True)
+    # The legal subject when the actor is a helper acting for them under an authorisation (ủy quyền).
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    on_behalf_of_name = models.CharField(_("on behalf of"), max_length=254, blank=True)
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     from_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -757,3 +786,150 @@ class Arrival(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id} → {self.agency_id}"
+
+
+class AuthorisationQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """In force now: approved (granted by the citizen, or asked and approved), not revoked, not expired.
+        Expiry is read from `expires_at`, so an authorisation stops at its time even before the hourly
+        task marks it expired."""
+        return self.filter(status=Authorisation.Status.ACTIVE, expires_at__gt=now or clock.now())
+
+    def held_by(self, user):
+        return self.filter(helper=user)
+
+    def covering(self, dossier: "Dossier"):
+        """The authorisations of the dossier's applicant whose scope takes in this dossier."""
+        return self.filter(citizen_id=dossier.applicant_id).filter(
+            Q(scope=Authorisation.Scope.ALL)
+            | Q(scope=Authorisation.Scope.PROCEDURE, procedure_id=dossier.procedure_version.procedure_id)
+            | Q(scope=Authorisation.Scope.DOSSIER, dossier_id=dossier.pk)
+        )
+
+    def covering_outer_dossier(self):
+        """`covering`, for a subquery of Dossier (Exists): the outer row is the dossier."""
+        return self.filter(citizen=OuterRef("applicant")).filter(
+            Q(scope=Authorisation.Scope.ALL)
+            | Q(scope=Authorisation.Scope.PROCEDURE, procedure=OuterRef("procedure_version__procedure"))
+            | Q(scope=Authorisation.Scope.DOSSIER, dossier=OuterRef("pk"))
+        )
+
+
+class Authorisation(models.Model):
+    """Ủy quyền: a citizen lets a helper (a relative, a community digital-team member) act for them on one
+    dossier, one procedure or all their dossiers, until `expires_at` or until revoked. Either the citizen
+    grants it, or the helper asks and the citizen approves (in the portal, or with a code sent to their
+    phone). The consent text and its version are kept as shown, with the time and how the citizen proved
+    it was them (their sign-in, or the SMS code)."""
+
+    class Scope(models.TextChoices):
+        DOSSIER = "dossier", _("One dossier")
+        PROCEDURE = "procedure", _("One procedure")
+        ALL = "all", _("All my dossiers")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        ACTIVE = "active", _("In force")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    class Relation(models.TextChoices):
+        RELATIVE = "relative", _("Relative")
+        DIGITAL_TEAM = "digital_team", _("Community digital team member")
+        OTHER = "other", pgettext_lazy("relation to the citizen", "Other")
+
+    class ConsentMethod(models.TextChoices):
+        PORTAL = "portal", _("Signed in to the portal")
+        SMS = "sms", _("Code sent by SMS")
+
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authorisations_given",
+        verbose_name=_("citizen (authorising)"),
+    )
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authorisations_held",
+        verbose_name=_("authorised person"),
+    )
+    relation = models.CharField(
+        _("relation"), max_length=20, choices=Relation.choices, default=Relation.RELATIVE
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="authorisations"
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("valid until"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    requested_by_helper = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    # The consent, as the citizen saw it (dossiers.consent): version, text, time, and their proof.
+    consent_version = models.CharField(max_length=20, blank=True)
+    consent_text = models.TextField(blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    consent_method = models.CharField(max_length=10, choices=ConsentMethod.choices, blank=True)
+    # A keyed hash of the citizen's session (sign-in) in which they consented; for an SMS code, the phone.
+    consent_sign_in = models.CharField(max_length=64, blank=True)
+    consent_phone = models.CharField(max_length=15, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The code a helper's request sends to the citizen's phone: only a keyed hash, valid a few minutes.
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = AuthorisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("authorisation")
+        verbose_name_plural = _("authorisations")
+        indexes = [
+            models.Index(fields=["helper", "citizen", "status"], name="authorisation_helper"),
+            models.Index(fields=["citizen", "status"], name="authorisation_citizen"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(scope="dossier", dossier__isnull=False, procedure__isnull=True)
+                    | Q(scope="procedure", procedure__isnull=False, dossier__isnull=True)
+                    | Q(scope="all", procedure__isnull=True, dossier__isnull=True)
+                ),
+                name="authorisation_scope_target",
+            ),
+            models.CheckConstraint(condition=~Q(citizen=models.F("helper")), name="authorisation_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.citizen} → {self.helper} ({self.scope})"
+
+    def is_live(self, now=None) -> bool:
+        return self.status == self.Status.ACTIVE and self.expires_at > (now or clock.now())
+
+    @property
+    def status_label(self) -> str:
+        if self.status == self.Status.ACTIVE and not self.is_live():
+            return str(self.Status.EXPIRED.label)
+        return str(self.Status(self.status).label)
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day it is in force (it ends at the following midnight, portal time)."""
+        return timezone.localtime(self.expires_at - datetime.timedelta(microseconds=1)).date()
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.Scope(self.scope).label)
+
+    @property
+    def relation_label(self) -> str:
+        return str(self.Relation(self.relation).label)

@@ -1,11 +1,16 @@
 """What the applicant is told when their dossier changes: one notify() per audited transition, written in
 the transaction of the change (the outbox), sent after commit by the workers."""
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 
 from notifications.services import notify
 
-from .models import Channel, DossierEvent, SupplementRequest
+from .models import Authorisation, Channel, DossierEvent, SupplementRequest
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 Action = DossierEvent.Action
 
@@ -28,7 +33,9 @@ TRANSITION_EVENTS = {
 
 
 def notify_applicant(event: DossierEvent) -> None:
-    """The applicant's account, or the person who filed when the applicant has none (desk and post)."""
+    """The applicant's account, or the person who filed when the applicant has none (desk and post); and
+    the helper who filed it for them (ủy quyền) while their authorisation is in force, each on the
+    channels they chose."""
     name = TRANSITION_EVENTS.get(event.action)
     dossier = event.dossier
     recipient = dossier.applicant or dossier.filed_by
@@ -40,13 +47,32 @@ def notify_applicant(event: DossierEvent) -> None:
         link = reverse("dossiers:detail", args=[dossier.pk])
     else:
         link = reverse("staff:detail", args=[dossier.pk])
+    context = _context(dossier, event)
     notify(
         recipient=recipient,
         event=name,
-        context={"link": link, **_context(dossier, event)},
+        context={"link": link, **context},
         dossier=dossier,
         dedupe_key=f"dossier-event-{event.pk}",
     )
+    helper = acting_subject(dossier)
+    if helper is not None:
+        notify(
+            recipient=helper,
+            event=name,
+            context={"link": reverse("dossiers:detail", args=[dossier.pk]), **context},
+            dossier=dossier,
+            dedupe_key=f"dossier-event-{event.pk}-helper",
+        )
+
+
+def acting_subject(dossier) -> "User | None":
+    """The helper who filed the dossier for its applicant, while an authorisation covering it is in force
+    (none after revocation or expiry: they no longer see the dossier either)."""
+    if dossier.authorisation_id is None or dossier.filed_by_id in (None, dossier.applicant_id):
+        return None
+    live = Authorisation.objects.live().held_by(dossier.filed_by_id).covering(dossier).exists()
+    return dossier.filed_by if live else None
 
 
 def _context(dossier, event: DossierEvent) -> dict:

@@ -15,10 +15,10 @@ from accounts.models import Role
 from accounts.types import Visitor
 from common import clock
 
-from .models import CLOSED_STATES, Dossier, State, SupplementRequest
+from .models import CLOSED_STATES, Authorisation, Dossier, State, SupplementRequest
 
 if TYPE_CHECKING:
-    from procedures.models import Agency
+    from procedures.models import Agency, ProcedureVersion
 
 # A signed-in user, or AnonymousUser on public pages: every rule answers False for the anonymous.
 Person = Visitor
@@ -48,8 +48,72 @@ def is_supervisor(user: Person, agency: Agency | None) -> bool:
 
 
 def is_owner(user: Person, dossier: Dossier) -> bool:
-    """The applicant, or the person who filed for them."""
-    return bool(user.is_authenticated and user.pk in {dossier.applicant_id, dossier.filed_by_id})
+    """The applicant, the clerk who registered it for them at the desk, or a helper acting for the applicant
+    under a live authorisation covering the dossier (ủy quyền): the same people `Dossier.objects.owned_by`
+    lists."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == dossier.applicant_id or (
+        user.pk == dossier.filed_by_id and dossier.authorisation_id is None
+    ):
+        return True
+    return acts_for_applicant(user, dossier)
+
+
+def assurance_suffices(version: ProcedureVersion, assurance: int) -> bool:
+    """The sign-in may file this procedure version online: its level of assurance (0 a portal password,
+    1 or 2 through VNeID, `accounts.identity.current_loa`) reaches the version's `required_loa`. Filing at
+    the desk is not gated: the clerk checks the ID card in person."""
+    return assurance >= version.required_loa
+
+
+# --- acting on behalf (ủy quyền) -------------------------------------------------------------------------
+def acts_for_applicant(user: Person, dossier: Dossier) -> bool:
+    """A helper whose live authorisation from the dossier's applicant covers this dossier."""
+    if not user.is_authenticated or dossier.applicant_id is None or user.pk == dossier.applicant_id:
+        return False
+    return bool(Authorisation.objects.live().held_by(user).covering(dossier).exists())
+
+
+def may_start_for(user: Person, authorisation: Authorisation, procedure_id: int) -> bool:
+    """A helper starts a dossier in the citizen's name: their live authorisation covers the procedure
+    (scope "all" or that procedure; a one-dossier authorisation covers no new dossier)."""
+    return (
+        user.is_authenticated
+        and authorisation.helper_id == user.pk
+        and authorisation.is_live()
+        and (
+            authorisation.scope == Authorisation.Scope.ALL
+            or (
+                authorisation.scope == Authorisation.Scope.PROCEDURE
+                and authorisation.procedure_id == procedure_id
+            )
+        )
+    )
+
+
+def may_grant(user: Person) -> bool:
+    """Citizens authorise someone to act for them; staff accounts do not file for themselves."""
+    return bool(user.is_authenticated and user.is_citizen)
+
+
+def may_answer_request(user: Person, authorisation: Authorisation) -> bool:
+    """Approve or decline a helper's request: the citizen asked, while it waits."""
+    return (
+        user.is_authenticated
+        and authorisation.citizen_id == user.pk
+        and authorisation.status == Authorisation.Status.PENDING
+    )
+
+
+def may_revoke(user: Person, authorisation: Authorisation) -> bool:
+    """The citizen revokes, at any time, an authorisation they gave (or a request still waiting); the
+    helper may give it up too."""
+    return (
+        user.is_authenticated
+        and user.pk in {authorisation.citizen_id, authorisation.helper_id}
+        and authorisation.status in {Authorisation.Status.ACTIVE, Authorisation.Status.PENDING}
+    )
 
 
 # --- who takes each step, and which steps are open now -------------------------------------------------

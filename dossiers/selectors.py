@@ -24,6 +24,7 @@ from .models import (
     CLOSED_STATES,
     OPEN_STATES,
     Arrival,
+    Authorisation,
     Channel,
     Dossier,
     State,
@@ -35,7 +36,7 @@ from .models import (
 def my_dossiers(user) -> QuerySet[Dossier]:
     return (
         Dossier.objects.owned_by(user)
-        .select_related("procedure_version__procedure", "receiving_agency")
+        .select_related("procedure_version__procedure", "receiving_agency", "applicant", "filed_by")
         .order_by("-created_at")
     )
 
@@ -62,7 +63,9 @@ def own_dossier(user, pk: int) -> Dossier:
     """A dossier the user owns, for the citizen's pages (theirs and other apps'); anyone else's is a 404."""
     dossier = (
         Dossier.objects.owned_by(user)
-        .select_related("procedure_version__procedure", "receiving_agency", "handling_agency", "rule_set")
+        .select_related(
+            "procedure_version__procedure", "receiving_agency", "handling_agency", "rule_set", "filed_by"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -534,3 +537,41 @@ def due_fee_lines(dossier: Dossier) -> list[fee_lines.FeeLine]:
         form_data=dossier.form_data,
     )
     return [line for line in lines if line.units]
+
+
+# --- acting on behalf (ủy quyền) ---------------------------------------------------------------------------
+def authorisations_given(user) -> list[Authorisation]:
+    """The citizen's authorisations, waiting ones first, then in force, then ended."""
+    rows = list(
+        Authorisation.objects.filter(citizen=user).select_related(
+            "helper", "procedure", "dossier__procedure_version"
+        )[:100]
+    )
+    order: dict[str, int] = {Authorisation.Status.PENDING: 0, Authorisation.Status.ACTIVE: 1}
+    return sorted(rows, key=lambda row: (order.get(row.status, 2), not row.is_live()))
+
+
+def authorisations_held(user) -> list[Authorisation]:
+    """Whom the helper acts for: waiting requests and those in force first."""
+    rows = list(
+        Authorisation.objects.filter(helper=user).select_related(
+            "citizen", "procedure", "dossier__procedure_version"
+        )[:100]
+    )
+    order: dict[str, int] = {Authorisation.Status.PENDING: 0, Authorisation.Status.ACTIVE: 1}
+    return sorted(rows, key=lambda row: (order.get(row.status, 2), not row.is_live()))
+
+
+def authorisation_for(user, pk: int) -> Authorisation:
+    """An authorisation the user gave or holds; anyone else's is a 404."""
+    found = Authorisation.objects.filter(Q(citizen=user) | Q(helper=user), pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def authorisation_held(user, pk: int) -> Authorisation:
+    found = Authorisation.objects.filter(helper=user, pk=pk).select_related("citizen").first()
+    if found is None:
+        raise Http404
+    return found

@@ -17,3 +17,11 @@ def forget_old_lookup_misses() -> int:
     from .services import lookups
 
     return lookups.forget_old_lookup_misses()
+
+
+@shared_task(ignore_result=True)
+def expire_authorisations() -> int:
+    """Beat, hourly: mark expired the authorisations (ủy quyền) past their date."""
+    from .services import authorisations
+
+    return authorisations.expire_due()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import citizen, documents, public
+from .views import authorisations, citizen, documents, public
 
 app_name = "dossiers"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("files/", documents.data_store, name="data_store"),
     path("files/<int:pk>/", documents.stored_file, name="stored_file"),
     path("lookup/", public.lookup, name="lookup"),
+    path("authorisations/", authorisations.mine, name="authorisations"),
+    path("authorisations/<int:pk>/<str:action>/", authorisations.act, name="authorisation_act"),
+    path("acting-for/", authorisations.acting_for, name="acting_for"),
+    path("acting-for/<int:pk>/code/", authorisations.approval_code, name="authorisation_code"),
+    path("acting-for/<int:pk>/start/", authorisations.start_on_behalf, name="start_on_behalf"),
 ]

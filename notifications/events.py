@@ -28,6 +28,8 @@ class Event(models.TextChoices):
     POSTAL_RETURNED_TO_SENDER = "postal_returned_to_sender", _("Parcel returned to sender")
     STAFF_REMINDER = "staff_reminder", _("Daily reminder of due and overdue dossiers")
     PHONE_VERIFICATION = "phone_verification", _("Phone number verification code")
+    AUTHORISATION_REQUESTED = "authorisation_requested", _("Someone asks to act on your behalf")
+    AUTHORISATION_CODE = "authorisation_code", _("Code to approve acting on your behalf")
 
 
 # Optional keys each event's templates use (all optional: a template leaves out what it is not given).
@@ -57,13 +59,18 @@ CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
         "overdue_count",
     ),
     Event.PHONE_VERIFICATION: ("otp", "minutes"),
+    Event.AUTHORISATION_REQUESTED: ("helper", "scope"),
+    Event.AUTHORISATION_CODE: ("otp", "minutes", "helper"),
 }
 
 # Events told on one channel only, at the address the caller names (notify(channels=…)), whatever the
 # person's choices: a code proving a phone number goes to that number and nowhere else. Their templates
 # exist for that channel alone.
-SINGLE_CHANNEL: dict[str, str] = {Event.PHONE_VERIFICATION: "sms"}
+SINGLE_CHANNEL: dict[str, str] = {Event.PHONE_VERIFICATION: "sms", Event.AUTHORISATION_CODE: "sms"}
 
 # Context keys that are never stored on the outbox row; the text that carries them is masked once it is sent
 # (services.deliver), so the database keeps no usable code.
-SECRET_CONTEXT_KEYS: dict[str, tuple[str, ...]] = {Event.PHONE_VERIFICATION: ("otp",)}
+SECRET_CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
+    Event.PHONE_VERIFICATION: ("otp",),
+    Event.AUTHORISATION_CODE: ("otp",),
+}

@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    # The national identity sign-in: allauth's OpenID Connect client, its provider class replaced by the
+    # portal's stricter one (SOCIALACCOUNT_PROVIDERS below, accounts/national_identity/).
+    "allauth.socialaccount.providers.openid_connect",
+    "oauth2_provider",  # the sandbox identity provider's OpenID Provider (identity_sandbox)
     "django_fsm",
     "django_htmx",
     "csp",
@@ -62,6 +67,7 @@ INSTALLED_APPS = [
     "dossiers",
     "postal",
     "payments",
+    "identity_sandbox",
     "portal",
 ]
 
@@ -221,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    "dossiers-expire-authorisations": {
+        "task": "dossiers.tasks.expire_authorisations",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "payments-query-stale-attempts": {
         "task": "payments.tasks.query_stale_attempts",
         "schedule": 300.0,
@@ -281,6 +292,126 @@ MFA_FORMS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cong DVC"
 
+# --- National identity sign-in (VNeID through the national public-service portal) ---------------------------
+# An OpenID Connect client (allauth's openid_connect with accounts.national_identity's checks: state, nonce,
+# PKCE S256, ID token signature/issuer/audience/expiry). NATIONAL_IDENTITY_ISSUER empty: the portal's own
+# sandbox provider (identity_sandbox) at SITE_URL/identity-sandbox, with demo persons instead of passwords.
+NATIONAL_IDENTITY_ISSUER = env.str("NATIONAL_IDENTITY_ISSUER", default="").rstrip("/")
+IDENTITY_SANDBOX = not NATIONAL_IDENTITY_ISSUER
+IDENTITY_SANDBOX_PATH = "identity-sandbox"
+NATIONAL_IDENTITY = {
+    "provider_id": "vneid",
+    "name": env.str("NATIONAL_IDENTITY_NAME", default="VNeID"),
+    "issuer": NATIONAL_IDENTITY_ISSUER or f"{SITE_URL}/{IDENTITY_SANDBOX_PATH}",
+    "client_id": env.str("NATIONAL_IDENTITY_CLIENT_ID", default="" if NATIONAL_IDENTITY_ISSUER else "portal"),
+    "secret": env.str(
+        "NATIONAL_IDENTITY_CLIENT_SECRET",
+        default="" if NATIONAL_IDENTITY_ISSUER or PRODUCTION else "embedded-sandbox-identity-secret",
+    ),
+    # The only algorithms an ID token may be signed with (never "none", never an HMAC of a public key).
+    "algorithms": env.list("NATIONAL_IDENTITY_ALGORITHMS", default=["RS256"]),
+    "scope": env.list("NATIONAL_IDENTITY_SCOPE", default=["openid"]),
+    # acr_values asked for; the LoA of a sign-in is read from the claim below (or the ID token's acr).
+    "acr_values": env.str("NATIONAL_IDENTITY_ACR_VALUES", default="LoA2"),
+    "loa_values": {
+        env.str("NATIONAL_IDENTITY_ACR_LOA1", default="LoA1"): 1,
+        env.str("NATIONAL_IDENTITY_ACR_LOA2", default="LoA2"): 2,
+        "1": 1,
+        "2": 2,
+    },
+    "leeway_seconds": env.int("NATIONAL_IDENTITY_LEEWAY_SECONDS", default=60),
+    # The claims mapping: the portal's field -> the claim's name in userinfo / the ID token.
+    "claims": {
+        field: env.str(f"NATIONAL_IDENTITY_CLAIM_{field.upper()}", default=claim)
+        for field, claim in {
+            "account_type": "LoaiTaiKhoan",
+            "personal_id": "SoDinhDanh",
+            "full_name": "HoVaTen",
+            "date_of_birth": "NgayThangNamSinh",
+            "gender": "GioiTinh",
+            "phone": "SoDienThoai",
+            "email": "ThuDienTu",
+            "address": "ThuongTru",
+            "tax_code": "MaSoThue",
+            "enterprise_code": "MaSoDoanhNghiep",
+            "organisation_name": "TenDoanhNghiep",
+            "loa": "loAs",
+            "ial": "IAL",
+        }.items()
+    },
+    "date_format": env.str("NATIONAL_IDENTITY_DATE_FORMAT", default="%Y%m%d"),
+}
+if NATIONAL_IDENTITY_ISSUER and not (NATIONAL_IDENTITY["client_id"] and NATIONAL_IDENTITY["secret"]):
+    raise ImproperlyConfigured(
+        "NATIONAL_IDENTITY_ISSUER needs NATIONAL_IDENTITY_CLIENT_ID and NATIONAL_IDENTITY_CLIENT_SECRET"
+    )
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.PortalSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "accounts.national_identity.provider.NationalIdentityProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": NATIONAL_IDENTITY["provider_id"],
+                "name": NATIONAL_IDENTITY["name"],
+                "client_id": NATIONAL_IDENTITY["client_id"],
+                "secret": NATIONAL_IDENTITY["secret"],
+                "settings": {
+                    "server_url": NATIONAL_IDENTITY["issuer"],
+                    "token_auth_method": env.str(
+                        "NATIONAL_IDENTITY_TOKEN_AUTH_METHOD", default="client_secret_post"
+                    ),
+                    "oauth_pkce_enabled": True,
+                },
+            }
+        ],
+    }
+}
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.float("NATIONAL_IDENTITY_TIMEOUT_SECONDS", default=10.0)
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never match an account by its email
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in starts with a POST (CSRF), not a link anyone can embed
+# The sandbox provider (django-oauth-toolkit): RS256 key under var/ (identity_sandbox.keys), issuer fixed to
+# SITE_URL so the client checks the same issuer whatever host a request came to.
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": f"{SITE_URL}/{IDENTITY_SANDBOX_PATH}",
+    "OIDC_RSA_PRIVATE_KEY": "",  # read from var/ at start (identity_sandbox.apps)
+    "PKCE_REQUIRED": True,
+    "SCOPES": {"openid": "OpenID Connect"},
+    "DEFAULT_SCOPES": ["openid"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    "ID_TOKEN_EXPIRE_SECONDS": 300,
+    "OAUTH2_VALIDATOR_CLASS": "identity_sandbox.validators.SandboxValidator",
+    # RFC 9700: https redirect URIs only in production (the embedded default serves plain http on 127.0.0.1);
+    # no refresh tokens are issued, and a replayed one would revoke its family.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # The OAuth 2.0 Security BCP's behaviour now, before django-oauth-toolkit 4.0 makes it the default: no
+    # implicit or password grant, PKCE S256 only, tokens only in headers, `iss` in the authorization
+    # response, tokens stored hashed.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{rule}": True
+        for rule in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+        )
+    },
+}
+IDENTITY_SANDBOX_KEY_FILE = env.str(
+    "IDENTITY_SANDBOX_KEY_FILE", default=str(VAR_DIR / "identity_sandbox_rsa.pem")
+)
+
 # Account lock after repeated failures; session limits (citizens idle 15 min, everyone at most 12 h).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_LOCK_DURATION = timedelta(minutes=env.int("LOGIN_LOCK_MINUTES", default=60))
@@ -294,6 +425,9 @@ SESSION_IDLE_TIMEOUT_CITIZEN = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_C
 SESSION_IDLE_TIMEOUT_STAFF = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_STAFF", default=30))
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
 SESSION_WARNING_BEFORE = timedelta(minutes=2)
+# Simple mode (accounts.simple_mode): at least 30 idle minutes, and the warning comes 5 minutes ahead.
+SESSION_IDLE_TIMEOUT_SIMPLE = timedelta(minutes=max(30, env.int("SESSION_IDLE_MINUTES_SIMPLE", default=30)))
+SESSION_WARNING_BEFORE_SIMPLE = timedelta(minutes=5)
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -368,6 +502,12 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 FULL_PROCESS_TARGETS = {2023: 80, 2025: 95}
 # Four eyes: whoever drafted or submitted a catalogue version may not publish it; a second reviewer must.
 CATALOGUE_FOUR_EYES = env.bool("CATALOGUE_FOUR_EYES", default=True)
+# The level of assurance of the sign-in a new catalogue entry needs to be filed online, until the editor
+# sets it: 0 any account (a local password too), 1 VNeID level 1, 2 VNeID level 2 (identity verified in
+# person). Each procedure version carries its own (ProcedureVersion.required_loa).
+CATALOGUE_DEFAULT_REQUIRED_LOA = env.int("CATALOGUE_DEFAULT_REQUIRED_LOA", default=0)
+if CATALOGUE_DEFAULT_REQUIRED_LOA not in (0, 1, 2):
+    raise ImproperlyConfigured("CATALOGUE_DEFAULT_REQUIRED_LOA must be 0, 1 or 2.")
 
 # --- Security ----------------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

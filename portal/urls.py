@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -49,3 +50,7 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+if settings.IDENTITY_SANDBOX:
+    # The embedded default's pretend national identity service (identity_sandbox): off once a real one is set.
+    urlpatterns.append(path(f"{settings.IDENTITY_SANDBOX_PATH}/", include("identity_sandbox.urls")))

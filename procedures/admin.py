@@ -67,7 +67,15 @@ CONTENT_FIELDSETS = [
     (_("Who decides"), {"fields": ["agencies", "levels"]}),
     (
         _("Online service and fees"),
-        {"fields": ["service_level", "partial_reason", "partial_reason_note", "fee_payment_stage"]},
+        {
+            "fields": [
+                "service_level",
+                "partial_reason",
+                "partial_reason_note",
+                "required_loa",
+                "fee_payment_stage",
+            ]
+        },
     ),
     (
         _("Processing"),
@@ -263,7 +271,7 @@ class ProcedureVersionAdmin(ImportExportModelAdmin):
         "updated_at",
     ]
     list_display_links = ["name"]
-    list_filter = ["status", "service_level", "field", "result_type"]
+    list_filter = ["status", "service_level", "required_loa", "field", "result_type"]
     list_select_related = ["procedure", "field"]
     search_fields = ["name", "procedure__national_code"]
     inlines = [ProcedureFeeInline, RequiredDocumentInline]

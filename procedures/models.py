@@ -194,6 +194,20 @@ class FeePaymentStage(models.TextChoices):
     BEFORE_RETURN = "before_return", _("Before the result is returned")
 
 
+class AssuranceLevel(models.IntegerChoices):
+    """The level of assurance (LoA) of a sign-in (Decree 69/2024 on electronic identification): level 1 is a
+    VNeID account registered online, level 2 one whose holder's identity was verified in person."""
+
+    NONE = 0, _("None: a portal account is enough")
+    LOA1 = 1, _("VNeID level 1")
+    LOA2 = 2, _("VNeID level 2 (identity verified in person)")
+
+
+def default_required_loa() -> int:
+    """A new entry's level of assurance until the editor sets it (CATALOGUE_DEFAULT_REQUIRED_LOA)."""
+    return int(settings.CATALOGUE_DEFAULT_REQUIRED_LOA)
+
+
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("catalogue version state", "Draft")
     IN_REVIEW = "in_review", _("In review")
@@ -240,6 +254,15 @@ class ProcedureVersion(FSMModelMixin, models.Model):
     processing_time_note = models.CharField(_("processing time note"), max_length=300, blank=True)
     fee_payment_stage = models.CharField(
         _("fees are paid"), max_length=15, choices=FeePaymentStage.choices, default=FeePaymentStage.AT_FILING
+    )
+    required_loa = models.PositiveSmallIntegerField(
+        _("sign-in needed to file online"),
+        choices=AssuranceLevel.choices,
+        default=default_required_loa,
+        help_text=_(
+            "The level of assurance of the citizen's sign-in. Filing at the desk is not affected: the clerk "
+            "checks the ID card in person."
+        ),
     )
     applicant_requirements = models.TextField(_("conditions for the applicant"), blank=True)
     legal_basis = models.TextField(_("legal basis"))

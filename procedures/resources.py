@@ -13,6 +13,8 @@ Import creates drafts only, through services.add_draft. Agencies, fees and docum
 A "|", ";" or "\\" inside a text is written with a backslash before it.
 A row whose national code the catalogue already has becomes that procedure's next version; the optional
 change_note column says what that version changes, like the "what changed" box of the admin form.
+The optional required_loa column is the sign-in a citizen needs to file online: 0 any account, 1 VNeID
+level 1, 2 VNeID level 2 ("LoA2" is read too); left out or empty, CATALOGUE_DEFAULT_REQUIRED_LOA.
 """
 
 import re
@@ -29,11 +31,13 @@ from . import selectors, services
 from .models import (
     FORM_TEMPLATE_TYPES,
     Agency,
+    AssuranceLevel,
     FeePaymentStage,
     Field,
     ProcedureFee,
     ProcedureVersion,
     RequiredDocument,
+    default_required_loa,
     national_code_validator,
 )
 
@@ -49,6 +53,7 @@ COLUMNS = [
     "processing_days",
     "processing_time_note",
     "fee_payment_stage",
+    "required_loa",
     "applicant_requirements",
     "legal_basis",
     "result_name",
@@ -66,6 +71,7 @@ OPTIONAL_COLUMNS = [
     "partial_reason_note",
     "processing_time_note",
     "fee_payment_stage",
+    "required_loa",
     "applicant_requirements",
     "fees",
     "change_note",
@@ -200,6 +206,24 @@ class LevelsWidget(widgets.Widget):
         return value or ""
 
 
+class AssuranceWidget(widgets.Widget):
+    """0, 1 or 2 (also "LoA1", "LoA2"); an empty cell is None, which the column turns into the default."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = as_text(value).lower().removeprefix("loa")
+        if text == "":
+            return None
+        if text not in {str(level) for level in AssuranceLevel.values}:
+            raise ValueError(
+                _("Write 0 (any account), 1 (VNeID level 1) or 2 (VNeID level 2) (got “%(value)s”).")
+                % {"value": as_text(value)}
+            )
+        return int(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
 class FieldCodeWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         code = as_text(value)
@@ -252,6 +276,7 @@ class ProcedureVersionResource(resources.ModelResource):
     processing_days = _column("processing_days", WholeNumberWidget(_("The processing time in working days")))
     processing_time_note = _column("processing_time_note")
     fee_payment_stage = _column("fee_payment_stage", default=FeePaymentStage.AT_FILING)
+    required_loa = _column("required_loa", AssuranceWidget(), default=default_required_loa)
     applicant_requirements = _column("applicant_requirements")
     legal_basis = _column("legal_basis")
     result_name = _column("result_name")

@@ -130,6 +130,7 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
             "partial_reason_note",
             "processing_time_note",
             "fee_payment_stage",
+            "required_loa",
             "applicant_requirements",
             "legal_basis",
             "result_name",

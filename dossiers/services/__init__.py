@@ -8,8 +8,10 @@ from .base import DossierChanged, lock
 from .fees import FeesNotPayable, exempt_fees, record_fees_refunded, settle_fees
 from .filing import (
     DRAFT_FIELDS,
+    AssuranceTooLow,
     applicant_prefill,
     attach_upload,
+    check_assurance,
     discard_draft,
     last_filing_of,
     preferred_agency,
@@ -36,6 +38,7 @@ from .supplements import (
 
 __all__ = [
     "DRAFT_FIELDS",
+    "AssuranceTooLow",
     "DossierChanged",
     "FeesNotPayable",
     "answer_supplement",
@@ -44,6 +47,7 @@ __all__ = [
     "approve_supplement_request",
     "assign",
     "attach_upload",
+    "check_assurance",
     "check_originals",
     "deny",
     "discard_draft",

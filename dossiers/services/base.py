@@ -115,6 +115,7 @@ class Change:
             dossier.lock_version += 1
             dossier.save()
         person = actor if actor is not None and actor.is_authenticated else None
+        subject = _legal_subject(dossier, person)
         event = DossierEvent(
             dossier=dossier,
             action=action,
@@ -123,6 +124,8 @@ class Change:
             actor=person,
             actor_name=(person.full_name or person.email) if person is not None else "",
             actor_role=getattr(person, "role", "") or "",
+            on_behalf_of=subject,
+            on_behalf_of_name=(subject.full_name or subject.email) if subject is not None else "",
             agency=agency,
             from_agency=from_agency,
             to_agency=to_agency,
@@ -143,6 +146,14 @@ class Change:
         notices.notify_applicant(self.event)  # the outbox rows, in this same transaction
         hooks.dispatch(hooks.DossierChange(dossier=dossier, event=self.event))
         return self.event
+
+
+def _legal_subject(dossier: Dossier, person: Actor | None) -> Actor | None:
+    """The citizen a helper acts for (ủy quyền): the applicant, when a citizen other than the applicant acts
+    on the dossier (the policies let them only under a live authorisation). Staff act for their agency."""
+    if person is None or not person.is_citizen or dossier.applicant_id in (None, person.pk):
+        return None
+    return dossier.applicant
 
 
 def _last_link(dossier: Dossier) -> str:

@@ -41,6 +41,46 @@ Action = DossierEvent.Action
 PURPOSE_MAX_LENGTH = 2000
 
 
+class AssuranceTooLow(ValidationError):
+    """The sign-in is weaker than the procedure version requires to file online (`required_loa`): the
+    message says plainly how the citizen raises it (VNeID level 2: identity verified in person)."""
+
+    def __init__(self, *, required: int, current: int) -> None:
+        self.required, self.current = required, current
+        if current > 0:
+            reason = _("The VNeID account you signed in with is at level %(level)s.") % {"level": current}
+        else:
+            reason = _("You signed in with a portal password, not through VNeID.")
+        if required >= 2:
+            need = _(
+                "This procedure can be filed online only by a person signed in with a level-2 electronic "
+                "identity account (VNeID level 2: identity verified in person)."
+            )
+            how = _(
+                "To raise it to level 2: bring your chip-based ID card to the police of your commune or ward "
+                "to have your identity verified, then activate level 2 in the VNeID app. Then sign in here "
+                "again through VNeID."
+            )
+        else:
+            need = _(
+                "This procedure can be filed online only by a person signed in through the national "
+                "electronic identity service (VNeID)."
+            )
+            how = _(
+                "Sign in here again through VNeID. No VNeID account yet? Register in the VNeID app with "
+                "your personal identification number."
+            )
+        desk = _("You can also file it at the one-stop-shop desk with your ID card.")
+        self.parts = [f"{need} {reason}", str(how), str(desk)]  # a paragraph each on a page
+        super().__init__(" ".join(self.parts), code="assurance_too_low")
+
+
+def check_assurance(version: ProcedureVersion, assurance: int) -> None:
+    """Refuse online filing below the version's required level of assurance (issue 13, item 4)."""
+    if not policies.assurance_suffices(version, assurance):
+        raise AssuranceTooLow(required=version.required_loa, current=assurance)
+
+
 def receiving_agencies_for(version: ProcedureVersion) -> list[Agency]:
     return list(version.agencies.filter(is_legacy=False))
 
@@ -108,7 +148,11 @@ def applicant_prefill(user: Actor) -> dict[str, Any]:
     profile = getattr(user, "profile", None)
     if profile is not None:
         for key, value in {
-            "applicant_name": profile.full_name,
+            # An enterprise's account files for the enterprise: its name and tax code head the applicant.
+            "applicant_name": _("%(name)s (tax code %(tax_code)s)")
+            % {"name": profile.organisation_name, "tax_code": profile.tax_code}
+            if profile.is_enterprise
+            else profile.full_name,
             "applicant_id_number": profile.personal_id,
             "applicant_phone": profile.phone,
             "applicant_address": profile.address,
@@ -125,11 +169,15 @@ def start_draft(
     applicant: Actor,
     receiving_agency: Agency | None = None,
     form_data: dict[str, Any] | None = None,
+    assurance: int = 0,
 ) -> Dossier:
     """A citizen starts filing: a draft under the published version, prefilled from what is known (the
-    profile, and for a repeat filing the request, the office and the return of the last one)."""
+    profile, and for a repeat filing the request, the office and the return of the last one).
+    `assurance`: the level of assurance of the sign-in (0 when not given: a forgotten argument refuses a
+    procedure that needs VNeID rather than letting it through)."""
     if version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("This procedure is not open for filing."))
+    check_assurance(version, assurance)
     agencies = receiving_agencies_for(version)
     last = last_filing_of(version, applicant)
     if receiving_agency is None:
@@ -385,12 +433,16 @@ def _reuse_loaded(locked: Dossier, *, loaded: Dossier, by: Actor) -> None:
         locked.applicant = by
 
 
-def submit(*, dossier: Dossier, by: Actor) -> Dossier:
-    """File the dossier: it gets its code and the one-stop shop must answer within 8 working hours."""
+def submit(*, dossier: Dossier, by: Actor, assurance: int = 0) -> Dossier:
+    """File the dossier: it gets its code and the one-stop shop must answer within 8 working hours.
+    `assurance`: the sign-in's level of assurance, checked again here against the dossier's version (the
+    sign-in may be another one than the one that started the draft)."""
     require(policies.is_owner(by, dossier))
     with changing(dossier) as change:
         _reuse_loaded(change.dossier, loaded=dossier, by=by)
         dossier = change.dossier
+        if dossier.state == State.DRAFT:
+            check_assurance(dossier.procedure_version, assurance)
         fees = list(dossier.procedure_version.fees.all())
         problems = problems_before_submit(dossier, fees) if dossier.state == State.DRAFT else []
         if problems:
@@ -412,7 +464,8 @@ def register_at_desk(
     uploads: Any = (),
 ) -> Dossier:
     """A clerk records a dossier brought to the desk or sent by post, on the applicant's behalf.
-    `uploads`: (required document or None, uploaded file) pairs, attached before the dossier is filed."""
+    `uploads`: (required document or None, uploaded file) pairs, attached before the dossier is filed.
+    Not gated by the version's `required_loa`: the clerk checks the applicant's ID card in person."""
     require(policies.may_register_at(clerk, receiving_agency))
     if channel not in {Channel.DESK, Channel.POST}:
         raise ValidationError(_("A clerk registers dossiers brought to the desk or sent by post."))

@@ -15,10 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import simple_mode
+from accounts.identity import current_loa
 from common.decorators import citizen_only
 from procedures import selectors as catalogue
 from procedures.models import Agency, FeePaymentStage
@@ -32,6 +35,7 @@ from ..forms import (
     SupplementAnswerForm,
     UploadForm,
     WithdrawForm,
+    use_plain_words,
 )
 from ..models import (
     BEFORE_DECISION,
@@ -304,6 +308,8 @@ def start(request, national_code):
         .filter(procedure_version=version, state=State.DRAFT)
         .order_by("-updated_at")
     )
+    assurance = current_loa(request)
+    refusal = _assurance_refusal(version, assurance)
     if request.method == "POST" and form.is_valid():
         if drafts and request.POST.get("start_new") != "1":
             messages.info(request, _("You already started this dossier: continue where you left off."))
@@ -313,7 +319,10 @@ def start(request, national_code):
                 version=version,
                 applicant=request.user,
                 receiving_agency=form.cleaned_data.get("receiving_agency"),
+                assurance=assurance,
             )
+        except services.AssuranceTooLow as error:
+            refusal = error
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -321,8 +330,35 @@ def start(request, national_code):
     return render(
         request,
         "dossiers/citizen/start.html",
-        {"version": version, "form": form, "drafts": drafts, "can_file": bool(agencies)},
+        {
+            "version": version,
+            "form": form,
+            "drafts": drafts,
+            "can_file": bool(agencies),
+            "assurance_refusal": refusal,
+            "sign_in_again": _sign_in_again(request.path),
+        },
+        status=403 if refusal is not None and request.method == "POST" else 200,
     )
+
+
+# Where a citizen is sent when a procedure needs a stronger sign-in: the sign-in page (after signing out),
+# whose first button is "Đăng nhập bằng VNeID" (allauth starts a provider sign-in by POST only).
+NATIONAL_SIGN_IN_URL_NAME = "account_login"
+
+
+def _assurance_refusal(version, assurance: int) -> "services.AssuranceTooLow | None":
+    """Why this sign-in may not file the version online (shown before the citizen begins), or None."""
+    try:
+        services.check_assurance(version, assurance)
+    except services.AssuranceTooLow as refusal:
+        return refusal
+    return None
+
+
+def _sign_in_again(back_to: str) -> str:
+    """Where "sign in again through VNeID" leads (after signing out), coming back to `back_to`."""
+    return f"{reverse(NATIONAL_SIGN_IN_URL_NAME)}?{urlencode({'next': back_to})}"
 
 
 # --- the wizard ---------------------------------------------------------------------------------------------
@@ -349,7 +385,74 @@ def _next_step_url(dossier: Dossier, step: str) -> str:
     return reverse("dossiers:wizard", args=[dossier.pk, following])
 
 
-def _render_step(request, dossier, step, context, status=200):
+@dataclass(frozen=True)
+class Question:
+    """Simple mode: a wizard step asks one question (a field, or a document slot) per page, `?q=` from 0."""
+
+    index: int
+    count: int
+    back_url: str
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+def _step_url(dossier: Dossier, step: str, question: int | str | None = None) -> str:
+    url = reverse("dossiers:wizard", args=[dossier.pk, step])
+    return url if question is None else f"{url}?q={question}"
+
+
+def _question(request, dossier: Dossier, step: str, count: int) -> Question:
+    """The question the page asks: `?q=` is its number within the step, or "last"; anything else is the
+    first."""
+    last = max(count - 1, 0)
+    raw = request.GET.get("q", "")
+    index = last if raw == "last" else int(raw) if raw.isdigit() and len(raw) < 4 else 0
+    index = min(index, last)
+    step_index = STEP_NAMES.index(step)
+    if index:
+        back_url = _step_url(dossier, step, index - 1)
+    elif step_index:
+        back_url = _step_url(dossier, STEP_NAMES[step_index - 1], "last")
+    else:
+        back_url = ""
+    return Question(index=index, count=count, back_url=back_url)
+
+
+def _question_step(request, dossier, step, *, questions_of, make_form, saved, changes_for, context=None):
+    """Simple mode: one field of the step's form per page. The answer is checked with the step's other
+    answers as saved and stored at once, so leaving loses nothing; then the next question, and after the
+    last one the next step (which marks this step saved)."""
+    names = questions_of(dossier)
+    question = _question(request, dossier, step, len(names))
+    name = names[question.index]
+    if request.method == "POST":
+        data = {key: "" if value is None else value for key, value in saved.items()}
+        data[name] = request.POST.get(name, "")
+        form = use_plain_words(make_form(data))
+        form.is_valid()
+        if name not in form.errors and _save_draft(
+            request, dossier, form, "", **changes_for(name, form.cleaned_data[name])
+        ):
+            dossier.refresh_from_db()
+            if question.index + 1 < len(questions_of(dossier)):
+                return redirect(_step_url(dossier, step, question.index + 1))
+            if _save_draft(request, dossier, form, step):
+                return redirect(_next_step_url(dossier, step))
+    else:
+        form = use_plain_words(make_form(None))
+    return _render_step(
+        request,
+        dossier,
+        step,
+        {**(context or {}), "form": form, "field": form[name], "question": question},
+        status=400 if form.errors.get(name) or form.non_field_errors() else 200,
+        template="dossiers/citizen/wizard_question.html",
+    )
+
+
+def _render_step(request, dossier, step, context, status=200, template=None):
     required_documents = context.get("required_documents")
     if required_documents is None:
         required_documents = list(dossier.procedure_version.documents.all())
@@ -370,10 +473,14 @@ def _render_step(request, dossier, step, context, status=200):
         "step_number": index + 1,
         "step_count": len(STEPS),
         "steps": _step_links(dossier, step, done),
-        "previous_url": reverse("dossiers:wizard", args=[dossier.pk, STEP_NAMES[index - 1]]) if index else "",
+        "previous_url": _step_url(
+            dossier, STEP_NAMES[index - 1], "last" if simple_mode.is_on(request) else None
+        )
+        if index
+        else "",
         **context,
     }
-    return render(request, f"dossiers/citizen/wizard_{step}.html", context, status=status)
+    return render(request, template or f"dossiers/citizen/wizard_{step}.html", context, status=status)
 
 
 def _save_draft(request, dossier, form, step, **changes) -> bool:
@@ -387,6 +494,17 @@ def _save_draft(request, dossier, form, step, **changes) -> bool:
 
 def _applicant_step(request, dossier):
     initial = {name: getattr(dossier, name) for name in ApplicantForm.base_fields}
+    if simple_mode.is_on(request):
+        return _question_step(
+            request,
+            dossier,
+            "applicant",
+            questions_of=lambda dossier: list(ApplicantForm.base_fields),
+            make_form=lambda data: ApplicantForm(data, initial=initial),
+            saved=initial,
+            changes_for=lambda name, value: {name: value},
+            context={"lead": _("Check your details. Correct what is wrong.")},
+        )
     form = ApplicantForm(_posted(request), initial=initial)
     if (
         request.method == "POST"
@@ -408,6 +526,17 @@ def _details_step(request, dossier):
     questions = fee_lines.questions(fees)
     names = [*DetailsForm.base_fields, *(question.field for question in questions)]
     initial = {name: dossier.form_data.get(name) for name in names if dossier.form_data.get(name)}
+    if simple_mode.is_on(request):
+        return _question_step(
+            request,
+            dossier,
+            "details",
+            questions_of=lambda dossier: names,
+            make_form=lambda data: DetailsForm(data, initial=initial, questions=questions),
+            saved={name: dossier.form_data.get(name) for name in names},
+            changes_for=lambda name, value: {"form_data": {**dossier.form_data, name: value}},
+            context={"fees": fees},
+        )
     form = DetailsForm(_posted(request), initial=initial, questions=questions)
     if request.method == "POST" and form.is_valid():
         form_data = {**dossier.form_data, **form.cleaned_data}
@@ -422,7 +551,11 @@ def _documents_step(request, dossier):
     required_documents = list(dossier.procedure_version.documents.all())
     documents = _application_documents(dossier)
     slots = _build_slots(request.user, required_documents, documents)
+    # Simple mode: one document slot per page; its files are saved as they are attached.
+    question = _question(request, dossier, "documents", len(slots)) if simple_mode.is_on(request) else None
     if request.method == "POST" and request.POST.get("action") == "continue":
+        if question is not None and question.index + 1 < question.count:
+            return redirect(_step_url(dossier, "documents", question.index + 1))
         try:
             services.update_draft(dossier=dossier, by=request.user, saved_step="documents")
         except ValidationError as error:
@@ -432,14 +565,18 @@ def _documents_step(request, dossier):
         request, dossier, slots, DossierDocument.Kind.APPLICATION
     ):
         anchor = f"#slot-{request.POST.get('slot')}" if request.POST.get("slot") else ""
-        return redirect(reverse("dossiers:wizard", args=[dossier.pk, "documents"]) + anchor)
+        here = _step_url(dossier, "documents", question.index if question else None)
+        return redirect(here + anchor)
     failed = any(slot.form.errors for slot in slots)
+    if question is not None and slots:
+        slots = [slots[question.index]]
     return _render_step(
         request,
         dossier,
         "documents",
         {
             "slots": slots,
+            "question": question,
             "documents": documents,
             "required_documents": required_documents,
             "max_bytes": settings.DOSSIER_UPLOAD_MAX_BYTES,
@@ -457,11 +594,29 @@ def _delivery_step(request, dossier):
         "delivery_address": dossier.delivery_address,
         "receiving_agency": dossier.receiving_agency_id,
     }
+    agency_choices = Agency.objects.filter(pk__in=[agency.pk for agency in agencies])
+    if simple_mode.is_on(request):
+        # The office was chosen when filing started; changing it stays on the full page.
+        return _question_step(
+            request,
+            dossier,
+            "delivery",
+            questions_of=lambda dossier: (
+                ["return_channel"]
+                + (["delivery_address"] if dossier.return_channel == ReturnChannel.POST else [])
+            ),
+            make_form=lambda data: DeliveryForm(
+                data, initial=initial, channels=version.return_channels, agencies=agency_choices
+            ),
+            saved=initial,
+            changes_for=lambda name, value: {name: value.strip() if name == "delivery_address" else value},
+            context={"show_office": True},
+        )
     form = DeliveryForm(
         _posted(request),
         initial=initial,
         channels=version.return_channels,
-        agencies=Agency.objects.filter(pk__in=[agency.pk for agency in agencies]),
+        agencies=agency_choices,
     )
     if request.method == "POST" and form.is_valid():
         changes = {"return_channel": form.cleaned_data["return_channel"]}
@@ -493,6 +648,8 @@ def _review_step(request, dossier, problems=None, status=200):
         "review",
         {
             "problems": problems,
+            "assurance_refusal": _assurance_refusal(version, current_loa(request)),
+            "sign_in_again": _sign_in_again(reverse("dossiers:wizard", args=[dossier.pk, "review"])),
             "required_documents": list(version.documents.all()),
             "documents": _application_documents(dossier),
             "intake_hours": settings.INTAKE_ANSWER_WORKING_HOURS,
@@ -521,7 +678,9 @@ def submit(request, pk):
         return redirect("dossiers:detail", dossier.pk)
     problems = []
     try:
-        dossier = services.submit(dossier=dossier, by=request.user)
+        dossier = services.submit(dossier=dossier, by=request.user, assurance=current_loa(request))
+    except services.AssuranceTooLow:
+        return _review_step(request, dossier, status=403)  # the page says why and how to sign in again
     except ValidationError as error:
         problems = error.messages
     if problems:

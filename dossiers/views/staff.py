@@ -569,6 +569,8 @@ def desk(request, agency_code):
         posted = request.method == "POST"
         form = DeskForm(request.POST if posted else None, request.FILES if posted else None, version=version)
         if posted and form.is_valid():
+            # No level-of-assurance gate here (unlike the citizen's online filing): the clerk checks the
+            # applicant's ID card in person, which is more than VNeID level 2 proves.
             try:
                 dossier = services.register_at_desk(
                     version=version,

@@ -262,6 +262,7 @@ def entry(index: int) -> dict:
         "partial_reason_note": reason_note,
         "processing_days": PROCESSING_DAYS[index % len(PROCESSING_DAYS)],
         "fee_payment_stage": "before_return" if index % 7 == 0 else "at_filing",
+        "required_loa": 0,  # load tests file these with a password sign-in
         "legal_basis": "Dữ liệu thử tải, không có giá trị pháp lý.\n"
         "Nghị định số 118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ về thực hiện thủ tục hành chính theo cơ "
         "chế một cửa, một cửa liên thông.",

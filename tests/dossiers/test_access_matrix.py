@@ -1,9 +1,10 @@
 """The access matrix: every URL of dossiers/urls.py and dossiers/staff_urls.py — each step of the wizard,
 each action on a dossier, each slip, each kind of document — opened (GET) and, where the URL takes one,
-posted to (POST) by each of nine people:
+posted to (POST) by each of ten people:
 
     anonymous         not signed in
     owner             citizen A, the applicant
+    helper            a citizen A authorised to act for them on all their dossiers (ủy quyền)
     citizen_b         another citizen
     clerk_x           one-stop-shop clerk of agency X, which receives and handles the dossier
     officer_x         officer of agency X
@@ -22,6 +23,7 @@ The rows are checked against the urlconf: a new URL (or action, slip kind, wizar
 without a row fails `test_every_dossier_url_has_a_row`.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,15 +36,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlencode
 
 from accounts.models import User
-from dossiers import services, slips, working_days
+from common import clock
+from dossiers import consent, services, slips, working_days
 from dossiers.models import (
     Apology,
+    Authorisation,
     Dossier,
     DossierDocument,
     DossierEvent,
     StoredFile,
     SupplementRequest,
 )
+from dossiers.services import authorisations
 from dossiers.staff_forms import ACTION_FORMS
 from dossiers.views.citizen import STEP_NAMES
 from tests.dossiers.factories_extra import sign_in
@@ -61,6 +66,7 @@ pytestmark = pytest.mark.django_db
 ACTORS = (
     "anonymous",
     "owner",
+    "helper",
     "citizen_b",
     "clerk_x",
     "officer_x",
@@ -73,12 +79,14 @@ ACTORS = (
 # What a cell expects. LOGIN: a redirect to the sign-in page. HIDDEN: 200, but the row's marker (the
 # dossier's code, the agency's name…) must not be on the page — a list of one's own things, empty of others'.
 OK, DONE, LOGIN, HIDDEN = 200, 302, "login", "hidden"
-FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 403, 404, 405
+INVALID, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 400, 403, 404, 405
 MOVED = "moved"  # a GET that sends the person on (302), changing nothing
 
 
 def cells(**by_actor):
-    """A full row of expectations; every actor must be named."""
+    """A full row of expectations; every actor must be named. The helper, who holds a live authorisation
+    from the owner covering all their dossiers, gets what the owner gets unless the row says otherwise."""
+    by_actor.setdefault("helper", by_actor.get("owner"))
     assert set(by_actor) == set(ACTORS), set(ACTORS) ^ set(by_actor)
     return by_actor
 
@@ -169,6 +177,20 @@ class Scene:
         return CitizenProfileFactory(
             full_name="Nguyễn Thị Chủ Hồ Sơ", user__full_name="Nguyễn Thị Chủ Hồ Sơ"
         ).user
+
+    @cached_property
+    def helper(self):
+        """Authorised by the owner for all their dossiers, for 30 days (ủy quyền)."""
+        helper = CitizenProfileFactory(full_name="Lê Văn Giúp Đỡ", user__full_name="Lê Văn Giúp Đỡ").user
+        self.authorisation = authorisations.grant(
+            citizen=self.owner,
+            helper_named=helper.email,
+            scope="all",
+            expires_on=clock.localdate() + datetime.timedelta(days=30),
+            consent_version=consent.CURRENT_VERSION,
+            session_key="",
+        )
+        return helper
 
     @cached_property
     def citizen_b(self):
@@ -291,6 +313,21 @@ class Scene:
     def returned(self) -> Dossier:
         return services.mark_returned(dossier=self.result_ready(), by=self.clerk_x)
 
+    # authorisations (ủy quyền)
+    def granted(self) -> Authorisation:
+        """The owner's authorisation of the helper, in force."""
+        return self.authorisation
+
+    def requested(self) -> Authorisation:
+        """The helper asks the owner for one procedure: waiting for the owner's approval."""
+        return authorisations.request_authorisation(
+            helper=self.helper,
+            citizen_named=self.owner.email,
+            scope="procedure",
+            procedure=self.version.procedure,
+            expires_on=clock.localdate() + datetime.timedelta(days=30),
+        )
+
     def submitted_partial(self) -> Dossier:
         """A partial-service procedure: the originals must be checked at the desk before receipt."""
         return self.submitted(self.partial_version)
@@ -313,6 +350,9 @@ def snapshot() -> dict:
         "stored_files": StoredFile.objects.count(),
         "requests": list(SupplementRequest.objects.order_by("pk").values_list("pk", "status")),
         "apologies": Apology.objects.count(),
+        "authorisations": list(
+            Authorisation.objects.order_by("pk").values_list("pk", "status", "code_hash", "code_attempts")
+        ),
     }
 
 
@@ -589,7 +629,7 @@ def citizen_rows() -> list[Row]:
             "GET",
             Scene.submitted,
             at("dossiers:data_store"),
-            citizen_page(citizen_b=HIDDEN),
+            citizen_page(citizen_b=HIDDEN) | {"helper": HIDDEN},  # the helper's own data store
             marker=lambda scene, target: "giay-to-cua-chu-ho-so",
         ),
         Row(
@@ -606,7 +646,15 @@ def citizen_rows() -> list[Row]:
                 anonymous=LOGIN,
                 owner=OK,
                 **dict.fromkeys(
-                    ["citizen_b", "clerk_x", "officer_x", "supervisor_x", "clerk_y", "catalogue_admin"],
+                    [
+                        "helper",
+                        "citizen_b",
+                        "clerk_x",
+                        "officer_x",
+                        "supervisor_x",
+                        "clerk_y",
+                        "catalogue_admin",
+                    ],
                     NOT_FOUND,
                 ),
                 superuser=NOT_FOUND,
@@ -627,7 +675,150 @@ def citizen_rows() -> list[Row]:
             marker=lambda scene, target: scene.version.name,
         ),
     ]
-    return rows
+    return rows + authorisation_rows()
+
+
+def authorisation_page(owner=OK, helper=OK, citizen_b=OK):
+    """A page of acting on behalf: citizens only (staff get 403)."""
+    return citizen_page(owner=owner, citizen_b=citizen_b) | {"helper": helper}
+
+
+def _helper_name(scene, target):
+    return scene.helper.full_name
+
+
+def _owner_name(scene, target):
+    return scene.owner.full_name
+
+
+def _in_30_days(scene, target):
+    return (clock.localdate() + datetime.timedelta(days=30)).isoformat()
+
+
+def authorisation_rows() -> list[Row]:
+    """Ủy quyền: the owner's page (grant, approve, decline, revoke) and the helper's (ask, SMS code, file)."""
+    return [
+        Row(
+            "dossiers:authorisations",
+            "",
+            "GET",
+            Scene.granted,
+            at("dossiers:authorisations"),
+            authorisation_page(helper=HIDDEN, citizen_b=HIDDEN),  # whom the owner authorised: theirs only
+            marker=_helper_name,
+        ),
+        Row(
+            "dossiers:authorisations",
+            "",
+            "POST",
+            Scene.granted,
+            at("dossiers:authorisations"),
+            authorisation_page(owner=DONE, helper=INVALID, citizen_b=DONE),  # the helper cannot name themself
+            data=lambda scene, target: {
+                "helper": scene.helper.email,
+                "relation": "relative",
+                "scope": "all",
+                "expires_on": _in_30_days(scene, target),
+                "consent_version": consent.CURRENT_VERSION,
+                "agree": "on",
+            },
+        ),
+        Row(
+            "dossiers:authorisation_act",
+            "",
+            "GET",
+            Scene.granted,
+            at("dossiers:authorisation_act", pk, "revoke"),
+            authorisation_page(owner=NOT_ALLOWED, helper=NOT_ALLOWED, citizen_b=NOT_ALLOWED),
+        ),
+        Row(
+            "dossiers:authorisation_act",
+            "revoke",
+            "POST",
+            Scene.granted,
+            at("dossiers:authorisation_act", pk, "revoke"),
+            authorisation_page(owner=DONE, helper=DONE, citizen_b=NOT_FOUND),  # the helper may give it up
+            data=lambda scene, target: {},
+        ),
+        Row(
+            "dossiers:authorisation_act",
+            "approve",
+            "POST",
+            Scene.requested,
+            at("dossiers:authorisation_act", pk, "approve"),
+            # The helper cannot approve their own request: sent back to their page, nothing changed.
+            authorisation_page(owner=DONE, helper=MOVED, citizen_b=NOT_FOUND),
+            data=lambda scene, target: {"consent_version": consent.CURRENT_VERSION, "agree": "on"},
+        ),
+        Row(
+            "dossiers:authorisation_act",
+            "decline",
+            "POST",
+            Scene.requested,
+            at("dossiers:authorisation_act", pk, "decline"),
+            authorisation_page(owner=DONE, helper=MOVED, citizen_b=NOT_FOUND),
+            data=lambda scene, target: {},
+        ),
+        Row(
+            "dossiers:acting_for",
+            "",
+            "GET",
+            Scene.granted,
+            at("dossiers:acting_for"),
+            authorisation_page(owner=HIDDEN, helper=OK, citizen_b=HIDDEN),  # whom the helper acts for
+            marker=_owner_name,
+        ),
+        Row(
+            "dossiers:acting_for",
+            "",
+            "POST",
+            Scene.granted,
+            at("dossiers:acting_for"),
+            authorisation_page(owner=INVALID, helper=DONE, citizen_b=DONE),  # the owner cannot ask themself
+            data=lambda scene, target: {
+                "citizen": scene.owner.email,
+                "relation": "digital_team",
+                "scope": "all",
+                "expires_on": _in_30_days(scene, target),
+            },
+        ),
+        Row(
+            "dossiers:authorisation_code",
+            "",
+            "GET",
+            Scene.requested,
+            at("dossiers:authorisation_code", pk),
+            authorisation_page(owner=NOT_ALLOWED, helper=NOT_ALLOWED, citizen_b=NOT_ALLOWED),
+        ),
+        Row(
+            "dossiers:authorisation_code",
+            "",
+            "POST",
+            Scene.requested,
+            at("dossiers:authorisation_code", pk),
+            authorisation_page(
+                owner=NOT_FOUND, helper=DONE, citizen_b=NOT_FOUND
+            ),  # the request's helper only
+            data=lambda scene, target: {"action": "send"},
+        ),
+        Row(
+            "dossiers:start_on_behalf",
+            "",
+            "GET",
+            Scene.granted,
+            at("dossiers:start_on_behalf", pk),
+            authorisation_page(owner=NOT_ALLOWED, helper=NOT_ALLOWED, citizen_b=NOT_ALLOWED),
+        ),
+        Row(
+            "dossiers:start_on_behalf",
+            "",
+            "POST",
+            Scene.granted,
+            at("dossiers:start_on_behalf", pk),
+            authorisation_page(owner=NOT_FOUND, helper=DONE, citizen_b=NOT_FOUND),
+            data=lambda scene, target: {"national_code": scene.version.procedure.national_code},
+        ),
+    ]
 
 
 def _supplement_upload(dossier: Dossier) -> dict:

@@ -20,7 +20,7 @@ def test_sign_up_verify_by_the_mailed_link_and_sign_in(page, base):
     page.locator("#id_email").fill("hoa.pham@example.vn")
     page.locator("#id_password1").fill("Hoa-mat-khau-2026")
     page.locator("#id_password2").fill("Hoa-mat-khau-2026")
-    page.locator("main").get_by_role("button").click()
+    page.locator("#id_password2").press("Enter")
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 
     # The verification email is sent; nobody is signed in until the link is followed.
@@ -40,7 +40,7 @@ def test_sign_up_verify_by_the_mailed_link_and_sign_in(page, base):
     page.goto(base + "/accounts/login/")
     page.locator("#id_login").fill("hoa.pham@example.vn")
     page.locator("#id_password").fill("Hoa-mat-khau-2026")
-    page.locator("main").get_by_role("button").click()
+    page.locator("#id_password").press("Enter")
     expect(page.locator(".site-nav")).to_contain_text("Tài khoản")
 
 
@@ -52,6 +52,6 @@ def test_wrong_password_is_refused_with_a_message(page, base):
     page.goto(base + "/accounts/login/")
     page.locator("#id_login").fill("lan@example.vn")
     page.locator("#id_password").fill("sai-mat-khau")
-    page.locator("main").get_by_role("button").click()
+    page.locator("#id_password").press("Enter")
     expect(page.locator("[role=alert]").first).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))

@@ -58,7 +58,8 @@ KNOWN_NAMES = [
     "password1", "password2", "oldpassword", "remember", "key", "vnp_TxnRef", "vnp_Amount",
     "vnp_ResponseCode", "vnp_TransactionStatus", "vnp_SecureHash", "vnp_TmnCode", "vnp_RequestId",
     "vnp_Command", "vnp_TransactionNo", "vnp_PayDate", "vnp_BankCode", "format", "o", "p", "e",
-    "_changelist_filters",
+    "_changelist_filters", "process", "person", "client_id", "redirect_uri", "response_type", "scope",
+    "code_challenge", "code_challenge_method", "nonce", "acr_values", "grant_type", "code_verifier",
 ]  # fmt: skip
 
 NASTY_TEXT = [

@@ -205,6 +205,7 @@ def change_form_data(version, **overrides):
         "partial_reason": version.partial_reason,
         "partial_reason_note": "",
         "fee_payment_stage": version.fee_payment_stage,
+        "required_loa": version.required_loa,
         "processing_days": version.processing_days,
         "processing_time_note": "",
         "applicant_requirements": "",
@@ -328,6 +329,7 @@ def test_adding_an_entry_with_a_new_national_code_creates_the_procedure(client):
         "partial_reason": "originals",
         "partial_reason_note": "",
         "fee_payment_stage": "at_filing",
+        "required_loa": "2",
         "processing_days": "10",
         "processing_time_note": "",
         "applicant_requirements": "",
@@ -351,7 +353,7 @@ def test_adding_an_entry_with_a_new_national_code_creates_the_procedure(client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     version = ProcedureVersion.objects.get(procedure__national_code="1.009999")
     assert (version.version_number, version.status, version.created_by) == (1, VersionStatus.DRAFT, editor)
-    assert version.levels == "province"
+    assert (version.levels, version.required_loa) == ("province", 2)
     assert list(version.agencies.all()) == [agency]
     assert version.documents.get().name == "Tờ khai"
 

@@ -24,6 +24,7 @@ from import_export.formats.base_formats import CSV
 from accounts.models import AgencyMembership, CitizenProfile, Role, User
 from accounts.services import confirm_phone_by_administrator, save_citizen_profile, set_role
 from common import clock
+from identity_sandbox.services import setup_sandbox
 from portal.demo import accounts as demo_accounts
 from portal.demo import catalogue, synthetic
 from portal.demo import forms as demo_forms
@@ -95,6 +96,12 @@ class Command(BaseCommand):
             f"Done in {elapsed:.1f} s.\n"
         )
         self.stdout.write(self.style.SUCCESS(account_table(users)))
+        if settings.IDENTITY_SANDBOX:
+            persons = setup_sandbox()
+            self.stdout.write(
+                "Sign in with VNeID (sandbox identity provider, no password): "
+                + "; ".join(person.label for person in persons)
+            )
 
 
 # --- Units, agencies, fields ------------------------------------------------------------------------------
