@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -186,11 +186,28 @@ class DossierQuerySet(models.QuerySet):
         having filed a dossier for someone gives no access once the authorisation is revoked or expired."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(
-            Q(applicant=user)
-            | Q(filed_by=user, authorisation__isnull=True)
-            | Exists(Authorisation.objects.live().held_by(user).covering_outer_dossier())
-        )
+        # The helper's live authorisations are read first (almost always none) and turned into plain
+        # conditions on indexed columns: a correlated EXISTS inside the OR would make PostgreSQL scan every
+        # dossier for every citizen's page.
+        condition = Q(applicant=user) | Q(filed_by=user, authorisation__isnull=True)
+        for scope, citizen_id, procedure_id, dossier_id in _live_authorisations_held(user):
+            if scope == Authorisation.Scope.ALL:
+                condition |= Q(applicant_id=citizen_id)
+            elif scope == Authorisation.Scope.PROCEDURE:
+                condition |= Q(applicant_id=citizen_id, procedure_version__procedure_id=procedure_id)
+            else:
+                condition |= Q(applicant_id=citizen_id, pk=dossier_id)
+        return self.filter(condition)
+
+
+def _live_authorisations_held(user) -> list[tuple[str, int, int | None, int | None]]:
+    """(scope, citizen, procedure, dossier) of the authorisations in force that `user` holds: one indexed
+    query (authorisation by helper), read afresh each time so a revocation counts at once."""
+    return list(
+        Authorisation.objects.live()
+        .held_by(user)
+        .values_list("scope", "citizen_id", "procedure_id", "dossier_id")
+    )
 
 
 def when(*checks: Callable[["Dossier"], bool]) -> list[Callable[[Any], bool]]:
@@ -804,14 +821,6 @@ class AuthorisationQuerySet(models.QuerySet):
             Q(scope=Authorisation.Scope.ALL)
             | Q(scope=Authorisation.Scope.PROCEDURE, procedure_id=dossier.procedure_version.procedure_id)
             | Q(scope=Authorisation.Scope.DOSSIER, dossier_id=dossier.pk)
-        )
-
-    def covering_outer_dossier(self):
-        """`covering`, for a subquery of Dossier (Exists): the outer row is the dossier."""
-        return self.filter(citizen=OuterRef("applicant")).filter(
-            Q(scope=Authorisation.Scope.ALL)
-            | Q(scope=Authorisation.Scope.PROCEDURE, procedure=OuterRef("procedure_version__procedure"))
-            | Q(scope=Authorisation.Scope.DOSSIER, dossier=OuterRef("pk"))
         )
 
 

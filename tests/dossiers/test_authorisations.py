@@ -476,3 +476,12 @@ def test_a_helper_files_a_procedure_that_needs_level_2_only_when_signed_in_at_le
         uq.start_on_behalf(helper=helper, authorisation=authorisation, version=strict, assurance=1)
     dossier = uq.start_on_behalf(helper=helper, authorisation=authorisation, version=strict, assurance=2)
     assert dossier.applicant == elder and dossier.filed_by == helper
+
+
+def test_a_citizens_own_dossiers_are_read_on_indexed_columns_without_a_correlated_subquery(people):
+    """A correlated EXISTS inside the OR makes PostgreSQL scan every dossier for every "my dossiers" page."""
+    elder, helper = people
+    grant(elder, helper)
+    for user in (elder, helper):
+        sql = str(Dossier.objects.owned_by(user).query).upper()
+        assert "EXISTS" not in sql and "SELECT" not in sql.split("WHERE", 1)[1]
