@@ -243,18 +243,7 @@ def send_phone_code(*, user: User) -> PhoneVerification:
         now = clock.now()
         today = PhoneVerification.objects.filter(user=user, created_at__gt=now - timedelta(days=1))
         last = today.order_by("-created_at").first()
-        wait = settings.PHONE_CODE_RESEND_SECONDS - (now - last.created_at).total_seconds() if last else 0
-        if wait > 0:
-            seconds = int(wait) + 1
-            raise ValidationError(
-                ngettext(
-                    "A code was just sent. Please wait %(seconds)s second before asking for another.",
-                    "A code was just sent. Please wait %(seconds)s seconds before asking for another.",
-                    seconds,
-                )
-                % {"seconds": seconds},
-                code="too_soon",
-            )
+        refuse_a_code_sent_too_soon(last_sent_at=last.created_at if last else None, now=now)
         if today.count() >= settings.PHONE_CODE_MAX_PER_DAY:
             raise ValidationError(
                 _("Too many codes were sent in the last 24 hours. Please try again tomorrow."),
@@ -343,3 +332,22 @@ def confirm_phone_by_administrator(*, user: User, phone: str) -> None:
     CitizenProfile.objects.filter(user=user, phone=phone).exclude(phone="").exclude(
         phone_verified=phone
     ).update(phone_verified=phone, phone_verified_at=clock.now())
+
+
+def refuse_a_code_sent_too_soon(*, last_sent_at, now) -> None:
+    """An SMS code (phone verification, approving an authorisation) is not sent again within
+    PHONE_CODE_RESEND_SECONDS of the last one: the wait is said in seconds."""
+    if last_sent_at is None:
+        return
+    wait = settings.PHONE_CODE_RESEND_SECONDS - (now - last_sent_at).total_seconds()
+    if wait > 0:
+        seconds = int(wait) + 1
+        raise ValidationError(
+            ngettext(
+                "A code was just sent. Please wait %(seconds)s second before asking for another.",
+                "A code was just sent. Please wait %(seconds)s seconds before asking for another.",
+                seconds,
+            )
+            % {"seconds": seconds},
+            code="too_soon",
+        )

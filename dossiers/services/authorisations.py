@@ -19,6 +19,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import services as account_services
 from accounts.selectors import citizen_by_email_or_personal_id
 from accounts.types import Actor
 from common import clock
@@ -283,19 +284,7 @@ def send_approval_code(*, helper: Actor, authorisation: Authorisation) -> Author
                 code="no_phone",
             )
         now = clock.now()
-        if authorisation.code_sent_at is not None:
-            wait = settings.PHONE_CODE_RESEND_SECONDS - (now - authorisation.code_sent_at).total_seconds()
-            if wait > 0:
-                seconds = int(wait) + 1
-                raise ValidationError(
-                    ngettext(
-                        "A code was just sent. Please wait %(seconds)s second before asking for another.",
-                        "A code was just sent. Please wait %(seconds)s seconds before asking for another.",
-                        seconds,
-                    )
-                    % {"seconds": seconds},
-                    code="too_soon",
-                )
+        account_services.refuse_a_code_sent_too_soon(last_sent_at=authorisation.code_sent_at, now=now)
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         minutes = settings.PHONE_CODE_VALID_MINUTES
         authorisation.consent_phone = phone
