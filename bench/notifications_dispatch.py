@@ -193,7 +193,14 @@ def run(args, gateway):
     # A recipient of its own per run: earlier runs' notifications stay (their delivery attempts are
     # append-only audit rows, so the notifications cannot be deleted).
     user = User.objects.create(email=BENCH_EMAIL.format(run=time.time_ns()), full_name="Bench Citizen")
-    CitizenProfile.objects.create(user=user, full_name="Bench Citizen", phone="0912345678")
+    # SMS notices go only to a verified phone: this one is taken as confirmed by its code.
+    CitizenProfile.objects.create(
+        user=user,
+        full_name="Bench Citizen",
+        phone="0912345678",
+        phone_verified="0912345678",
+        phone_verified_at=timezone.now(),
+    )
     context = {"due_date": timezone.localdate().isoformat()}
 
     def processed(name: str) -> int:
