@@ -4,6 +4,7 @@ personal ID number or tax code (never on an email). Its adapter (views.py) check
 
 import secrets
 
+from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.conf import settings
 
@@ -54,7 +55,9 @@ class NationalIdentityProvider(OpenIDConnectProvider):
         return []
 
     def verify_token(self, request, token):
-        raise NotImplementedError("The national identity sign-in is the redirect flow only.")
+        """allauth's token sign-in (an app posting an ID token it got elsewhere) is refused outright: such a
+        token carries no nonce or PKCE bound to this browser, so the only way in is the redirect flow."""
+        raise get_adapter().validation_error("invalid_token")
 
 
 provider_classes = [NationalIdentityProvider]

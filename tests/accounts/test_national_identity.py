@@ -421,3 +421,14 @@ def test_the_sign_in_runs_a_bounded_number_of_queries(client, sandbox):
     # 55 measured: 32 of the portal (session, social account, profile refresh, login) and 23 of the
     # sandbox provider answering the token and userinfo calls in the same process.
     assert len(queries) <= 60, [q["sql"][:120] for q in queries.captured_queries]
+
+
+def test_a_token_posted_by_an_app_is_refused_only_the_redirect_flow_signs_in(rf, sandbox):
+    """allauth's token sign-in would take an ID token with no nonce or PKCE bound to this browser."""
+    from allauth.socialaccount.adapter import get_adapter
+    from django.core.exceptions import ValidationError
+
+    request = rf.get("/")
+    provider = get_adapter().get_provider(request, settings.NATIONAL_IDENTITY["provider_id"])
+    with pytest.raises(ValidationError):
+        provider.verify_token(request, {"id_token": "eyJ.a.b"})
