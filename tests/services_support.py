@@ -111,8 +111,27 @@ class CeleryProcess:
     env: dict
     log_path: Path
     process: subprocess.Popen | None = None
+    restart_on_exit: bool = False
+    restarts: int = 0
+    _stopping: bool = False
 
     def start(self) -> "CeleryProcess":
+        self._spawn()
+        if self.restart_on_exit:
+            threading.Thread(target=self._supervise, name=f"supervise-{self.name}", daemon=True).start()
+        return self
+
+    def _supervise(self) -> None:
+        """Start the process again when it exits on its own, as compose's `restart: unless-stopped` does."""
+        while not self._stopping:
+            time.sleep(0.2)
+            if not self._stopping and self.process.poll() is not None:
+                with self.log_path.open("a") as log:
+                    log.write(f"\n--- exited ({self.process.returncode}), restarted by the supervisor ---\n")
+                self.restarts += 1
+                self._spawn()
+
+    def _spawn(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.argv,
@@ -123,7 +142,6 @@ class CeleryProcess:
             start_new_session=True,
         )
         log.close()
-        return self
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -139,12 +157,14 @@ class CeleryProcess:
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Signal the whole group: the main process and every pool child, as `kill -9` of a container."""
+        self._stopping = True
         if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, sig)
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
+        self._stopping = True
         if self.process is None or self.process.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -200,7 +220,12 @@ class CeleryServices:
         return env
 
     def worker(
-        self, name: str = "w1", queues: str | None = None, concurrency: int = 2, **env
+        self,
+        name: str = "w1",
+        queues: str | None = None,
+        concurrency: int = 2,
+        restart_on_exit: bool = False,
+        **env,
     ) -> CeleryProcess:
         queues = queues or ",".join(settings.PORTAL_QUEUES)
         argv = [
@@ -221,7 +246,9 @@ class CeleryServices:
             "--without-gossip",
             "--without-mingle",
         ]
-        process = CeleryProcess(name, argv, self.env(**env), self.workdir / f"{name}.log")
+        process = CeleryProcess(
+            name, argv, self.env(**env), self.workdir / f"{name}.log", restart_on_exit=restart_on_exit
+        )
         self.started.append(process)
         return process.start().wait_ready()
 

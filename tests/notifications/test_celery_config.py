@@ -28,6 +28,9 @@ def test_the_worker_commands_consume_every_routed_queue():
     assert wanted in compose["services"]["worker"]["command"]
     assert wanted in (Path(settings.BASE_DIR) / "Makefile").read_text()
     assert "celery -A portal beat" in compose["services"]["beat"]["command"]
+    # A process that ends (a worker on a broker outage) comes back without an operator.
+    policies = {compose["services"][name].get("restart") for name in ("web", "worker", "beat")}
+    assert policies == {"unless-stopped"}
 
 
 def test_reliability_settings():
