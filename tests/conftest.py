@@ -1,10 +1,29 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 # Real Redis and Celery workers for tests marked `services` (tests/services_support.py).
 pytest_plugins = ["tests.services_support"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_database_per_xdist_worker(worker_id):
+    """Under `pytest -n`, each worker clears the cache before every test: on Redis, each worker gets its own
+    database (the next numbers after REDIS_URL's), or one would wipe another's rate limits mid-test."""
+    cache_settings = settings.CACHES["default"]
+    location = str(cache_settings.get("LOCATION", ""))
+    numbered = re.fullmatch(r"(redis://[^/]+/)(\d+)", location)
+    if worker_id == "master" or numbered is None:
+        yield
+        return
+    database = (int(numbered.group(2)) + 1 + int(worker_id.removeprefix("gw"))) % 16
+    own = {**cache_settings, "LOCATION": f"{numbered.group(1)}{database}"}
+    with override_settings(CACHES={"default": own}):
+        yield
 
 
 @pytest.fixture(autouse=True)
