@@ -14,7 +14,7 @@ run: setup demo
 
 # The production shape's background processes (REDIS_URL set): one worker consumes every queue.
 worker:
-	.venv/bin/celery -A portal worker --loglevel INFO -Q default,notifications,postal
+	.venv/bin/celery -A portal worker --loglevel INFO -Q default,notifications,postal,national_sync
 
 beat:
 	.venv/bin/celery -A portal beat --loglevel INFO --schedule var/celerybeat-schedule

@@ -58,6 +58,7 @@ class Page:
     paths: list[str]
     ceiling: str  # "template" or "pk"
     cookie: str = ""
+    header: str = ""  # one more request header, "Name: value" (the API's key)
     goal_ratio: float = 0.30
     goal_p95_ms: float | None = None
     runs: list[dict] = field(default_factory=list)
@@ -236,6 +237,17 @@ def build_pages(args) -> list[Page]:
         Page("my dossiers (citizen)", ["/dossiers/"], "template", cookie=citizen_cookie(citizen)),
         Page("staff dossier page", [f"/staff/dossiers/{pk}/" for pk in open_here], "template", cookie=clerk),
     ]
+    api_key = api_key_header()
+    pages += [
+        Page("API dossier list", ["/api/v1/dossiers/"], "template", header=api_key, goal_p95_ms=100),
+        Page(
+            "API dossier list, one state",
+            ["/api/v1/dossiers/?state=in_progress", "/api/v1/dossiers/?state=returned"],
+            "template",
+            header=api_key,
+            goal_p95_ms=100,
+        ),
+    ]
     queue = f"/staff/{STAFF_AGENCY}/queue/"
     for tab in QUEUE_TABS:
         pages.append(Page(f"queue {tab}", [f"{queue}?view={tab}"], "template", cookie=clerk, goal_p95_ms=50))
@@ -243,6 +255,22 @@ def build_pages(args) -> list[Page]:
             Page(f"queue {tab}, deep page", [deep_page(tab)], "template", cookie=clerk, goal_p95_ms=50)
         )
     return pages
+
+
+def api_key_header() -> str:
+    """An integrator of the clerk's ward (the agency the queue pages read), its limit out of the way."""
+    from integrations.models import ApiClient
+    from integrations.services import create_client, issue_key
+
+    ApiClient.objects.filter(name="bench").delete()
+    client = create_client(
+        name="bench",
+        contact="bench",
+        agency_codes=[STAFF_AGENCY],
+        scopes=["dossiers:read"],
+        rate_limit_per_minute=10**9,
+    )
+    return f"X-API-Key: {issue_key(client=client).secret}"
 
 
 def deep_page(tab: str) -> str:
@@ -312,7 +340,11 @@ def check_pages(base: str, pages: list[Page]) -> None:
     """Each page answers 200 to its first path (a redirect to the sign-in page would be measured as fast)."""
     opener = urllib.request.build_opener(NoRedirect)
     for page in [*pages, Page("template ceiling", ["/bench/ceiling/template/"], "")]:
-        request = urllib.request.Request(base + page.paths[0], headers={"Cookie": page.cookie})
+        headers = {"Cookie": page.cookie}
+        if page.header:
+            name, value = page.header.split(": ", 1)
+            headers[name] = value
+        request = urllib.request.Request(base + page.paths[0], headers=headers)
         try:
             with opener.open(request, timeout=30) as response:
                 status, body = response.status, response.read()
@@ -324,7 +356,7 @@ def check_pages(base: str, pages: list[Page]) -> None:
             )
 
 
-def wrk(base: str, paths: list[str], cookie: str, args, work: Path) -> dict:
+def wrk(base: str, paths: list[str], cookie: str, args, work: Path, header: str = "") -> dict:
     paths_file = work / f"paths-{random.random()}.txt"
     paths_file.write_text("\n".join(paths) + "\n")
     command = [
@@ -339,6 +371,7 @@ def wrk(base: str, paths: list[str], cookie: str, args, work: Path) -> dict:
         "--",
         str(paths_file),
         cookie,
+        header,
     ]
     finished = subprocess.run(command, capture_output=True, text=True)
     if finished.returncode:
@@ -357,7 +390,7 @@ def run_all(base: str, pages: list[Page], args, work: Path) -> None:
     for page in pages:
         for _ in range(args.rounds):
             page.ceiling_runs.append(wrk(base, ceilings[page.ceiling], "", args, work))
-            page.runs.append(wrk(base, page.paths, page.cookie, args, work))
+            page.runs.append(wrk(base, page.paths, page.cookie, args, work, page.header))
         row = summary(page)
         print(
             f"  {page.name:<32} {row['rps']:8.1f} req/s  p95 {row['p95_ms']:7.1f} ms   ceiling "

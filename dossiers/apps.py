@@ -9,7 +9,7 @@ class DossiersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import working_days
+        from . import early_warning, working_days  # noqa: F401 (early_warning registers its flag and panel)
         from .models import CalendarException, RuleSet
 
         # Not rules: the cached copies of the calendar and of the rule sets are dropped when they change.

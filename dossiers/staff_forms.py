@@ -12,7 +12,7 @@ from accounts.models import CitizenProfile, Role, personal_id_validator, phone_v
 from common import forms as choice_fields
 from procedures.models import Agency, ProcedureVersion
 
-from . import policies
+from . import early_warning, policies
 from .models import Channel, Dossier, ReturnChannel, State, SupplementRequest
 from .uploads import ACCEPTED, check_upload
 
@@ -193,6 +193,9 @@ class NoteForm(ActionForm):
 
 
 class ApologyForm(ActionForm):
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả: opens with the reason and the new date the early warning
+    suggests (early_warning.suggested_apology), both to be checked and edited."""
+
     new_due_date = forms.DateField(
         label=_("New appointment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -200,6 +203,16 @@ class ApologyForm(ActionForm):
     signed_by = forms.CharField(
         label=_("Signed by (head of agency)"), max_length=150, help_text=_("Name and title.")
     )
+
+    def __init__(self, *args, dossier, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        draft = None if self.is_bound else early_warning.suggested_apology(dossier)
+        if draft is not None:
+            self.initial.setdefault("reason", draft.reason)
+            self.initial.setdefault("new_due_date", draft.new_due_date)
+            self.fields["new_due_date"].help_text = _(
+                "Suggested: today plus the working days dossiers like it needed recently, plus a margin."
+            )
 
 
 class EmptyForm(ActionForm):

@@ -30,6 +30,12 @@ class Event(models.TextChoices):
     PHONE_VERIFICATION = "phone_verification", _("Phone number verification code")
     AUTHORISATION_REQUESTED = "authorisation_requested", _("Someone asks to act on your behalf")
     AUTHORISATION_CODE = "authorisation_code", _("Code to approve acting on your behalf")
+    NATIONAL_SYNC_ALERT = "national_sync_alert", _("Sync with the national portal needs attention")
+    FEEDBACK_CODE = "feedback_code", _("Code to confirm the phone of a feedback sender")
+    FEEDBACK_RECEIVED = "feedback_received", _("Feedback received")
+    FEEDBACK_ASSIGNED = "feedback_assigned", _("Feedback assigned to you")
+    FEEDBACK_ANSWERED = "feedback_answered", _("Feedback answered")
+    SATISFACTION_INVITATION = "satisfaction_invitation", _("Invitation to rate your satisfaction")
 
 
 # Optional keys each event's templates use (all optional: a template leaves out what it is not given).
@@ -61,16 +67,29 @@ CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
     Event.PHONE_VERIFICATION: ("otp", "minutes"),
     Event.AUTHORISATION_REQUESTED: ("helper", "scope"),
     Event.AUTHORISATION_CODE: ("otp", "minutes", "helper"),
+    # problem: "lag" (rows waiting past `minutes`) or "failed" (`count` rows refused, the first `error`).
+    Event.NATIONAL_SYNC_ALERT: ("agency", "problem", "count", "minutes", "error"),
+    # feedback/: `reference` PAKN-000123, `title`, `due_date`; the invitation's `link` is a signed one.
+    Event.FEEDBACK_CODE: ("otp", "minutes"),
+    Event.FEEDBACK_RECEIVED: ("reference", "title", "due_date"),
+    Event.FEEDBACK_ASSIGNED: ("reference", "title", "due_date"),
+    Event.FEEDBACK_ANSWERED: ("reference", "title"),
+    Event.SATISFACTION_INVITATION: ("valid_days", "code", "procedure"),
 }
 
 # Events told on one channel only, at the address the caller names (notify(channels=…)), whatever the
 # person's choices: a code proving a phone number goes to that number and nowhere else. Their templates
 # exist for that channel alone.
-SINGLE_CHANNEL: dict[str, str] = {Event.PHONE_VERIFICATION: "sms", Event.AUTHORISATION_CODE: "sms"}
+SINGLE_CHANNEL: dict[str, str] = {
+    Event.PHONE_VERIFICATION: "sms",
+    Event.AUTHORISATION_CODE: "sms",
+    Event.FEEDBACK_CODE: "sms",
+}
 
 # Context keys that are never stored on the outbox row; the text that carries them is masked once it is sent
 # (services.deliver), so the database keeps no usable code.
 SECRET_CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
     Event.PHONE_VERIFICATION: ("otp",),
     Event.AUTHORISATION_CODE: ("otp",),
+    Event.FEEDBACK_CODE: ("otp",),
 }

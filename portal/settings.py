@@ -66,8 +66,13 @@ INSTALLED_APPS = [
     "accounts",
     "dossiers",
     "postal",
+    "feedback",  # feedback and complaints (PAKN), satisfaction ratings
     "payments",
+    "integrations",  # the dossier API for the province's systems (/api/v1/)
+    "national_sync",
     "identity_sandbox",
+    "national_portal_sandbox",
+    "scorecard",  # Decision 766/QĐ-TTg service-quality scorecard
     "portal",
 ]
 
@@ -195,12 +200,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
-# One worker command consumes every queue: celery -A portal worker -Q default,notifications,postal
+# One worker command consumes every queue (PORTAL_QUEUES): celery -A portal worker -Q <them, comma-separated>
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},
     "postal.tasks.*": {"queue": "postal"},
+    "national_sync.tasks.*": {"queue": "national_sync"},
 }
-PORTAL_QUEUES = ["default", "notifications", "postal"]  # what the worker must consume (tested)
+# What the worker must consume (tested against the Makefile and docker-compose.yml).
+PORTAL_QUEUES = ["default", "notifications", "postal", "national_sync"]
 # A broker that is down must not hold a web request for long: the outbox and its sweeper cover the rest.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": env.int("CELERY_PUBLISH_RETRIES", default=1),
@@ -246,7 +253,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.reconcile_previous_day",
         "schedule": crontab(hour=1, minute=30),
     },
+    # The scorecard's daily rows: today and yesterday every 30 minutes; at night the last
+    # SCORECARD_NIGHTLY_DAYS days again, so answers and payments that came late are counted.
+    "scorecard-refresh-recent": {
+        "task": "scorecard.tasks.refresh_recent_figures",
+        "schedule": 1800.0,
+        "options": {"expires": 1500},
+    },
+    "scorecard-refresh-nightly": {
+        "task": "scorecard.tasks.refresh_figures_nightly",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
+SCORECARD_NIGHTLY_DAYS = env.int("SCORECARD_NIGHTLY_DAYS", default=35)
 
 # --- Auth, accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -383,7 +402,15 @@ OAUTH2_PROVIDER = {
     "OIDC_ISS_ENDPOINT": f"{SITE_URL}/{IDENTITY_SANDBOX_PATH}",
     "OIDC_RSA_PRIVATE_KEY": "",  # read from var/ at start (identity_sandbox.apps)
     "PKCE_REQUIRED": True,
-    "SCOPES": {"openid": "OpenID Connect"},
+    # openid: the sandbox identity provider; dossiers:*: the dossier API's clients
+    # (integrations.models.Scope), each application offered only its own (integrations.scopes).
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "dossiers:read": "Read dossiers",
+        "dossiers:documents": "Download dossier documents",
+        "dossiers:counts": "Count dossiers by state",
+    },
+    "SCOPES_BACKEND_CLASS": "integrations.scopes.PortalScopes",
     "DEFAULT_SCOPES": ["openid"],
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
@@ -408,6 +435,8 @@ OAUTH2_PROVIDER = {
         )
     },
 }
+# Named so a migration can point at it (integrations.ApiClient.application); django-oauth-toolkit's default.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 IDENTITY_SANDBOX_KEY_FILE = env.str(
     "IDENTITY_SANDBOX_KEY_FILE", default=str(VAR_DIR / "identity_sandbox_rsa.pem")
 )
@@ -421,6 +450,13 @@ PHONE_CODE_VALID_MINUTES = env.int("PHONE_CODE_VALID_MINUTES", default=10)
 PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
 PHONE_CODE_RESEND_SECONDS = env.int("PHONE_CODE_RESEND_SECONDS", default=60)
 PHONE_CODE_MAX_PER_DAY = env.int("PHONE_CODE_MAX_PER_DAY", default=5)
+# Feedback (PAKN): the agency answers within this many working days; extra offensive phrases (comma-separated)
+# add to feedback/moderation.py's list. Satisfaction: how long a rating link works, and how many ratings an
+# agency needs in a period before its staff see the comments (so that none points at its author).
+FEEDBACK_ANSWER_WORKING_DAYS = env.int("FEEDBACK_ANSWER_WORKING_DAYS", default=10)
+FEEDBACK_OFFENSIVE_PHRASES = env.list("FEEDBACK_OFFENSIVE_PHRASES", default=[])
+SATISFACTION_LINK_DAYS = env.int("SATISFACTION_LINK_DAYS", default=30)
+SATISFACTION_MIN_RATINGS_SHOWN = env.int("SATISFACTION_MIN_RATINGS_SHOWN", default=5)
 SESSION_IDLE_TIMEOUT_CITIZEN = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_CITIZEN", default=15))
 SESSION_IDLE_TIMEOUT_STAFF = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_STAFF", default=30))
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
@@ -556,6 +592,12 @@ DOSSIER_UPLOAD_PDF_MAX_INFLATED_BYTES = env.int(
 # Largest image accepted, in pixels (an image file, or an image inside a PDF): 200 MP is A4 at 1,800 dpi.
 DOSSIER_UPLOAD_MAX_IMAGE_PIXELS = env.int("DOSSIER_UPLOAD_MAX_IMAGE_PIXELS", default=200_000_000)
 DUE_SOON_WORKING_DAYS = 2
+# Early warning (dossiers/early_warning.py): a dossier is "at risk of being late" when the working days the
+# handling agency's recent dossiers needed for the steps ahead exceed the working days left until its date.
+EARLY_WARNING_WINDOW_DAYS = env.int("EARLY_WARNING_WINDOW_DAYS", default=90)
+EARLY_WARNING_MIN_SAMPLES = env.int("EARLY_WARNING_MIN_SAMPLES", default=5)
+EARLY_WARNING_MARGIN_WORKING_DAYS = env.int("EARLY_WARNING_MARGIN_WORKING_DAYS", default=2)
+EARLY_WARNING_CACHE_SECONDS = env.int("EARLY_WARNING_CACHE_SECONDS", default=6 * 3600)
 # The queue's tab counts are cached until a change to the agency's dossiers commits; at most this old when
 # rows change outside the services (an import) or an admin adds a calendar exception.
 QUEUE_COUNTS_STALE_SECONDS = env.int("QUEUE_COUNTS_STALE_SECONDS", default=30)
@@ -626,6 +668,42 @@ if POSTAL_CARRIER == "sandbox":
         "schedule": env.float("POSTAL_SANDBOX_ADVANCE_SECONDS", default=30.0),
         "options": {"expires": 25},
     }
+
+# --- National public-service portal sync (national_sync/adapters/API.md) ------------------------------------
+# "sandbox": the embedded national_portal_sandbox, called in process by the same protocol code as "http";
+# "http": the national portal at NATIONAL_PORTAL_URL. Names and codes are the contract's defaults.
+NATIONAL_PORTAL = {
+    "ADAPTER": env.str("NATIONAL_PORTAL_ADAPTER", default="sandbox"),
+    "BASE_URL": env.str("NATIONAL_PORTAL_URL", default="").rstrip("/"),
+    "USERNAME": env.str("NATIONAL_PORTAL_USERNAME", default=""),
+    "PASSWORD": env.str("NATIONAL_PORTAL_PASSWORD", default=""),
+    "TIMEOUT_SECONDS": env.float("NATIONAL_PORTAL_TIMEOUT_SECONDS", default=10.0),
+    "SERVICES": {"lookup": "TraCuuHoSo", "sync_dossier": "DongBoHoSoMC", "sync_step": "CapNhatTienDoHoSoMC"},
+    "FIELDS": env.json("NATIONAL_PORTAL_FIELDS", default={}),  # our name -> theirs; identity by default
+    "ERROR_CODES": {"login_ok": "0", "ok": "00", "session_expired": ["-1"], "transient": ["99"]},
+}
+# Send retries: base, 2x, 4x... seconds up to the cap; after NATIONAL_SYNC_MAX_RETRIES the sweeper keeps
+# trying at the capped interval (a row is never dropped).
+NATIONAL_SYNC_RETRY_BASE_SECONDS = env.int("NATIONAL_SYNC_RETRY_BASE_SECONDS", default=30)
+NATIONAL_SYNC_RETRY_MAX_SECONDS = env.int("NATIONAL_SYNC_RETRY_MAX_SECONDS", default=1800)
+NATIONAL_SYNC_MAX_RETRIES = env.int("NATIONAL_SYNC_MAX_RETRIES", default=8)
+NATIONAL_SYNC_LEASE_SECONDS = env.int("NATIONAL_SYNC_LEASE_SECONDS", default=120)
+NATIONAL_SYNC_SWEEP_AFTER_SECONDS = env.int("NATIONAL_SYNC_SWEEP_AFTER_SECONDS", default=120)
+NATIONAL_SYNC_ALERT_LAG_MINUTES = env.int("NATIONAL_SYNC_ALERT_LAG_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "national-sync-sweep": {
+            "task": "national_sync.tasks.sweep_items",
+            "schedule": env.float("NATIONAL_SYNC_SWEEP_INTERVAL_SECONDS", default=60.0),
+            "options": {"expires": 50},
+        },
+        "national-sync-health": {
+            "task": "national_sync.tasks.check_health",
+            "schedule": 300.0,
+            "options": {"expires": 290},
+        },
+    }
+)
 
 # --- Payments ----------------------------------------------------------------------------------------
 # "sandbox" (embedded default: the portal's own sandbox bank under /sandbox-bank/) or "vnpay" (VNPay 2.1.0).

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from procedures import api as procedures_api
 
-from . import views
+from . import advisor_views, views
 
 admin.site.site_header = _("Public Service Portal — administration")
 admin.site.site_title = _("Public Service Portal")
@@ -22,19 +22,30 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/full-process/", views.full_process_share, name="full_process_share"),
+    path("dashboard/catalogue-advisor/", advisor_views.province_advisor, name="catalogue_advisor"),
+    path(
+        "dashboard/catalogue-advisor/<str:agency_code>/",
+        advisor_views.agency_advisor,
+        name="agency_catalogue_advisor",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("procedures/", include("procedures.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("notifications/", include("notifications.urls")),
+    path("staff/national-sync/", include("national_sync.urls")),
+    path("", include("scorecard.urls")),  # /staff/scorecard/ and the public /chi-so-phuc-vu/
     path("", include("dossiers.staff_urls")),
     path("postal/", include("postal.urls")),
+    path("", include("feedback.urls")),  # /phan-anh-kien-nghi/ (PAKN), /danh-gia-hai-long/ (satisfaction)
     path("payments/", include("payments.urls")),
     path("sandbox-bank/", include("payments.sandbox_urls")),
+    path("national-portal-sandbox/", include("national_portal_sandbox.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("integrations.urls")),  # the dossier API for the province's systems
     path("api/procedures/", procedures_api.ProcedureListAPI.as_view(), name="api-procedures"),
     path(
         "api/procedures/<str:national_code>/",

@@ -30,6 +30,11 @@ dropdb --if-exists "${PG[@]}" "$DB" 2>/dev/null
 createdb "${PG[@]}" "$DB"
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py load_demo >"$WORK/load_demo.log" 2>&1
+# The dossier API (/api/v1/) is exercised as an identified client: a key with every scope, two demo
+# agencies, a rate limit schemathesis cannot reach (the 429 is tested in tests/integrations).
+API_KEY=$(.venv/bin/python manage.py create_api_client "API contract" --agency 000.00.01.H43 \
+  --agency 000.00.05.H43 --scope dossiers:read --scope dossiers:documents --scope dossiers:counts \
+  --rate 1000000 | sed -n 's/^API key (shown once): //p')
 
 .venv/bin/python manage.py runserver --noreload "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
@@ -38,7 +43,8 @@ status=0
 # From the scratch folder: schemathesis keeps a cache (.schemathesis/) in the folder it runs in.
 (cd "$WORK" && "$ROOT/.venv/bin/schemathesis" run "http://127.0.0.1:$PORT/api/schema/" \
   --wait-for-schema 30 --checks all --max-examples "${API_CONTRACT_EXAMPLES:-200}" --workers 1 \
-  --generation-database none --seed "${API_CONTRACT_SEED:-$RANDOM}" --no-color) || status=$?
+  --generation-database none --seed "${API_CONTRACT_SEED:-$RANDOM}" --no-color \
+  --header "X-API-Key: $API_KEY") || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- server log (last 60 lines) ---"
   tail -n 60 "$WORK/server.log"

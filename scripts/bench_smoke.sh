@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PG=(-h 127.0.0.1 -p 5432 -U postgres)
 WORK=$(mktemp -d)
-DBS=(portal_smoke_dossiers portal_smoke_notifications portal_smoke_http)
+DBS=(portal_smoke_dossiers portal_smoke_notifications portal_smoke_http portal_smoke_scorecard)
 cleanup() {
   for db in "${DBS[@]}"; do dropdb --if-exists "${PG[@]}" "$db" 2>/dev/null || true; done
   rm -rf "$WORK"
@@ -42,4 +42,7 @@ run notifications_dispatch env DATABASE_URL="postgres://postgres@127.0.0.1:5432/
 # The pages over HTTP: gunicorn and wrk (installed by the script when missing), each page beside its ceiling.
 run http_pages env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[2]}" \
   .venv/bin/python bench/http_pages.py --smoke
+# The Decision 766 scorecard: the daily aggregation's time, then its pages over HTTP beside the ceiling.
+run scorecard env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[3]}" \
+  .venv/bin/python bench/scorecard.py --smoke
 echo "all benches ran"

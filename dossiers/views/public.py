@@ -170,13 +170,14 @@ def lookup(request):
             context["limited"] = True
             status = 429
         else:
-            status = _look_up(form.cleaned_data["code"], form.cleaned_data["digits"], context)
+            status = look_up(form.cleaned_data["code"], form.cleaned_data["digits"], context)
     return render(request, "dossiers/public/lookup.html", context, status=status)
 
 
-def _look_up(code: str, digits: str, context: dict) -> int:
-    """The lookup behind the per-code guard (services.lookups): a locked code is refused before its digits
-    are checked, and a miss counts toward its lock, whether or not a dossier has the code."""
+def look_up(code: str, digits: str, context: dict) -> int:
+    """The lookup behind the per-code guard (services.lookups), for this page and the API's public status
+    (integrations): a locked code is refused before its digits are checked, and a miss counts toward its
+    lock, whether or not a dossier has the code."""
     locked_until = lookups.lookup_code_locked_until(code)
     if locked_until is None:
         found = _find(code, digits)

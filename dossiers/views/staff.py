@@ -280,7 +280,8 @@ def _action_forms(request, dossier: Dossier, bound: tuple | None) -> list[dict]:
                 "form": form,
                 "url": reverse("staff:act", args=[dossier.pk, name]),
                 "multipart": name == "approve",
-                "open": bound is not None and bound[0] == name,
+                # ?open=<action>: the early warning's link opens the apology form, prefilled.
+                "open": bound[0] == name if bound is not None else request.GET.get("open") == name,
                 "group": "ending" if name in CONFIRMED_ACTIONS else "other",
             }
         )

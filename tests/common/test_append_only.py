@@ -11,6 +11,7 @@ from django.test import RequestFactory
 
 from common.audit import AppendOnlyError, AppendOnlyModel
 from dossiers.models import DossierEvent
+from feedback.models import FeedbackEvent
 from notifications.models import DeliveryAttempt
 from payments.models import IpnLog, RefundTry
 from postal.models import DeliveryEvent
@@ -20,7 +21,21 @@ from tests.postal.support import approved_by_post, make_result_ready
 
 pytestmark = pytest.mark.django_db
 
-AUDIT_MODELS = [DossierEvent, IpnLog, RefundTry, DeliveryAttempt, DeliveryEvent]
+
+def feedback_sent():
+    from feedback import services as feedback_services
+    from tests.factories import AgencyFactory, CitizenProfileFactory
+
+    feedback_services.send_feedback(
+        subject=feedback_services.Subject(agency=AgencyFactory()),
+        title="Góp ý",
+        content="Nội dung",
+        consent_to_publish=False,
+        sender=CitizenProfileFactory().user,
+    )
+
+
+AUDIT_MODELS = [DossierEvent, IpnLog, RefundTry, DeliveryAttempt, DeliveryEvent, FeedbackEvent]
 # A text column of each table, to try to rewrite.
 TEXT_COLUMN = {
     DossierEvent: "note",
@@ -28,6 +43,7 @@ TEXT_COLUMN = {
     RefundTry: "message",
     DeliveryAttempt: "error",
     DeliveryEvent: "description",
+    FeedbackEvent: "note",
 }
 
 
@@ -44,6 +60,7 @@ def audit_rows(django_capture_on_commit_callbacks):
             dossier=reload(dossier), clerk=clerk_of(dossier), reason="Không thuộc địa bàn"
         )
     make_result_ready(approved_by_post())
+    feedback_sent()
     for model in AUDIT_MODELS:
         assert model.objects.exists(), model
     return {model: model.objects.order_by("pk").first() for model in AUDIT_MODELS}

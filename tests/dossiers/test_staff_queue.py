@@ -241,10 +241,13 @@ def test_the_number_of_queries_does_not_grow_with_the_page(client, django_assert
     client.get(url)  # warm the session and the calendar caches
     with CaptureQueriesContext(connection) as three:
         assert client.get(url).status_code == 200
+    queries_for_three = len(three)  # read now: the next request clears the connection's query log
 
     for _n in range(27):
         dossier_in(w, State.IN_PROGRESS, version=version)
-    with django_assert_max_num_queries(len(three)):
+    # Warm again: on a loaded machine the 27 dossiers can take longer than the counts' cache lives.
+    client.get(url)
+    with django_assert_max_num_queries(queries_for_three):
         response = client.get(url)
     assert len(response.context["rows"]) == 25
 

@@ -24,7 +24,9 @@ from import_export.formats.base_formats import CSV
 from accounts.models import AgencyMembership, CitizenProfile, Role, User
 from accounts.services import confirm_phone_by_administrator, save_citizen_profile, set_role
 from common import clock
+from feedback.demo import load_feedback
 from identity_sandbox.services import setup_sandbox
+from integrations.demo import ensure_demo_client as ensure_demo_api_client
 from portal.demo import accounts as demo_accounts
 from portal.demo import catalogue, synthetic
 from portal.demo import forms as demo_forms
@@ -84,6 +86,7 @@ class Command(BaseCommand):
         )
         words = services.refresh_search_vocabulary()
         dossiers = load_dossiers()
+        load_feedback()  # feedback (PAKN) answers and a satisfaction rating: feedback/demo.py
         elapsed = time.monotonic() - started
 
         published = ProcedureVersion.objects.published().count()
@@ -96,6 +99,8 @@ class Command(BaseCommand):
             f"Done in {elapsed:.1f} s.\n"
         )
         self.stdout.write(self.style.SUCCESS(account_table(users)))
+        api_client, api_key = ensure_demo_api_client()
+        self.stdout.write(f"Dossier API (/api/v1/): client {api_client.name}, header X-API-Key: {api_key}")
         if settings.IDENTITY_SANDBOX:
             persons = setup_sandbox()
             self.stdout.write(

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NationalSyncConfig(AppConfig):
+    name = "national_sync"
+    verbose_name = _("National public-service portal sync")
+
+    def ready(self):
+        from . import dossier_hooks  # noqa: F401 (registers its dossier hook)

@@ -1,0 +1,170 @@
+"""Sending feedback: signed in, or without an account after confirming a phone by SMS code (same limits as
+the profile's phone verification: codes hashed, wrong tries counted, resend waits, a daily cap)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from feedback import services
+from feedback.models import Feedback, PhoneConfirmation
+from notifications.models import Notification
+from tests.dossiers.factories_extra import sign_in
+
+from .conftest import confirmed_phone
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_code_is_sent_by_sms_to_that_number_only_and_stored_hashed():
+    services.send_phone_code(phone="0912345678")
+    sms = Notification.objects.get(event="feedback_code")
+    assert (sms.channel, sms.address) == ("sms", "0912345678")
+    code = "".join(ch for ch in sms.body if ch.isdigit())[:6]
+    assert code not in PhoneConfirmation.objects.get().code_hash and "otp" not in sms.context
+
+
+def test_a_new_code_waits_and_wrong_codes_are_limited(settings):
+    services.send_phone_code(phone="0912345678")
+    with pytest.raises(ValidationError, match="Please wait"):
+        services.send_phone_code(phone="0912345678")
+    for _ in range(settings.PHONE_CODE_MAX_ATTEMPTS - 1):
+        with pytest.raises(ValidationError, match="not correct"):
+            services.confirm_phone_code(phone="0912345678", code="000000")
+    with pytest.raises(ValidationError, match="Too many wrong codes"):
+        services.confirm_phone_code(phone="0912345678", code="000000")
+    assert PhoneConfirmation.objects.get().attempts == settings.PHONE_CODE_MAX_ATTEMPTS
+
+
+def test_a_confirmation_sends_one_feedback_item(agency_x):
+    confirmation = confirmed_phone()
+    values = {
+        "subject": services.Subject(agency=agency_x),
+        "title": "Hỏi về lệ phí",
+        "content": "Lệ phí bao nhiêu?",
+        "consent_to_publish": True,
+        "sender_name": "Phạm Văn Ba",
+        "confirmation": confirmation,
+    }
+    item = services.send_feedback(**values)
+    assert item.sender is None and item.sender_phone == "0912345678"
+    sms = Notification.objects.get(event="feedback_received")
+    assert sms.address == "0912345678" and "/phan-anh-kien-nghi/theo-doi/" in sms.body
+    with pytest.raises(ValidationError, match="Confirm your phone"):
+        services.send_feedback(**values)
+    assert Feedback.objects.count() == 1
+
+
+def test_without_confirmation_nothing_is_sent(agency_x):
+    with pytest.raises(ValidationError, match="Confirm your phone"):
+        services.send_feedback(
+            subject=services.Subject(agency=agency_x),
+            title="a",
+            content="b",
+            consent_to_publish=False,
+            sender_name="X",
+        )
+    assert not Feedback.objects.exists()
+
+
+def test_the_form_walks_phone_code_and_feedback_without_an_account(agency_x):
+    client = Client()
+    url = reverse("feedback:send")
+    assert b'name="phone"' in client.get(url).content
+    assert client.post(url, {"step": "phone", "phone": "12"}).status_code == 400
+    assert client.post(url, {"step": "phone", "phone": "0912345678"}).status_code == 302
+    sms = Notification.objects.get(event="feedback_code")
+    code = "".join(ch for ch in sms.body if ch.isdigit())[:6]
+    assert (
+        client.post(url, {"step": "code", "code": "999999" if code != "999999" else "111111"}).status_code
+        == 400
+    )
+    assert client.post(url, {"step": "code", "code": code}).status_code == 302
+    page = client.get(url)
+    assert b'name="title"' in page.content and b'name="sender_name"' in page.content
+    response = client.post(
+        url,
+        {
+            "step": "feedback",
+            "sender_name": "Phạm Văn Ba",
+            "agency": agency_x.pk,
+            "title": "Hỏi về lệ phí",
+            "content": "Lệ phí bao nhiêu?",
+        },
+    )
+    item = Feedback.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "feedback:mine_detail", args=[item.pk]
+    )
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"title": "x"},
+        {"title": "x", "content": "y"},  # no agency
+        {"title": "x" * 500, "content": "y", "agency": "abc"},
+        {"title": "x", "content": "y", "agency": "999999"},
+        {"title": "x", "content": "y", "procedure_version": "-1"},
+        {"title": "x", "content": "y", "dossier": "1e9"},
+    ],
+)
+def test_hostile_input_is_refused_with_the_form_never_5xx(sender, data):
+    response = sign_in(Client(), sender).post(reverse("feedback:send"), {"step": "feedback", **data})
+    assert response.status_code == 400 and not Feedback.objects.exists()
+
+
+def test_signed_in_sender_sends_about_their_dossier(sender):
+    from tests.factories import filed_dossier
+
+    dossier = filed_dossier(applicant=sender)
+    client = sign_in(Client(), sender)
+    response = client.post(
+        reverse("feedback:send"),
+        {
+            "step": "feedback",
+            "dossier": dossier.pk,
+            "title": "Chậm",
+            "content": "Hồ sơ chậm",
+            "consent_to_publish": "on",
+        },
+    )
+    assert response.status_code == 302
+    item = Feedback.objects.get()
+    assert item.dossier == dossier and item.sender == sender and item.consent_to_publish
+
+
+def test_one_address_asks_for_a_limited_number_of_codes(settings):
+    settings.PHONE_CODE_RESEND_SECONDS = 0
+    for number in range(services.CODES_PER_ADDRESS_PER_HOUR):
+        services.send_phone_code(phone=f"09123450{number:02d}", client_ip="203.0.113.7")
+    with pytest.raises(ValidationError, match="from this connection"):
+        services.send_phone_code(phone="0987000000", client_ip="203.0.113.7")
+    services.send_phone_code(phone="0987000000", client_ip="203.0.113.8")
+    assert PhoneConfirmation.objects.count() == services.CODES_PER_ADDRESS_PER_HOUR + 1
+
+
+def test_the_public_list_reads_a_fixed_number_of_queries(django_assert_max_num_queries, sender, agency_x):
+    from django.test import Client
+
+    from tests.factories import staff_member
+
+    officer = staff_member(agency_x, role="officer")
+    for number in range(12):
+        item = services.answer_feedback(
+            feedback=services.send_feedback(
+                subject=services.Subject(agency=agency_x),
+                title=f"Câu hỏi {number}",
+                content="Nội dung",
+                consent_to_publish=True,
+                sender=sender,
+            ),
+            by=officer,
+            answer="Trả lời",
+        )
+        services.publish_feedback(feedback=item, by=officer, **services.publication_draft(item))
+    with django_assert_max_num_queries(8):
+        response = Client().get(reverse("feedback:public_list") + "?page=2")
+    assert response.status_code == 200 and "Câu hỏi 1" in response.content.decode()

@@ -1,0 +1,1 @@
+from tests.integrations.support import agencies, world  # noqa: F401  (fixtures)
