@@ -7,4 +7,4 @@ class NationalSyncConfig(AppConfig):
     verbose_name = _("National public-service portal sync")
 
     def ready(self):
-        from . import dossier_hooks  # noqa: F401 (registers its dossier hook)
+        from . import checks, dossier_hooks  # noqa: F401 (register the deploy check and the dossier hook)
