@@ -53,7 +53,8 @@ class SyncItem(models.Model):
     # report an event removed behind the portal's back (in SQL) instead of the removal being refused here.
     event = models.ForeignKey(
         DossierEvent,
-        on_delete=models.PROTECT,
+        # Audit rows are never deleted: the database's append-only trigger refuses it (tested), not Django.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
         verbose_name=_("dossier event"),
