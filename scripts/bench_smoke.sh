@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PG=(-h 127.0.0.1 -p 5432 -U postgres)
 WORK=$(mktemp -d)
-DBS=(portal_smoke_dossiers portal_smoke_notifications portal_smoke_http portal_smoke_scorecard)
+DBS=(portal_smoke_dossiers portal_smoke_notifications portal_smoke_http portal_smoke_scorecard portal_smoke_national_sync)
 cleanup() {
   for db in "${DBS[@]}"; do dropdb --if-exists "${PG[@]}" "$db" 2>/dev/null || true; done
   rm -rf "$WORK"
@@ -45,4 +45,9 @@ run http_pages env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[2]}" \
 # The Decision 766 scorecard: the daily aggregation's time, then its pages over HTTP beside the ceiling.
 run scorecard env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[3]}" \
   .venv/bin/python bench/scorecard.py --smoke
+# The national portal sync on one worker (its own redis-server on a free port), the sandbox portal in-process.
+run national_sync env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[4]}" \
+  .venv/bin/python bench/national_sync.py --smoke
+# E-results: PAdES signing (cold/warm) and verification on a sandbox PKI of its own; no database.
+run e_results .venv/bin/python bench/e_results.py --smoke
 echo "all benches ran"
