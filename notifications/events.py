@@ -36,6 +36,9 @@ class Event(models.TextChoices):
     FEEDBACK_ASSIGNED = "feedback_assigned", _("Feedback assigned to you")
     FEEDBACK_ANSWERED = "feedback_answered", _("Feedback answered")
     SATISFACTION_INVITATION = "satisfaction_invitation", _("Invitation to rate your satisfaction")
+    APPOINTMENT_BOOKED = "appointment_booked", _("Appointment at the desk booked")
+    APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment at the desk cancelled")
+    APPOINTMENT_REMINDER = "appointment_reminder", _("Reminder of an appointment at the desk")
 
 
 # Optional keys each event's templates use (all optional: a template leaves out what it is not given).
@@ -75,6 +78,10 @@ CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
     Event.FEEDBACK_ASSIGNED: ("reference", "title", "due_date"),
     Event.FEEDBACK_ANSWERED: ("reference", "title"),
     Event.SATISFACTION_INVITATION: ("valid_days", "code", "procedure"),
+    # appointments/: `when` "HH:MM dd/mm/yyyy", `purpose` in_person|collect_result, `calendar` the .ics link.
+    Event.APPOINTMENT_BOOKED: ("when", "agency", "counter", "purpose", "calendar"),
+    Event.APPOINTMENT_CANCELLED: ("when", "agency", "counter", "purpose", "calendar"),
+    Event.APPOINTMENT_REMINDER: ("when", "agency", "counter", "purpose", "calendar"),
 }
 
 # Events told on one channel only, at the address the caller names (notify(channels=…)), whatever the

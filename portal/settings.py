@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "dossiers",
     "postal",
     "feedback",  # feedback and complaints (PAKN), satisfaction ratings
+    "appointments",  # appointments at the desk (in-person steps, collecting results)
+    "e_results",  # signed e-results (PAdES) and their public verification page
     "payments",
     "integrations",  # the dossier API for the province's systems (/api/v1/)
     "national_sync",
@@ -457,6 +459,19 @@ FEEDBACK_ANSWER_WORKING_DAYS = env.int("FEEDBACK_ANSWER_WORKING_DAYS", default=1
 FEEDBACK_OFFENSIVE_PHRASES = env.list("FEEDBACK_OFFENSIVE_PHRASES", default=[])
 SATISFACTION_LINK_DAYS = env.int("SATISFACTION_LINK_DAYS", default=30)
 SATISFACTION_MIN_RATINGS_SHOWN = env.int("SATISFACTION_MIN_RATINGS_SHOWN", default=5)
+
+# --- E-results (e_results/): PAdES B-LT signatures of the result PDFs -------------------------------------
+# Each agency signs with its PKCS#12 <E_RESULTS_PKCS12_DIR>/agency-<agency code>.p12; passphrases from
+# E_RESULTS_PKCS12_PASSPHRASES ("<code>=<passphrase>,*=<default>"). Empty TSA URL / trust roots: the sandbox
+# PKI under E_RESULTS_PKI_DIR (made by `setup_sandbox_pki`, which load_demo runs) and its in-process TSA.
+E_RESULTS_PKI_DIR = env.str("E_RESULTS_PKI_DIR", default=str(VAR_DIR / "e_results_pki"))
+E_RESULTS_PKCS12_DIR = env.str("E_RESULTS_PKCS12_DIR", default="")
+E_RESULTS_PKCS12_PASSPHRASES = env.dict("E_RESULTS_PKCS12_PASSPHRASES", default={"*": "sandbox"})
+E_RESULTS_TSA_URL = env.str("E_RESULTS_TSA_URL", default="")
+E_RESULTS_TRUST_ROOTS = env.list("E_RESULTS_TRUST_ROOTS", default=[])
+E_RESULTS_SYSTEM_NAME = env.str("E_RESULTS_SYSTEM_NAME", default="Cổng Dịch vụ công tỉnh Ninh Bình")
+E_RESULTS_MAX_UPLOAD_BYTES = env.int("E_RESULTS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+E_RESULTS_UPLOADS_PER_ADDRESS = env.int("E_RESULTS_UPLOADS_PER_ADDRESS", default=20)  # per 10 minutes
 SESSION_IDLE_TIMEOUT_CITIZEN = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_CITIZEN", default=15))
 SESSION_IDLE_TIMEOUT_STAFF = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_STAFF", default=30))
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
@@ -690,6 +705,11 @@ NATIONAL_SYNC_MAX_RETRIES = env.int("NATIONAL_SYNC_MAX_RETRIES", default=8)
 NATIONAL_SYNC_LEASE_SECONDS = env.int("NATIONAL_SYNC_LEASE_SECONDS", default=120)
 NATIONAL_SYNC_SWEEP_AFTER_SECONDS = env.int("NATIONAL_SYNC_SWEEP_AFTER_SECONDS", default=120)
 NATIONAL_SYNC_ALERT_LAG_MINUTES = env.int("NATIONAL_SYNC_ALERT_LAG_MINUTES", default=15)
+# Appointments: the reminder of the next working day's appointments, each afternoon.
+CELERY_BEAT_SCHEDULE["appointments-reminders"] = {
+    "task": "appointments.tasks.send_reminders",
+    "schedule": crontab(hour=15, minute=0),
+}
 CELERY_BEAT_SCHEDULE.update(
     {
         "national-sync-sweep": {

@@ -36,7 +36,9 @@ urlpatterns = [
     path("", include("scorecard.urls")),  # /staff/scorecard/ and the public /chi-so-phuc-vu/
     path("", include("dossiers.staff_urls")),
     path("postal/", include("postal.urls")),
+    path("appointments/", include("appointments.urls")),
     path("", include("feedback.urls")),  # /phan-anh-kien-nghi/ (PAKN), /danh-gia-hai-long/ (satisfaction)
+    path("", include("e_results.urls")),  # /xac-thuc/ (verify an e-result), /e-results/…
     path("payments/", include("payments.urls")),
     path("sandbox-bank/", include("payments.sandbox_urls")),
     path("national-portal-sandbox/", include("national_portal_sandbox.urls")),

@@ -17,6 +17,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from import_export.formats.base_formats import CSV
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         units = load_units()
         agencies = load_agencies(units)
+        call_command("setup_sandbox_pki", stdout=self.stdout)  # e-results signing keys, before dossiers
         fields = load_fields()
         users = load_accounts(units, agencies)
         admin = users[demo_accounts.CATALOGUE_ADMIN_EMAIL][0]

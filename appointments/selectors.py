@@ -1,0 +1,33 @@
+import datetime
+from collections import Counter
+
+from dossiers.models import Dossier
+
+from . import services
+from .models import Appointment, Status
+
+
+def active_appointments(dossier: Dossier) -> list[Appointment]:
+    return list(Appointment.objects.filter(dossier=dossier, status=Status.BOOKED).select_related("agency"))
+
+
+def bookable_days(slots: list[services.Slot]) -> list[tuple[datetime.date, int]]:
+    """(day, free seats) of the days that still have a free slot, in order."""
+    seats: Counter[datetime.date] = Counter()
+    for slot in slots:
+        seats[slot.starts_at.astimezone(services.local_zone()).date()] += slot.free
+    return sorted(seats.items())
+
+
+def day_list(agency_id: int, day: datetime.date) -> list[Appointment]:
+    """The desk's appointments of one day (cancelled ones left out), by time and counter."""
+    zone = services.local_zone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    return list(
+        Appointment.objects.filter(
+            agency_id=agency_id, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1)
+        )
+        .exclude(status=Status.CANCELLED)
+        .select_related("dossier", "dossier__procedure_version")
+        .order_by("starts_at", "counter")
+    )

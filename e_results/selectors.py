@@ -1,0 +1,34 @@
+from dossiers import policies
+from dossiers.models import Dossier
+
+from .models import SignedResult
+
+
+def signed_results_of(dossier: Dossier) -> list[SignedResult]:
+    return list(SignedResult.objects.filter(dossier=dossier).select_related("signed_file"))
+
+
+def may_retry(user, dossier: Dossier) -> bool:
+    """Staff of the handling agency may ask for a result to be signed again."""
+    return bool(user and user.is_authenticated and policies.acts_for_handling_agency(user, dossier))
+
+
+def by_verification_code(code: str) -> SignedResult | None:
+    if not code or len(code) > 40:
+        return None
+    return (
+        SignedResult.objects.filter(verification_code=code, status=SignedResult.Status.SIGNED)
+        .select_related("dossier__handling_agency", "signed_file")
+        .first()
+    )
+
+
+def by_sha256(sha256: str) -> SignedResult | None:
+    """The result the portal issued as exactly these bytes, if any."""
+    if not sha256:
+        return None
+    return (
+        SignedResult.objects.filter(sha256=sha256, status=SignedResult.Status.SIGNED)
+        .select_related("dossier__handling_agency")
+        .first()
+    )

@@ -1,0 +1,87 @@
+"""Approving a dossier signs its result after commit; a failed signing keeps the approval."""
+
+import io
+
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from dossiers.models import State
+from e_results.models import SignedResult
+from e_results.verification import Verdict, verify_pdf
+from tests.dossiers.factories_extra import approved, sign_in
+from tests.factories import filed_dossier, staff_member
+
+pytestmark = pytest.mark.django_db
+
+
+def approve_with_key(give_agency_a_key, django_capture_on_commit_callbacks):
+    dossier = filed_dossier()
+    give_agency_a_key(dossier.receiving_agency)  # the receiving agency decides in approved()
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = approved(dossier)
+    return dossier
+
+
+def test_approval_produces_a_signed_result_that_validates(
+    give_agency_a_key, django_capture_on_commit_callbacks
+):
+    dossier = approve_with_key(give_agency_a_key, django_capture_on_commit_callbacks)
+    result = SignedResult.objects.get(dossier=dossier)
+    assert result.status == SignedResult.Status.SIGNED
+    assert result.result_number == f"{dossier.code}/KQ1"
+    assert result.certificate_serial and dossier.handling_agency.name in result.certificate_subject
+    with result.signed_file.file.open("rb") as handle:
+        signed = handle.read()
+    assert result.signed_file.owner == dossier.applicant
+    report = verify_pdf(signed)
+    assert report.verdict == Verdict.VALID
+    assert report.sha256 == result.sha256
+    assert PdfFileReader(io.BytesIO(signed)).embedded_signatures[0].field_name == "KetQuaDienTu"
+
+
+def test_failed_signing_keeps_the_approval_and_staff_can_sign_again(
+    client, give_agency_a_key, django_capture_on_commit_callbacks
+):
+    dossier = filed_dossier()  # no key for this agency yet: signing fails
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = approved(dossier)
+    dossier.refresh_from_db()
+    assert dossier.state == State.APPROVED
+    result = SignedResult.objects.get(dossier=dossier)
+    assert result.status == SignedResult.Status.FAILED and result.last_error
+
+    officer = staff_member(dossier.handling_agency, role="officer")
+    sign_in(client, officer, language="vi")
+    page = client.get(f"/staff/dossiers/{dossier.pk}/")
+    assert "chưa ký" in page.content.decode()
+
+    give_agency_a_key(dossier.handling_agency)
+    answer = client.post(f"/e-results/{result.pk}/sign-again/")
+    assert answer.status_code == 302
+    result.refresh_from_db()
+    assert result.status == SignedResult.Status.SIGNED and result.attempts == 2
+
+
+def test_sign_again_is_refused_to_staff_of_another_agency(client, give_agency_a_key):
+    dossier = filed_dossier()
+    dossier = approved(dossier)
+    result = SignedResult.objects.get(dossier=dossier)
+    from tests.factories import AgencyFactory
+
+    stranger = staff_member(AgencyFactory(), role="officer")
+    sign_in(client, stranger)
+    assert client.post(f"/e-results/{result.pk}/sign-again/").status_code == 404
+    result.refresh_from_db()
+    assert result.attempts == 0
+
+
+def test_applicant_downloads_the_signed_copy(client, give_agency_a_key, django_capture_on_commit_callbacks):
+    dossier = approve_with_key(give_agency_a_key, django_capture_on_commit_callbacks)
+    result = SignedResult.objects.get(dossier=dossier)
+    sign_in(client, dossier.applicant)
+    answer = client.get(f"/e-results/{result.pk}/file/")
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content).startswith(b"%PDF")
+    client.logout()
+    sign_in(client, filed_dossier().applicant)
+    assert client.get(f"/e-results/{result.pk}/file/").status_code == 404
