@@ -23,6 +23,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 
+def bookable_dossier():
+    """A dossier its applicant may book an appointment for (also used by bench/http_pages.py)."""
+    from django.db.models import Q
+
+    from appointments import services
+    from dossiers.models import BEFORE_DECISION, Dossier, State
+
+    candidates = Dossier.objects.filter(applicant__isnull=False, applicant__is_active=True).filter(
+        Q(
+            state__in=BEFORE_DECISION,
+            procedure_version__service_level="partial",
+            procedure_version__partial_reason__in=["originals", "in_person"],
+            originals_checked_at__isnull=True,
+        )
+        | Q(state__in=[State.APPROVED, State.RESULT_READY], return_channel="desk")
+    )
+    dossiers = candidates.select_related("procedure_version")[:200]
+    return next(d for d in dossiers if services.open_purposes(d))
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -35,28 +55,17 @@ def main():
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.db.models import Q
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from appointments import services
     from appointments.models import SlotBooking
-    from dossiers.models import BEFORE_DECISION, Dossier, State
+    from dossiers.models import Dossier
 
     settings.ALLOWED_HOSTS = ["*"]
     total = Dossier.objects.count()
-    candidates = Dossier.objects.filter(applicant__isnull=False, applicant__is_active=True).filter(
-        Q(
-            state__in=BEFORE_DECISION,
-            procedure_version__service_level="partial",
-            procedure_version__partial_reason__in=["originals", "in_person"],
-            originals_checked_at__isnull=True,
-        )
-        | Q(state__in=[State.APPROVED, State.RESULT_READY], return_channel="desk")
-    )
-    dossiers = candidates.select_related("procedure_version")[:200]
-    dossier = next(d for d in dossiers if services.open_purposes(d))
+    dossier = bookable_dossier()
     agency = dossier.receiving_agency
     first, last = services.booking_window(agency)
     slots = services.available_slots(agency, first, last)

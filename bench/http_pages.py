@@ -237,6 +237,7 @@ def build_pages(args) -> list[Page]:
         Page("my dossiers (citizen)", ["/dossiers/"], "template", cookie=citizen_cookie(citizen)),
         Page("staff dossier page", [f"/staff/dossiers/{pk}/" for pk in open_here], "template", cookie=clerk),
     ]
+    pages.append(appointment_page())
     api_key = api_key_header()
     pages += [
         Page("API dossier list", ["/api/v1/dossiers/"], "template", header=api_key, goal_p95_ms=100),
@@ -255,6 +256,23 @@ def build_pages(args) -> list[Page]:
             Page(f"queue {tab}, deep page", [deep_page(tab)], "template", cookie=clerk, goal_p95_ms=50)
         )
     return pages
+
+
+def appointment_page() -> Page:
+    """The applicant choosing a time for the desk: the day picker and a day's times."""
+    from django.urls import reverse
+
+    from appointments import services
+    from bench.appointments import bookable_dossier
+
+    dossier = bookable_dossier()
+    agency = dossier.receiving_agency
+    first, last = services.booking_window(agency)
+    day = services.available_slots(agency, first, last)[0].starts_at.astimezone(services.local_zone()).date()
+    purpose = services.open_purposes(dossier)[0]
+    book = reverse("appointments:book", args=[dossier.pk])
+    paths = [f"{book}?purpose={purpose}", f"{book}?purpose={purpose}&day={day.isoformat()}"]
+    return Page("appointment times (citizen)", paths, "template", cookie=citizen_cookie(dossier.applicant))
 
 
 def api_key_header() -> str:

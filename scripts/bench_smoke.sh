@@ -35,6 +35,9 @@ run filing env DATABASE_URL="sqlite:///$WORK/filing.sqlite3" \
 run dossiers_1m env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[0]}" \
   .venv/bin/python bench/dossiers_1m.py --dossiers 2000 --citizens 50 --iterations 5 --max-seconds 5 \
   --explain-to "$WORK/explain.txt"
+# The applicant's appointment pages, on the dossiers dossiers_1m just loaded.
+run appointments env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[0]}" \
+  .venv/bin/python bench/appointments.py --iterations 3
 # notifications_dispatch starts its own redis-server and Celery workers on free ports (its REDIS_URL).
 run notifications_dispatch env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[1]}" \
   .venv/bin/python bench/notifications_dispatch.py --noops 20 --notifications 10 --rate 5 --seconds 2 \
