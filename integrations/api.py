@@ -89,7 +89,9 @@ class DossierListAPI(ClientAPIView, generics.ListAPIView):
         # A plain dict: DRF would skip an empty value of a QueryDict ("?state=") instead of refusing it.
         query = DossierFilterSerializer(data=self.request.query_params.dict())
         query.is_valid(raise_exception=True)
-        return selectors.dossier_list(self.request.auth, query.to_filters())
+        filters = query.to_filters()
+        self.branches = selectors.dossier_list_branches(self.request.auth, filters)  # read by DossierCursor
+        return selectors.dossier_list(self.request.auth, filters)
 
 
 @extend_schema(

@@ -77,6 +77,18 @@ def dossier_list(identity: ClientIdentity, filters: DossierFilters) -> QuerySet[
     return filtered(client_dossiers(identity), filters).select_related(*LIST_COLUMNS).defer(*LIST_DEFERRED)
 
 
+def dossier_list_branches(identity: ClientIdentity, filters: DossierFilters) -> list[QuerySet[Dossier]]:
+    """The same dossiers as `dossier_list`, one query per agency column and agency: each can be read in
+    filing order from its (agency, submitted_at, id) index and stopped after a page, which the OR of
+    `dossier_list` cannot (PostgreSQL gathers and sorts every matching row of the agencies' history)."""
+    filed = filtered(Dossier.objects.filter(submitted_at__isnull=False).exclude(state=State.DRAFT), filters)
+    return [
+        filed.filter(**{f"{column}_id": agency_id})
+        for column in dossier_selectors.AGENCY_COLUMNS
+        for agency_id in sorted(identity.agency_ids)
+    ]
+
+
 def dossier_by_code(identity: ClientIdentity, code: str) -> Dossier | None:
     return (
         client_dossiers(identity)

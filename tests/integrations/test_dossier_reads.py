@@ -269,3 +269,34 @@ def test_with_redis_down_the_rate_limit_still_counts_in_the_process(client, worl
     finally:
         fallback_cache._outages.clear()
     assert statuses == [200, 200, 429]
+
+
+def test_pages_merge_dossiers_received_and_handled_by_each_of_the_client_s_agencies(client, world):
+    """The page is read per agency column and agency (indexed, stopped after a page): walking forward and
+    back over dossiers one agency receives and another handles gives each once, in filing order."""
+    x, y = world["x"], world["y"]
+    handled_by_x = dossier_at(y)
+    handled_by_x.handling_agency = x
+    handled_by_x.save(update_fields=["handling_agency"])
+    received_by_y_handled_by_y = dossier_at(y)
+    _client, both = api_client([x, y], name="X and Y")
+    expected = sorted(
+        [*world["x_dossiers"], world["y_dossier"], handled_by_x, received_by_y_handled_by_y],
+        key=lambda d: (d.submitted_at, d.pk),
+    )
+
+    forward, _statements = all_pages(client, both, page_size=2)
+    assert forward == [d.code for d in expected]
+
+    last = fetch(client, LIST, {"page_size": 2}, **both).json()
+    while last["next"]:
+        last = fetch(client, last["next"], **both).json()
+    backward = [row["code"] for row in last["results"]]
+    page = last
+    while page["previous"]:
+        page = fetch(client, page["previous"], **both).json()
+        backward = [row["code"] for row in page["results"]] + backward
+    assert backward == [d.code for d in expected]
+
+    only_x, _statements = all_pages(client, world["headers_x"], page_size=1)
+    assert only_x == [d.code for d in expected if x.pk in {d.receiving_agency_id, d.handling_agency_id}]
