@@ -155,6 +155,10 @@ class SendBackForm(forms.Form):
 class DraftOnlyInline(admin.TabularInline):
     """Fees and documents are part of the version: editable with it, and only while it is a draft."""
 
+    class Media:
+        # The table scrolls sideways inside its group: the script lets the keyboard reach it (WCAG 2.1.1).
+        js = ["js/admin_keyboard_scroll.js"]
+
     extra = 0
     formset = LabelledInlineFormSet
 
