@@ -17,7 +17,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.support import ensure_database  # noqa: E402
+from bench.support import ensure_database, free_port  # noqa: E402
 
 # The server runs the production settings; this process (load_demo refuses production) the development ones,
 # with the same secret key so the sessions it creates are valid for the server.
@@ -312,12 +311,6 @@ def deep_page(tab: str) -> str:
 
 
 # --- serving ----------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_gunicorn(port: int, workers: int, work: Path) -> subprocess.Popen:
     log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (the server writes to it until it stops)
     return subprocess.Popen(

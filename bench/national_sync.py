@@ -23,25 +23,29 @@ the figures. Drop the database afterwards. See bench/README.md.
 import argparse
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.notifications_dispatch import free_port, percentile, wait  # noqa: E402 (after the path insert)
-from bench.support import ensure_database  # noqa: E402
+from bench.support import (  # noqa: E402 (after the path insert)
+    celery_environment,
+    celery_noop_rate,
+    celery_worker,
+    ensure_database,
+    percentile,
+    private_redis,
+    scratch_folder,
+    wait,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 CLERK_EMAIL = "clerk@demo.vn"
 QUEUES = "national_sync,notifications"
-REDIS_NO_DISK = ["--save", "", "--appendonly", "no"]
 SMOKE = {"noops": 20, "changes": 10, "rate": 5.0, "seconds": 1.0}
 
 
@@ -63,64 +67,20 @@ def main():
         parser.error("sizes, --rate and --seconds must be positive")
 
     ensure_database(postgres_only=True)
-    workdir = Path(tempfile.mkdtemp(prefix="national_sync_bench_"))
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", *REDIS_NO_DISK],
-        stdout=subprocess.DEVNULL,
-        cwd=workdir,
-    )
-    os.environ.update(
-        {
-            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "NATIONAL_PORTAL_ADAPTER": "sandbox",
-            "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(workdir / "media"),
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(workdir / "mail"),
-            "DATABASE_POOL": os.environ.get("DATABASE_POOL", "true"),  # production default: psycopg's pool
-        }
-    )
-    worker = None
-    try:
+    with scratch_folder("national_sync_bench_") as workdir, private_redis(workdir) as redis_url:
+        os.environ.update(
+            {
+                **celery_environment(redis_url=redis_url, workdir=workdir),
+                "NATIONAL_PORTAL_ADAPTER": "sandbox",
+                "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(workdir / "media"),
+            }
+        )
         import django
 
         django.setup()
         prepare_database()
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "-Q",
-                QUEUES,
-                "--concurrency",
-                "1",
-                "--loglevel",
-                os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
-                "-n",
-                "syncbench@%h",
-            ],
-            cwd=ROOT,
-            env=dict(os.environ),
-            stdout=(workdir / "worker.log").open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        figures = run(args)
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
-        redis.terminate()
-        redis.wait(timeout=10)
-        if os.environ.get("BENCH_KEEP"):
-            print("kept", workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        with celery_worker(queues=QUEUES, concurrency=1, name="syncbench@%h", workdir=workdir):
+            figures = run(args)
     report(args, figures)
 
 
@@ -190,26 +150,11 @@ def run(args) -> dict:
     from django.db.models import Max
 
     from national_sync.models import SyncItem
-    from notifications.tasks import noop
-    from portal.celery import app
 
-    wait(lambda: app.control.ping(timeout=0.5), 60, "the worker")
     desk = DeskClerk()
 
-    def processed(name: str) -> int:
-        stats = app.control.inspect(timeout=1).stats() or {}
-        return sum(worker["total"].get(name, 0) for worker in stats.values())
-
     # 1. Celery's own cost per task.
-    for _ in range(50):  # warm-up
-        noop.delay()
-    wait(lambda: processed("notifications.tasks.noop") >= 50, 60, "the warm-up")
-    base = processed("notifications.tasks.noop")
-    started = time.perf_counter()
-    for _ in range(args.noops):
-        noop.delay()
-    wait(lambda: processed("notifications.tasks.noop") >= base + args.noops, 600, "the no-ops", 0.2)
-    noop_rate = args.noops / (time.perf_counter() - started)
+    noop_rate = celery_noop_rate(args.noops)
 
     # Warm-up of the sync path (the worker's first sandbox session, imports). The demo's own rows are
     # left out: they were sent (or not) inline while it loaded.

@@ -21,12 +21,8 @@ The database is created and migrated if missing; drop it afterwards. See bench/R
 import argparse
 import json
 import os
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,27 +31,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.support import ensure_database  # noqa: E402 (after the path insert)
+from bench.support import (  # noqa: E402 (after the path insert)
+    celery_environment,
+    celery_noop_rate,
+    celery_worker,
+    ensure_database,
+    percentile,
+    private_redis,
+    scratch_folder,
+    wait,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 BENCH_EMAIL = "notifications-bench-{run}@bench.example"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait(condition, timeout: float, what: str, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise SystemExit(f"Timed out waiting for {what}")
 
 
 class Gateway:
@@ -89,11 +78,6 @@ class Gateway:
         return f"http://127.0.0.1:{self.server.server_address[1]}/sms"
 
 
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -106,77 +90,24 @@ def main():
     args = parser.parse_args()
 
     ensure_database(postgres_only=True)
-    workdir = Path(tempfile.mkdtemp(prefix="notifications_bench_"))
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(redis_port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        cwd=workdir,
-    )
-    gateway = Gateway()
-    os.environ.update(
-        {
-            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "SMS_BACKEND": "notifications.providers.sms_http.HttpSMSGateway",
-            "SMS_GATEWAY_URL": gateway.url,
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(workdir / "mail"),
-            "DATABASE_POOL": os.environ.get("DATABASE_POOL", "true"),  # production default: psycopg's pool
-        }
-    )
-    worker = None
-    try:
+    with scratch_folder("notifications_bench_") as workdir, private_redis(workdir) as redis_url:
+        gateway = Gateway()
+        os.environ.update(
+            {
+                **celery_environment(redis_url=redis_url, workdir=workdir),
+                "SMS_BACKEND": "notifications.providers.sms_http.HttpSMSGateway",
+                "SMS_GATEWAY_URL": gateway.url,
+            }
+        )
         import django
 
         django.setup()
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "-Q",
-                "default,notifications,postal",
-                "--concurrency",
-                str(args.concurrency),
-                "--loglevel",
-                os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
-                "-n",
-                "bench@%h",
-            ],
-            cwd=ROOT,
-            env=dict(os.environ),
-            stdout=(workdir / "worker.log").open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        run(args, gateway)
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
-        redis.terminate()
-        redis.wait(timeout=10)
-        if os.environ.get("BENCH_KEEP"):
-            print("kept", workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        queues = "default,notifications,postal"
+        with celery_worker(queues=queues, concurrency=args.concurrency, name="bench@%h", workdir=workdir):
+            run(args, gateway)
 
 
 def run(args, gateway):
@@ -186,10 +117,7 @@ def run(args, gateway):
     from accounts.models import CitizenProfile, User
     from notifications.models import Channel, Notification
     from notifications.services import notify
-    from notifications.tasks import noop
-    from portal.celery import app
 
-    wait(lambda: app.control.ping(timeout=0.5), 60, "the worker")
     # A recipient of its own per run: earlier runs' notifications stay (their delivery attempts are
     # append-only audit rows, so the notifications cannot be deleted).
     user = User.objects.create(email=BENCH_EMAIL.format(run=time.time_ns()), full_name="Bench Citizen")
@@ -203,20 +131,8 @@ def run(args, gateway):
     )
     context = {"due_date": timezone.localdate().isoformat()}
 
-    def processed(name: str) -> int:
-        stats = app.control.inspect(timeout=1).stats() or {}
-        return sum(worker["total"].get(name, 0) for worker in stats.values())
-
     # 1. Celery's own cost per task.
-    for _ in range(50):  # warm-up
-        noop.delay()
-    wait(lambda: processed("notifications.tasks.noop") >= 50, 60, "the warm-up")
-    base = processed("notifications.tasks.noop")
-    started = time.perf_counter()
-    for _ in range(args.noops):
-        noop.delay()
-    wait(lambda: processed("notifications.tasks.noop") >= base + args.noops, 600, "the no-ops", 0.2)
-    noop_rate = args.noops / (time.perf_counter() - started)
+    noop_rate = celery_noop_rate(args.noops)
 
     # 2. Dispatch: a burst written in one transaction.
     outbox = Notification.objects.filter(recipient=user).exclude(channel=Channel.PORTAL)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import http_pages  # noqa: E402
 from bench.http_pages import BENCH_ENV, Page  # noqa: E402
-from bench.support import ensure_database  # noqa: E402
+from bench.support import ensure_database, free_port  # noqa: E402
 
 ADMIN_EMAIL = "admin@demo.vn"
 
@@ -159,7 +159,7 @@ def main():
     try:
         http_pages.collect_static(work)
         pages = build_pages()
-        port = http_pages.free_port()
+        port = free_port()
         server = http_pages.start_gunicorn(port, args.workers, work)
         try:
             base = f"http://127.0.0.1:{port}"
