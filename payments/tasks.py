@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from common import clock
+from common.tasks import queue_each
 
 from . import reconciliation, services
 from .gateways import GatewayError
@@ -73,10 +74,7 @@ def query_stale_attempts() -> dict:
 
 @shared_task(acks_late=True)
 def resend_stalled_refunds() -> int:
-    ids = services.stalled_refund_ids()
-    for refund_id in ids:
-        send_refund.delay(refund_id)
-    return len(ids)
+    return queue_each(send_refund, services.stalled_refund_ids())
 
 
 @shared_task(acks_late=True)

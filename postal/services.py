@@ -23,6 +23,7 @@ from django_fsm import can_proceed
 
 from accounts.models import Role, User
 from common import clock
+from common.tasks import queue_each
 from dossiers import policies
 from dossiers import services as dossier_services
 from dossiers.models import Dossier, DossierDocument, FeeSettlement, ReturnChannel, State
@@ -98,8 +99,8 @@ def _submit_on_commit(order: DeliveryOrder) -> None:
     from .tasks import submit_order
 
     order_id = order.pk
-    # robust: a broker that is down must not fail the request that committed; the sweeper submits it later.
-    transaction.on_commit(lambda: submit_order.delay(order_id), robust=True)
+    # A broker that is down must not fail the request that committed; the sweeper submits it later.
+    transaction.on_commit(lambda: queue_each(submit_order, [order_id]))
 
 
 def _build_order(dossier: Dossier, address: addresses.ResolvedAddress, *, by=None, replaces=None, phone=None):

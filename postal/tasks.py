@@ -12,6 +12,7 @@ from celery import shared_task
 from django.conf import settings
 
 from common import clock
+from common.tasks import queue_each
 
 from . import selectors, services
 from .carriers import get_carrier
@@ -36,11 +37,7 @@ def submit_order(self, order_id: int) -> str:
 def sweep_unsubmitted() -> int:
     """Beat: queue again the orders still pending past their next attempt (worker killed, broker down at
     commit time, retries used up). Returns how many were queued."""
-    queued = 0
-    for order_id in selectors.due_for_submission(clock.now()):
-        submit_order.delay(order_id)
-        queued += 1
-    return queued
+    return queue_each(submit_order, selectors.due_for_submission(clock.now()))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5)
@@ -62,10 +59,7 @@ def track_order(self, order_id: int) -> int:
 @shared_task(acks_late=True)
 def poll_tracking() -> int:
     """Beat: ask the carrier about parcels on their way that no notice has moved for a while."""
-    order_ids = selectors.due_for_polling(clock.now())
-    for order_id in order_ids:
-        track_order.delay(order_id)
-    return len(order_ids)
+    return queue_each(track_order, selectors.due_for_polling(clock.now()))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=8)

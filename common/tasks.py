@@ -1,0 +1,25 @@
+"""Queueing Celery tasks for outbox rows. The row in the database is the record that work is due; the queued
+task only makes it happen sooner. So a broker that is down (Redis stopped, a network error) must not fail
+the caller — least of all inside `transaction.on_commit`, after the request's change committed: the row
+stays, and the app's sweeper queues it again."""
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from celery import Task
+
+logger = logging.getLogger(__name__)
+
+
+def queue_each(task: Task, ids: Iterable[Any], *, countdown: float | None = None) -> int:
+    """Queue `task(id)` once per id; an id that cannot be queued is logged and left to the sweeper.
+    Returns how many were queued."""
+    queued = 0
+    for pk in ids:
+        try:
+            task.apply_async((pk,), countdown=countdown)
+            queued += 1
+        except Exception:  # the broker's errors vary by transport; the outbox row is the safety net
+            logger.warning("Could not queue %s(%s); its sweeper will", task.name, pk, exc_info=True)
+    return queued
