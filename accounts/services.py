@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -241,30 +241,55 @@ def send_phone_code(*, user: User) -> PhoneVerification:
         if profile.phone_is_verified:
             raise ValidationError(_("This phone number is already verified."), code="verified")
         now = clock.now()
-        today = PhoneVerification.objects.filter(user=user, created_at__gt=now - timedelta(days=1))
-        last = today.order_by("-created_at").first()
-        refuse_a_code_sent_too_soon(last_sent_at=last.created_at if last else None, now=now)
-        if today.count() >= settings.PHONE_CODE_MAX_PER_DAY:
-            raise ValidationError(
-                _("Too many codes were sent in the last 24 hours. Please try again tomorrow."),
-                code="too_many",
-            )
-        code = f"{secrets.randbelow(10**PHONE_CODE_DIGITS):0{PHONE_CODE_DIGITS}d}"
-        minutes = settings.PHONE_CODE_VALID_MINUTES
+        check_code_allowance(codes_sent=PhoneVerification.objects.filter(user=user), now=now)
+        new = new_phone_code(now=now)
         verification = PhoneVerification.objects.create(
             user=user,
             phone=profile.phone,
-            code_hash=_phone_code_hash(user_pk=user.pk, phone=profile.phone, code=code),
+            code_hash=_phone_code_hash(user_pk=user.pk, phone=profile.phone, code=new.code),
             created_at=now,
-            expires_at=now + timedelta(minutes=minutes),
+            expires_at=new.expires_at,
         )
         notify(
             recipient=user,
             event=Event.PHONE_VERIFICATION,
-            context={"otp": code, "minutes": minutes},
+            context={"otp": new.code, "minutes": new.minutes},
             channels=[(Channel.SMS, profile.phone)],
         )
         return verification
+
+
+def check_code_allowance(*, codes_sent: QuerySet[Any], now: datetime) -> None:
+    """The limits on SMS codes, shared by the profile's phone verification and a feedback sender's phone:
+    none within PHONE_CODE_RESEND_SECONDS of the last one, at most PHONE_CODE_MAX_PER_DAY in 24 hours.
+    `codes_sent`: the rows (with `created_at`) of the codes already sent to that person or number."""
+    sent_in_last_day = codes_sent.filter(created_at__gt=now - timedelta(days=1))
+    last = sent_in_last_day.order_by("-created_at").first()
+    refuse_a_code_sent_too_soon(last_sent_at=last.created_at if last else None, now=now)
+    if sent_in_last_day.count() >= settings.PHONE_CODE_MAX_PER_DAY:
+        raise ValidationError(
+            _("Too many codes were sent in the last 24 hours. Please try again tomorrow."),
+            code="too_many",
+        )
+
+
+@dataclass(frozen=True)
+class PhoneCode:
+    """A new one-time code: the digits (sent, never stored), and how long it is valid."""
+
+    code: str
+    minutes: int
+    expires_at: datetime
+
+
+def new_phone_code(*, now: datetime) -> PhoneCode:
+    """PHONE_CODE_DIGITS random digits, valid PHONE_CODE_VALID_MINUTES from `now`."""
+    minutes = settings.PHONE_CODE_VALID_MINUTES
+    return PhoneCode(
+        code=f"{secrets.randbelow(10**PHONE_CODE_DIGITS):0{PHONE_CODE_DIGITS}d}",
+        minutes=minutes,
+        expires_at=now + timedelta(minutes=minutes),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,13 @@
 """Use cases of feedback (PAKN) and satisfaction ratings. Each write is one transaction; notices are outbox
 rows written in it (notifications.notify), sent after commit.
 
-People without an account (a phone sender, a desk applicant) have no User for the outbox's recipient: their
-SMS rows name NO_ACCOUNT_EMAIL's inactive placeholder account as recipient and carry the real number as the
-address (notify(channels=…)), so they get the outbox's retries and receipts like everyone else.
+People without an account (a phone sender, a desk applicant) are told through notify(recipient=None,
+channels=…) at the number or address they gave, so they get the outbox's retries and receipts like everyone
+else.
 """
 
 import datetime
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
-from accounts.services import PHONE_CODE_DIGITS, refuse_a_code_sent_too_soon
+from accounts.services import PHONE_CODE_DIGITS, check_code_allowance, new_phone_code
 from common import clock
 from dossiers.models import Channel as DossierChannel
 from dossiers.models import Dossier, State
@@ -46,17 +45,8 @@ from .models import (
 )
 from .moderation import offensive_phrases_in, remove_personal_data
 
-NO_ACCOUNT_EMAIL = "khong-co-tai-khoan@portal.invalid"
 TOO_MANY_WRONG_CODES = gettext_lazy("Too many wrong codes. Please ask for a new one.")
 Action = FeedbackEvent.Action
-
-
-def _no_account_recipient() -> User:
-    user, _created = User.objects.get_or_create(
-        email=NO_ACCOUNT_EMAIL,
-        defaults={"full_name": "Người gửi không có tài khoản", "is_active": False},
-    )
-    return user
 
 
 def _sms_to(phone: str) -> list[tuple[str, str]]:
@@ -93,34 +83,35 @@ def _count_code_for_address(client_ip: str) -> None:
         )
 
 
+def _lock_phone(phone: str) -> None:
+    """Orders two clicks for one number until the transaction ends, so the second sees the first's code (the
+    wait and the daily count hold), even for a number with no code yet. PostgreSQL: a transaction-level
+    advisory lock on the number; SQLite's IMMEDIATE transactions already write one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            key = f"feedback-phone:{phone}"
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
 def send_phone_code(*, phone: str, client_ip: str = "") -> PhoneConfirmation:
     """Send a code by SMS to a feedback sender without an account, through the outbox, to that number only.
-    Same limits as the profile's phone verification: PHONE_CODE_RESEND_SECONDS between codes (the one rule,
-    accounts.services.refuse_a_code_sent_too_soon), PHONE_CODE_MAX_PER_DAY a day per number."""
+    Same limits as the profile's phone verification (accounts.services.check_code_allowance), per number."""
     _count_code_for_address(client_ip)
     with transaction.atomic():
-        recipient = User.objects.select_for_update().get(pk=_no_account_recipient().pk)  # orders two clicks
+        _lock_phone(phone)
         now = clock.now()
-        today = PhoneConfirmation.objects.filter(phone=phone, created_at__gt=now - timedelta(days=1))
-        last = today.order_by("-created_at").first()
-        refuse_a_code_sent_too_soon(last_sent_at=last.created_at if last else None, now=now)
-        if today.count() >= settings.PHONE_CODE_MAX_PER_DAY:
-            raise ValidationError(
-                _("Too many codes were sent in the last 24 hours. Please try again tomorrow."),
-                code="too_many",
-            )
-        code = f"{secrets.randbelow(10**PHONE_CODE_DIGITS):0{PHONE_CODE_DIGITS}d}"
-        minutes = settings.PHONE_CODE_VALID_MINUTES
+        check_code_allowance(codes_sent=PhoneConfirmation.objects.filter(phone=phone), now=now)
+        new = new_phone_code(now=now)
         confirmation = PhoneConfirmation.objects.create(
             phone=phone,
-            code_hash=_code_hash(phone=phone, code=code, created_at=now),
+            code_hash=_code_hash(phone=phone, code=new.code, created_at=now),
             created_at=now,
-            expires_at=now + timedelta(minutes=minutes),
+            expires_at=new.expires_at,
         )
         notify(
-            recipient=recipient,
+            recipient=None,
             event=Event.FEEDBACK_CODE,
-            context={"otp": code, "minutes": minutes},
+            context={"otp": new.code, "minutes": new.minutes},
             channels=_sms_to(phone),
         )
         return confirmation
@@ -219,7 +210,7 @@ def _notify_sender(feedback: Feedback, event: str, context: dict) -> None:
         )
     elif feedback.sender_phone:
         notify(
-            recipient=_no_account_recipient(),
+            recipient=None,
             event=event,
             context={"link": sender_link(feedback), "name": feedback.sender_name, **context},
             channels=_sms_to(feedback.sender_phone),
@@ -612,7 +603,7 @@ def invite_to_rate(dossier: Dossier) -> None:
         channels.append((Channel.EMAIL, dossier.applicant_email))
     if channels:
         notify(
-            recipient=_no_account_recipient(),
+            recipient=None,
             event=Event.SATISFACTION_INVITATION,
             context={"name": dossier.applicant_name, **context},
             channels=channels,

@@ -23,7 +23,7 @@ class DeliveryAttemptInline(ReadOnlyMixin, admin.TabularInline):
 class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
-        "recipient",
+        "recipient_or_address",
         "event",
         "channel",
         "status",
@@ -63,6 +63,10 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "failed_at",
         "read_at",
     ]
+
+    @admin.display(description=_("recipient"), ordering="recipient")
+    def recipient_or_address(self, obj):
+        return obj.recipient_label
 
     @admin.display(description=_("last error"))
     def short_error(self, obj):

@@ -40,15 +40,20 @@ class Notification(models.Model):
     """The outbox: one row per recipient, event and channel, written in the transaction of the change that
     causes it and sent by a Celery task after commit (or by the sweeper, if that task never ran).
 
-    The text is rendered when the row is written, in the recipient's language, so the row records exactly
-    what was said. `key` goes to the provider as the message reference, so a resend after a crash can be
-    recognised. `dossier_id` is a plain reference: notifications sits below dossiers in the layering.
+    The text is rendered when the row is written, in the recipient's language (LANGUAGE_CODE for someone
+    without an account), so the row records exactly what was said. `key` goes to the provider as the
+    message reference, so a resend after a crash can be recognised. `dossier_id` is a plain reference:
+    notifications sits below dossiers in the layering.
     """
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # None: someone without an account (a feedback sender known by phone, a desk applicant), reached only
+    # at `address` on the channels the caller names — never in the portal.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
     )
@@ -112,11 +117,26 @@ class Notification(models.Model):
                 fields=["recipient", "channel", "dedupe_key"],
                 condition=~Q(dedupe_key=""),
                 name="notification_unique_dedupe_key",
-            )
+            ),
+            # NULLs are distinct in a unique index: the rows without an account get a constraint of their own.
+            models.UniqueConstraint(
+                fields=["channel", "dedupe_key"],
+                condition=Q(recipient__isnull=True) & ~Q(dedupe_key=""),
+                name="notification_unique_dedupe_key_no_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(channel="portal"),
+                name="notification_portal_needs_account",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_event_display()} → {self.recipient} ({self.get_channel_display()})"
+        return f"{self.get_event_display()} → {self.recipient_label} ({self.get_channel_display()})"
+
+    @property
+    def recipient_label(self) -> str:
+        """The account, or for someone without one the address the notice went to."""
+        return str(self.recipient) if self.recipient_id is not None else self.address
 
     @property
     def is_unread(self) -> bool:

@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from common import clock
 from common.links import absolute_url
+from common.tasks import queue_each
 
 from . import rendering
 from .events import SECRET_CONTEXT_KEYS, SINGLE_CHANNEL, Event
@@ -75,7 +76,7 @@ def _link(context: dict[str, Any], dossier: "Dossier | None") -> str:
 
 def notify(
     *,
-    recipient: "User",
+    recipient: "User | None",
     event: str,
     context: dict[str, Any],
     dossier: "Dossier | None" = None,
@@ -86,12 +87,20 @@ def notify(
     chosen), in their language. Call it inside the transaction of the change; the rows are sent after
     commit. `dedupe_key` (optional) makes a repeated call for the same fact a no-op. `channels` names the
     (channel, address) pairs instead, for the events of events.SINGLE_CHANNEL (a code sent to a phone
-    number being verified)."""
+    number being verified).
+
+    `recipient=None` is someone without an account (a feedback sender known by phone, a desk applicant):
+    `channels` must then name where to send, never the portal (no inbox without an account), and the text
+    is in LANGUAGE_CODE, Vietnamese."""
     if event not in Event.values:
         raise ValueError(f"Unknown notification event: {event!r}")
     only = SINGLE_CHANNEL.get(event)
     if only is not None and (not channels or any(channel != only for channel, _address in channels)):
         raise ValueError(f"The {event} event goes only by {only}, to the address given in `channels`")
+    if recipient is None:
+        channels = _channels_without_account(channels)
+    elif channels is None:
+        channels = channels_for(recipient)
     try:
         context = json.loads(json.dumps(context))
     except (TypeError, ValueError) as error:
@@ -104,7 +113,7 @@ def notify(
         context=context,
         dossier=dossier,
         dedupe_key=dedupe_key,
-        channels=channels if channels is not None else channels_for(recipient),
+        channels=channels,
     )
     try:
         with transaction.atomic():
@@ -112,6 +121,7 @@ def notify(
     except IntegrityError:
         if not dedupe_key:
             raise
+        # recipient=None matches the rows without an account (IS NULL).
         return list(Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key))
     to_send = [row.pk for row in rows if row.channel != Channel.PORTAL]
     if to_send:
@@ -119,9 +129,20 @@ def notify(
     return rows
 
 
+def _channels_without_account(channels: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    if not channels:
+        raise ValueError("A notice to someone without an account needs `channels`: where to send it")
+    for channel, address in channels:
+        if channel == Channel.PORTAL:
+            raise ValueError("The portal channel needs an account: someone without one has no inbox")
+        if not address:
+            raise ValueError(f"A notice to someone without an account needs an address for {channel}")
+    return channels
+
+
 def _outbox_rows(
     *,
-    recipient: "User",
+    recipient: "User | None",
     event: str,
     context: dict[str, Any],
     dossier: "Dossier | None",
@@ -134,7 +155,7 @@ def _outbox_rows(
     language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
     now = clock.now()
     values = {
-        "name": str(recipient),
+        "name": str(recipient) if recipient is not None else "",  # the caller's context may name them
         "url": absolute_url(link) if link.startswith("/") else link,
         **_dossier_values(dossier),
         **context,
@@ -179,14 +200,7 @@ def enqueue(notification_ids, *, countdown: float | None = None) -> int:
     the sweeper queues them again. Returns how many were queued."""
     from .tasks import send_notification
 
-    queued = 0
-    for pk in notification_ids:
-        try:
-            send_notification.apply_async((pk,), countdown=countdown)
-            queued += 1
-        except Exception:  # the broker's errors vary by transport; the outbox row is the safety net
-            logger.warning("Could not queue notification %s; the sweeper will pick it up", pk, exc_info=True)
-    return queued
+    return queue_each(send_notification, notification_ids, countdown=countdown)
 
 
 # --- sending ----------------------------------------------------------------------------------------------

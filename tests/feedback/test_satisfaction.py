@@ -151,5 +151,6 @@ def test_a_desk_applicant_without_an_account_gets_the_link_by_sms():
     )
     dossier = returned_dossier(dossier)
     sms = Notification.objects.get(event="satisfaction_invitation", channel="sms")
-    assert sms.address == "0987654321" and sms.recipient.email == services.NO_ACCOUNT_EMAIL
-    assert not sms.recipient.is_active
+    # No account, not even a placeholder one: the notice names only the number, in Vietnamese.
+    assert sms.address == "0987654321" and sms.recipient is None
+    assert sms.language == "vi" and "danh gia muc do hai long" in sms.body

@@ -1,11 +1,17 @@
 """Sending feedback: signed in, or without an account after confirming a phone by SMS code (same limits as
 the profile's phone verification: codes hashed, wrong tries counted, resend waits, a daily cap)."""
 
+import threading
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
+from common import clock
 from feedback import services
 from feedback.models import Feedback, PhoneConfirmation
 from notifications.models import Notification
@@ -168,3 +174,81 @@ def test_the_public_list_reads_a_fixed_number_of_queries(django_assert_max_num_q
     with django_assert_max_num_queries(8):
         response = Client().get(reverse("feedback:public_list") + "?page=2")
     assert response.status_code == 200 and "Câu hỏi 1" in response.content.decode()
+
+
+def test_a_number_gets_the_daily_number_of_codes_at_most(settings):
+    settings.PHONE_CODE_RESEND_SECONDS = 0
+    for _ in range(settings.PHONE_CODE_MAX_PER_DAY):
+        services.send_phone_code(phone="0912345678")
+    with pytest.raises(ValidationError, match="last 24 hours"):
+        services.send_phone_code(phone="0912345678")
+    services.send_phone_code(phone="0912345679")  # another number is not held up
+    with clock.running_at(clock.now() + timedelta(days=1, seconds=1)):
+        confirmation = services.send_phone_code(phone="0912345678")
+    assert confirmation.expires_at - confirmation.created_at == timedelta(
+        minutes=settings.PHONE_CODE_VALID_MINUTES
+    )
+
+
+def test_a_phone_sender_is_told_with_no_account_standing_in_for_them(agency_x, officer_x):
+    accounts_before = User.objects.count()
+    item = services.send_feedback(
+        subject=services.Subject(agency=agency_x),
+        title="Hỏi về lệ phí",
+        content="Lệ phí bao nhiêu?",
+        consent_to_publish=False,
+        sender_name="Phạm Văn Ba",
+        confirmation=confirmed_phone("0912345678"),
+    )
+    services.answer_feedback(feedback=item, by=officer_x, answer="Lệ phí là 50.000 đồng.")
+    told = Notification.objects.filter(address="0912345678")
+    assert sorted(told.values_list("event", flat=True)) == [
+        "feedback_answered",
+        "feedback_code",
+        "feedback_received",
+    ]
+    assert set(told.values_list("recipient", flat=True)) == {None}
+    assert User.objects.count() == accounts_before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clicks_for_a_number_with_no_code_yet_send_one_code(monkeypatch):
+    """The second click waits for the first click's transaction, then sees its code: asked too soon."""
+    first_inside, release = threading.Event(), threading.Event()
+    real_notify = services.notify
+
+    def notify_then_hold(**kwargs):
+        rows = real_notify(**kwargs)
+        if threading.current_thread().name == "first-click":
+            first_inside.set()
+            release.wait(timeout=30)
+        return rows
+
+    monkeypatch.setattr(services, "notify", notify_then_hold)
+    outcome = {}
+
+    def click(name):
+        try:
+            outcome[name] = services.send_phone_code(phone="0912345678")
+        except ValidationError as error:
+            outcome[name] = error
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=click, args=("first",), name="first-click")
+    second = threading.Thread(target=click, args=("second",), name="second-click")
+    first.start()
+    try:
+        assert first_inside.wait(timeout=30)
+        second.start()
+        second.join(timeout=2)
+        held_up = second.is_alive()
+    finally:
+        release.set()
+        first.join(timeout=30)
+        second.join(timeout=30)
+    assert held_up, "the second click did not wait for the first"
+    assert isinstance(outcome["first"], PhoneConfirmation)
+    assert isinstance(outcome["second"], ValidationError) and outcome["second"].code == "too_soon"
+    assert PhoneConfirmation.objects.count() == 1

@@ -171,3 +171,78 @@ def test_a_dossier_given_without_a_link_points_to_the_applicants_page(citizen):
     row = notify(recipient=citizen, event="payment_received", context={"amount": 50000}, dossier=dossier)[0]
     assert row.link == f"/dossiers/{dossier.pk}/" and row.dossier_code == dossier.code
     assert "50.000 đồng" in row.body
+
+
+# --- someone without an account (a feedback sender known by phone, a desk applicant) ----------------------
+def test_someone_without_an_account_is_told_at_the_addresses_given_in_vietnamese(
+    sms_outbox, django_capture_on_commit_callbacks
+):
+    from accounts.models import User
+
+    context = {"reference": "PAKN-000007", "title": "Lệ phí", "name": "Lê Văn Tư"}
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = notify(
+            recipient=None,
+            event="feedback_answered",
+            context=context,
+            channels=[("sms", "0987654321"), ("email", "tu@example.vn")],
+        )
+    assert {(r.channel, r.address, r.recipient_id, r.language) for r in rows} == {
+        ("sms", "0987654321", None, "vi"),
+        ("email", "tu@example.vn", None, "vi"),
+    }
+    assert set(Notification.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert sms_outbox[0]["to"] == "84987654321" and mail.outbox[0].to == ["tu@example.vn"]
+    assert "Kính gửi Ông/Bà Lê Văn Tư," in mail.outbox[0].body
+    assert not User.objects.exists()  # no placeholder account stands in for them
+    assert str(rows[0]).endswith("→ 0987654321 (SMS)")
+
+
+def test_an_email_to_someone_without_an_account_or_a_name_greets_sir_or_madam():
+    row = notify(
+        recipient=None,
+        event="feedback_answered",
+        context={"reference": "PAKN-000008", "title": "Lệ phí"},
+        channels=[("email", "khach@example.vn")],
+    )[0]
+    assert row.body.startswith("Kính gửi Ông/Bà,")
+
+
+@pytest.mark.parametrize(
+    "channels",
+    [None, [], [("portal", "")], [("sms", "0987654321"), ("portal", "")], [("sms", "")]],
+    ids=["none", "empty", "portal", "portal-too", "no-address"],
+)
+def test_without_an_account_the_channels_are_named_and_never_the_portal(channels):
+    with pytest.raises(ValueError, match=r"without an account|needs an account"):
+        notify(recipient=None, event="feedback_answered", context={}, channels=channels)
+    assert not Notification.objects.exists()
+
+
+def test_the_database_refuses_a_portal_notice_without_an_account():
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(recipient=None, event="feedback_answered", channel="portal", body="x")
+
+
+def test_the_same_dedupe_key_twice_without_an_account_writes_the_rows_once():
+    def tell():
+        return notify(
+            recipient=None,
+            event="feedback_answered",
+            context={},
+            channels=[("sms", "0987654321")],
+            dedupe_key="feedback-7-feedback_answered",
+        )
+
+    first, second = tell(), tell()
+    assert Notification.objects.count() == 1 and [r.pk for r in first] == [r.pk for r in second]
+
+
+def test_an_account_holder_still_gets_no_sms_at_an_unverified_phone_beside_notices_without_account():
+    unverified = CitizenProfileFactory(phone="0933333333", phone_verified="").user
+    notify(recipient=None, event="feedback_answered", context={}, channels=[("sms", "0944444444")])
+    rows = notify(recipient=unverified, event="feedback_answered", context={})
+    assert {r.channel for r in rows} == {"portal", "email"}
+    assert Notification.objects.inbox_of(unverified).count() == 1

@@ -118,3 +118,11 @@ def test_the_staff_dossier_page_shows_what_the_applicant_was_told_and_what_faile
     assert "Notifications to the applicant" in page
     assert '<span class="notification-status-failed">Failed</span>: SMS gateway 400: invalid number' in page
     assert case.applicant.email in page
+
+
+def test_a_notice_without_an_account_is_listed_and_shown_with_its_address(admin_client):
+    row = notify(recipient=None, event="feedback_answered", context={}, channels=[("sms", "0987650001")])[0]
+    page = admin_client.get(reverse("admin:notifications_notification_changelist")).content.decode()
+    assert "0987650001" in page
+    detail = admin_client.get(reverse("admin:notifications_notification_change", args=[row.pk]))
+    assert detail.status_code == 200 and "0987650001" in detail.content.decode()
