@@ -35,9 +35,21 @@ class SignedResult(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
+    # The signing outbox: a worker holds the row until lease_until (the claim's token); the sweeper queues
+    # again a pending row nobody holds whose task was last queued before the grace period.
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    queued_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["dossier", "id"]
+        indexes = [
+            # The sweeper's scan: only the few rows still waiting are in it.
+            models.Index(
+                fields=["queued_at"],
+                condition=models.Q(status="pending"),
+                name="signed_result_waiting_queued",
+            ),
+        ]
         verbose_name = _("signed e-result")
         verbose_name_plural = _("signed e-results")
 

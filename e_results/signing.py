@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import functools
 import io
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -77,13 +79,41 @@ def signing_identity(agency_code: str):
     return signer
 
 
-def trust_roots() -> list:
-    """The roots a result must chain to: E_RESULTS_TRUST_ROOTS (PEM files), or the sandbox root."""
+# Certificates and keys are parsed once per process (a key takes ~40 ms; every verification used to load the
+# root key again) and read again when their file changes (a renewed root, a new sandbox PKI). Validation
+# contexts are not shared: pyHanko's keeps what each validation met (the uploader's certificates among them)
+# and the time it was made.
+def _modified(path: str | Path) -> int:
+    return os.stat(path).st_mtime_ns
+
+
+@functools.lru_cache(maxsize=16)
+def _certificate(path: str, modified: int):
     from pyhanko.keys import load_cert_from_pemder
 
+    return load_cert_from_pemder(path)
+
+
+@functools.lru_cache(maxsize=4)
+def _sandbox_root(directory: str, modified: int) -> sandbox_pki.Issued:
+    return sandbox_pki.load_root(Path(directory))
+
+
+@functools.lru_cache(maxsize=4)
+def _sandbox_tsa_identity(directory: str, modified: int) -> tuple:
+    from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
+
+    return (
+        load_cert_from_pemder(str(Path(directory) / sandbox_pki.TSA_CERT)),
+        load_private_key_from_pemder(str(Path(directory) / sandbox_pki.TSA_KEY), passphrase=None),
+    )
+
+
+def trust_roots() -> list:
+    """The roots a result must chain to: E_RESULTS_TRUST_ROOTS (PEM files), or the sandbox root."""
     paths = settings.E_RESULTS_TRUST_ROOTS or [str(pki_dir() / sandbox_pki.ROOT_CERT)]
     try:
-        return [load_cert_from_pemder(path) for path in paths]
+        return [_certificate(str(path), _modified(path)) for path in paths]
     except FileNotFoundError as error:
         raise ImproperlyConfigured(f"E-result trust root missing: {error.filename}") from error
 
@@ -98,14 +128,11 @@ def timestamper():
 
 
 def sandbox_timestamper():
-    from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
     from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
     directory = pki_dir()
-    return DummyTimeStamper(
-        tsa_cert=load_cert_from_pemder(str(directory / sandbox_pki.TSA_CERT)),
-        tsa_key=load_private_key_from_pemder(str(directory / sandbox_pki.TSA_KEY), passphrase=None),
-    )
+    tsa_cert, tsa_key = _sandbox_tsa_identity(str(directory), _modified(directory / sandbox_pki.TSA_KEY))
+    return DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key)
 
 
 def revocation_lists() -> list:
@@ -117,7 +144,7 @@ def revocation_lists() -> list:
 
     if settings.E_RESULTS_TRUST_ROOTS or not (pki_dir() / sandbox_pki.ROOT_KEY).exists():
         return []
-    root = sandbox_pki.load_root(pki_dir())
+    root = _sandbox_root(str(pki_dir()), _modified(pki_dir() / sandbox_pki.ROOT_KEY))
     now = datetime.datetime.now(datetime.UTC)
     built = (
         x509.CertificateRevocationListBuilder()

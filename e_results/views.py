@@ -1,9 +1,11 @@
 """The public verification page (/xac-thuc/), the staff's "sign again", the signed file, and the sandbox
 timestamp authority (RFC 3161 over HTTP) of the embedded default."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,8 +27,6 @@ MAX_TSA_REQUEST_BYTES = 16 * 1024
 
 def upload_allowed(request) -> bool:
     """Counts one verification upload for the client; False past the limit in the current 10 minutes."""
-    from django.conf import settings
-
     key = f"e-result-verify:{client_ip(request)}"
     cache.add(key, 0, timeout=UPLOAD_WINDOW_SECONDS)
     try:
@@ -80,9 +80,10 @@ def sign_again(request, pk):
         pk=pk,
         dossier__in=Dossier.objects.visible_to(request.user),
     )
-    if not selectors.may_retry(request.user, result.dossier):
-        raise Http404
-    result = services.retry_signing(signed_result=result)
+    try:
+        result = services.retry_signing(signed_result=result, by=request.user)
+    except PermissionDenied as refused:
+        raise Http404 from refused
     if result.status == SignedResult.Status.SIGNED:
         messages.success(request, _("The result is signed."))
     else:
@@ -113,7 +114,6 @@ def signed_file(request, pk):
 def sandbox_tsa(request):
     """The sandbox TSA: a TimeStampReq in, a TimeStampResp out, signed with the sandbox TSA key."""
     from asn1crypto import tsp
-    from django.conf import settings
 
     if settings.E_RESULTS_TRUST_ROOTS:
         raise Http404  # real trust roots: no sandbox TSA

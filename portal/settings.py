@@ -472,6 +472,11 @@ E_RESULTS_TRUST_ROOTS = env.list("E_RESULTS_TRUST_ROOTS", default=[])
 E_RESULTS_SYSTEM_NAME = env.str("E_RESULTS_SYSTEM_NAME", default="Cổng Dịch vụ công tỉnh Ninh Bình")
 E_RESULTS_MAX_UPLOAD_BYTES = env.int("E_RESULTS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 E_RESULTS_UPLOADS_PER_ADDRESS = env.int("E_RESULTS_UPLOADS_PER_ADDRESS", default=20)  # per 10 minutes
+CELERY_BEAT_SCHEDULE["e-results-sign-sweep"] = {
+    "task": "e_results.tasks.sweep_unsigned",
+    "schedule": 60.0,
+    "options": {"expires": 50},
+}
 SESSION_IDLE_TIMEOUT_CITIZEN = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_CITIZEN", default=15))
 SESSION_IDLE_TIMEOUT_STAFF = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_STAFF", default=30))
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=12))
