@@ -27,6 +27,7 @@ from .models import (
     Authorisation,
     Channel,
     Dossier,
+    DossierEvent,
     State,
     StoredFile,
     SupplementRequest,
@@ -82,6 +83,15 @@ def lookup_url(dossier: Dossier) -> str:
 
 def timeline(dossier: Dossier):
     return dossier.events.select_related("agency", "from_agency", "to_agency").order_by("at", "pk")
+
+
+# Staff-only steps: who was assigned, a proposal waiting for a supervisor. Not the applicant's business: left
+# out of the applicant's pages, the public lookup and the API's status history.
+INTERNAL_ACTIONS = {
+    DossierEvent.Action.ASSIGN,
+    DossierEvent.Action.PROPOSE_SUPPLEMENT,
+    DossierEvent.Action.REJECT_SUPPLEMENT,
+}
 
 
 class QueueView:

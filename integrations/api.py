@@ -11,8 +11,9 @@ from rest_framework.views import APIView
 
 from common import clock
 from common.downloads import user_file
+from common.http import client_ip
 from dossiers.forms import LookupForm
-from dossiers.views import public as public_lookup
+from dossiers.services import lookups
 from procedures.serializers import ErrorDetailSerializer
 
 from . import selectors
@@ -209,24 +210,22 @@ class PublicStatusAPI(APIView):
                     for field, messages in form.errors.items()
                 }
             )
-        if not public_lookup.lookup_allowed(request._request):
+        if not lookups.lookup_allowed(client_ip(request._request)):
             return self._too_many(
                 _("Too many lookups from your connection: please wait 10 minutes and try again."),
-                public_lookup.LOOKUP_WINDOW_SECONDS,
+                lookups.LOOKUP_WINDOW_SECONDS,
             )
-        context: dict = {}
-        public_lookup.look_up(form.cleaned_data["code"], form.cleaned_data["digits"], context)
-        if context.get("code_locked_until"):
-            wait = (context["code_locked_until"] - clock.now()).total_seconds()
+        found = lookups.look_up(form.cleaned_data["code"], form.cleaned_data["digits"])
+        if found.locked_until is not None:
+            wait = (found.locked_until - clock.now()).total_seconds()
             return self._too_many(
                 _("Lookups of this dossier code are paused after too many wrong tries: try again later."),
                 wait,
             )
-        dossier = context.get("dossier")
-        if dossier is None:
+        if found.dossier is None:
             raise NotFound(_("No dossier matches this code and these digits."))
-        dossier.timeline = context["timeline"]
-        return Response(PublicStatusSerializer(dossier).data)
+        found.dossier.timeline = found.timeline
+        return Response(PublicStatusSerializer(found.dossier).data)
 
     def _too_many(self, message: str, seconds: float) -> Response:
         response = Response({"detail": message}, status=status.HTTP_429_TOO_MANY_REQUESTS)

@@ -12,9 +12,6 @@ from django.utils import timezone
 from dossiers import selectors as dossier_selectors
 from dossiers.models import Dossier, DossierDocument, DossierEvent, State
 
-# Staff-only steps (assignment, a proposal to a supervisor): left out, as on the applicant's own pages.
-from dossiers.views.public import INTERNAL_ACTIONS
-
 from .authentication import ClientIdentity
 
 LIST_COLUMNS = ("procedure_version__procedure", "receiving_agency", "handling_agency")
@@ -101,7 +98,10 @@ def dossier_by_code(identity: ClientIdentity, code: str) -> Dossier | None:
 
 
 def status_history(dossier: Dossier) -> list[DossierEvent]:
-    return [event for event in dossier_selectors.timeline(dossier) if event.action not in INTERNAL_ACTIONS]
+    """The dossier's steps without the staff-only ones (assignment, a proposal to a supervisor), as on the
+    applicant's own pages."""
+    internal = dossier_selectors.INTERNAL_ACTIONS
+    return [event for event in dossier_selectors.timeline(dossier) if event.action not in internal]
 
 
 def documents(dossier: Dossier) -> list[DossierDocument]:

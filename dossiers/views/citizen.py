@@ -46,7 +46,7 @@ from ..models import (
     StoredFile,
     SupplementRequest,
 )
-from .public import plain_timeline
+from ..timeline import plain_timeline
 
 STEPS = [
     ("applicant", gettext_lazy("Your details")),

@@ -8,8 +8,7 @@ from django.urls import reverse
 from dossiers import services, tasks
 from dossiers.models import Dossier, LookupCodeGuard
 from dossiers.services import lookups
-from dossiers.services.lookups import LOOKUP_CODE_MISS_LIMIT
-from dossiers.views.public import LOOKUP_LIMIT
+from dossiers.services.lookups import LOOKUP_CODE_MISS_LIMIT, LOOKUP_LIMIT
 from tests.dossiers.factories_extra import citizen, draft, received
 from tests.factories import filed_dossier, staff_member
 

@@ -4,8 +4,7 @@ the same limits — the per-address count (shared with the page) and the per-cod
 import pytest
 from django.urls import reverse
 
-from dossiers.services.lookups import LOOKUP_CODE_MISS_LIMIT
-from dossiers.views.public import LOOKUP_LIMIT
+from dossiers.services.lookups import LOOKUP_CODE_MISS_LIMIT, LOOKUP_LIMIT
 from tests.dossiers.factories_extra import citizen, received
 from tests.factories import filed_dossier
 

@@ -47,6 +47,17 @@ def test_payments_and_postal_use_only_the_public_surface_of_dossiers(app):
     assert {name for _, name in used} >= {"models", "hooks", "panels"}
 
 
+def test_no_other_app_imports_the_views_of_dossiers():
+    """A rule other apps need lives in dossiers' services, selectors or policies, never in a view."""
+    apps = [path.parent.name for path in ROOT.glob("*/apps.py") if path.parent.name != "dossiers"]
+    importers = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in sources(*apps)
+        if any(module.split(".")[:2] == ["dossiers", "views"] for module in imported_modules(path))
+    )
+    assert "integrations" in apps and not importers, importers
+
+
 def test_no_app_listens_to_django_fsm_signals_outside_dossiers():
     listeners = [
         path.relative_to(ROOT).as_posix()

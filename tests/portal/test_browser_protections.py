@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.middleware import SESSION_MFA_OK
 from common.http import client_ip
-from dossiers.views.public import LOOKUP_LIMIT
+from dossiers.services.lookups import LOOKUP_LIMIT
 from tests.factories import CitizenProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

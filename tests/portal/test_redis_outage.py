@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from common import cache as fallback_cache
-from dossiers.views.public import LOOKUP_LIMIT
+from dossiers.services.lookups import LOOKUP_LIMIT
 from procedures.services import refresh_search_vocabulary
 from tests.accounts.factories_extra import PASSWORD, verified_user
 from tests.dossiers.factories_extra import citizen, received
