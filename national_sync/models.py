@@ -176,5 +176,9 @@ class UnitCode(models.Model):
 
 
 def unit_code(agency: Agency) -> str:
-    row = UnitCode.objects.filter(agency=agency).only("code").first()
-    return row.code if row is not None else agency.code
+    """The agency's national unit code, else its own code. Read through the reverse one-to-one: select
+    `national_unit_code` with the agency and it costs no query (a missing row is cached as missing too)."""
+    try:
+        return agency.national_unit_code.code
+    except UnitCode.DoesNotExist:
+        return agency.code

@@ -51,8 +51,13 @@ def _applicant_type(dossier: Dossier) -> str:
     return "2" if getattr(profile, "is_enterprise", False) else "1"
 
 
-def _documents(dossier: Dossier, kind: str) -> list[DossierDocument]:
-    return list(dossier.documents.filter(kind=kind).select_related("stored_file").order_by("pk"))
+def _documents_by_kind(dossier: Dossier) -> dict[str, list[DossierDocument]]:
+    """The application's documents and the results, in one query."""
+    kinds = (DossierDocument.Kind.APPLICATION, DossierDocument.Kind.RESULT)
+    documents: dict[str, list[DossierDocument]] = {kind: [] for kind in kinds}
+    for document in dossier.documents.filter(kind__in=kinds).select_related("stored_file").order_by("pk"):
+        documents[document.kind].append(document)
+    return documents
 
 
 def dossier_record(dossier: Dossier, event: DossierEvent) -> dict:
@@ -62,6 +67,7 @@ def dossier_record(dossier: Dossier, event: DossierEvent) -> dict:
     done = dossier.decided_at if dossier.decided_at and dossier.decided_at <= at else None
     returned = dossier.returned_at if dossier.returned_at and dossier.returned_at <= at else None
     agency = dossier.handling_agency or dossier.receiving_agency
+    documents = _documents_by_kind(dossier)
     return {
         "MaHoSo": dossier.code or "",
         "MaTTHC": version.procedure.national_code,
@@ -86,7 +92,7 @@ def dossier_record(dossier: Dossier, event: DossierEvent) -> dict:
                 "TenTepDinhKem": document.stored_file.original_name,
                 "DuongDanTaiTepTin": "",
             }
-            for document in _documents(dossier, DossierDocument.Kind.APPLICATION)
+            for document in documents[DossierDocument.Kind.APPLICATION]
         ],
         "DanhSachLePhi": [
             {
@@ -118,7 +124,7 @@ def dossier_record(dossier: Dossier, event: DossierEvent) -> dict:
                 "GiayToId": str(document.pk),
                 "DuongDanTepTinKetQua": "",
             }
-            for document in _documents(dossier, DossierDocument.Kind.RESULT)
+            for document in documents[DossierDocument.Kind.RESULT]
         ],
     }
 

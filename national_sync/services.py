@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 
 from common import clock
+from common.tasks import queue_each
 from dossiers.models import Dossier, DossierEvent, State
 
 from . import payloads
@@ -57,14 +58,7 @@ def enqueue(item_ids, *, countdown: float | None = None) -> int:
     """Queue one send task per row. A broker that is down loses nothing: the sweeper queues them later."""
     from .tasks import send_item
 
-    queued = 0
-    for pk in item_ids:
-        try:
-            send_item.apply_async((pk,), countdown=countdown)
-            queued += 1
-        except Exception:  # the broker's errors vary by transport; the outbox row is the safety net
-            logger.warning("national sync: could not queue item %s; the sweeper will", pk, exc_info=True)
-    return queued
+    return queue_each(send_item, item_ids, countdown=countdown)
 
 
 # --- sending one row ----------------------------------------------------------------------------------------
@@ -79,6 +73,13 @@ def retry_delay(attempts: int) -> int:
     """Exponential backoff: base, 2×, 4×… seconds, capped (NATIONAL_SYNC_RETRY_BASE_SECONDS, _MAX_SECONDS)."""
     delay = settings.NATIONAL_SYNC_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
     return int(min(delay, settings.NATIONAL_SYNC_RETRY_MAX_SECONDS))
+
+
+def _synced_dossier_rows():
+    """Another row of the same dossier that created or updated its national record."""
+    return SyncItem.objects.filter(
+        dossier_id=OuterRef("dossier_id"), kind=ItemKind.DOSSIER, status=ItemStatus.SYNCED
+    ).exclude(pk=OuterRef("pk"))
 
 
 def _earlier_unfinished():
@@ -121,11 +122,8 @@ def _send(item: SyncItem, adapter: NationalPortal) -> str:
         adapter.add_step(unit_code=unit, step=payloads.step_record(dossier, event, action))
         return "synced"
     record = payloads.dossier_record(dossier, event)
-    known = (
-        SyncItem.objects.filter(dossier=dossier, kind=ItemKind.DOSSIER, status=ItemStatus.SYNCED)
-        .exclude(pk=item.pk)
-        .exists()
-    )
+    # Annotated by send(): another row of this dossier already created (or updated) its national record.
+    known: bool = item.dossier_synced_before  # type: ignore[attr-defined]
     if not known:
         # Created before (a crash after the national "00", an earlier system): update, never create twice.
         known = adapter.exists(unit_code=unit, dossier_code=record["MaHoSo"])
@@ -145,15 +143,21 @@ def send(*, item_id: int, adapter: NationalPortal | None = None) -> SendOutcome:
     lease = _claim(item_id, clock.now())
     if lease is None:
         return SendOutcome("blocked")
-    item = SyncItem.objects.select_related(
-        "dossier__procedure_version__procedure",
-        "dossier__procedure_version__field",
-        "dossier__receiving_agency",
-        "dossier__handling_agency",
-        "dossier__applicant__profile",
-        "event__agency",
-        "event__to_agency",
-    ).get(pk=item_id)
+    # One read for what the row needs: the dossier, its agencies (and the unit code it is sent under), the
+    # applicant's profile, the event, and whether an earlier row already created the record nationally.
+    item = (
+        SyncItem.objects.select_related(
+            "dossier__procedure_version__procedure",
+            "dossier__procedure_version__field",
+            "dossier__receiving_agency__national_unit_code",
+            "dossier__handling_agency",
+            "dossier__applicant__profile",
+            "event__agency",
+            "event__to_agency",
+        )
+        .annotate(dossier_synced_before=Exists(_synced_dossier_rows()))
+        .get(pk=item_id)
+    )
     try:
         status = _send(item, adapter or get_adapter())
     except TransientError as error:
