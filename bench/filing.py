@@ -144,9 +144,11 @@ def main():
     from accounts.models import User
     from dossiers import services
     from dossiers.models import Dossier, State
+    from procedures.models import ProcedureVersion
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (the command writes and exits)
+    if not ProcedureVersion.objects.published().exists():  # a copy of a demo database (bench_smoke.sh)
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (the command writes and exits)
     _create_ceiling_table(connection)
 
     citizen = User.objects.get(email="citizen@demo.vn")
