@@ -26,10 +26,8 @@ stop() {
 }
 trap stop EXIT
 
-dropdb --if-exists "${PG[@]}" "$DB" 2>/dev/null
-createdb "${PG[@]}" "$DB"
-.venv/bin/python manage.py migrate -v0
-.venv/bin/python manage.py load_demo >"$WORK/load_demo.log" 2>&1
+source scripts/demo_database.sh
+demo_database "$DB" "$MEDIA_ROOT" "$WORK/load_demo.log"
 # The dossier API (/api/v1/) is exercised as an identified client: a key with every scope, two demo
 # agencies, a rate limit schemathesis cannot reach (the 429 is tested in tests/integrations).
 API_KEY=$(.venv/bin/python manage.py create_api_client "API contract" --agency 000.00.01.H43 \

@@ -31,19 +31,18 @@ run() {
 }
 
 started=$SECONDS
-dropdb --if-exists "${PG[@]}" "$TEMPLATE" 2>/dev/null
-createdb "${PG[@]}" "$TEMPLATE"
-for url in "postgres://postgres@127.0.0.1:5432/$TEMPLATE" "sqlite:///$WORK/template.sqlite3"; do
-  DATABASE_URL=$url .venv/bin/python manage.py migrate -v0 >"$WORK/template.log" 2>&1
-  DATABASE_URL=$url .venv/bin/python manage.py load_demo >>"$WORK/template.log" 2>&1 || {
-    tail -n 40 "$WORK/template.log"
-    exit 1
-  }
-done
+source scripts/demo_database.sh
+demo_database "$TEMPLATE" "$MEDIA_ROOT" "$WORK/template.log"
+DATABASE_URL="sqlite:///$WORK/template.sqlite3" .venv/bin/python manage.py migrate -v0 >"$WORK/template.log" 2>&1
+DATABASE_URL="sqlite:///$WORK/template.sqlite3" .venv/bin/python manage.py load_demo >>"$WORK/template.log" 2>&1 || {
+  tail -n 40 "$WORK/template.log"
+  exit 1
+}
 for db in "${DBS[@]}"; do
   dropdb --if-exists "${PG[@]}" "$db" 2>/dev/null
   createdb "${PG[@]}" -T "$TEMPLATE" "$db"
 done
+cp "$WORK/template.sqlite3" "$WORK/search.sqlite3"
 cp "$WORK/template.sqlite3" "$WORK/ipn.sqlite3"
 cp "$WORK/template.sqlite3" "$WORK/filing.sqlite3"
 echo "(the demo, migrated and loaded once: $((SECONDS - started)) s)"
