@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from common.admin import ReadOnlyMixin
 
-from .models import CalendarException, Dossier, DossierEvent, RuleSet
+from .models import CalendarException, DocumentAccess, Dossier, DossierEvent, RuleSet
 
 
 def _configures(user) -> bool:
@@ -134,6 +134,25 @@ class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [name for _title, options in self.fieldsets for name in options["fields"]]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(DocumentAccess)
+class DocumentAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Who opened which file: read-only, superusers only (the auditors' CSV is the staff page
+    "staff:access_export")."""
+
+    list_display = ["at", "what", "file_name", "actor_name", "actor_role", "agency", "dossier", "via"]
+    list_filter = ["what", "via"]
+    search_fields = ["dossier__code", "file_name", "actor_name"]
+    list_select_related = ["agency", "dossier"]
+    date_hierarchy = "at"
+    raw_id_fields = ["user", "subject", "dossier", "stored_file", "agency"]
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser

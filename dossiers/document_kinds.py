@@ -5,6 +5,8 @@ cước công dân"), so names are compared by their head: the paper itself, wit
 is, the form it follows or notes in brackets; "A hoặc B" names two papers."""
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from procedures.text import fold
 
@@ -66,3 +68,18 @@ def same_kind(label: str, name: str) -> bool:
     if fold(label) == fold(name):
         return True
     return any(_same_paper(a, b) for a in heads(label) for b in heads(name))
+
+
+def slot_takes(stored: Any, required: Any) -> bool:
+    """A stored file fits a slot: by the kind code when both name a kind (the catalogue's word), else by
+    the names' heads (`same_kind`)."""
+    if stored.kind_id and required.kind_id:
+        return bool(stored.kind_id == required.kind_id)
+    return same_kind(stored.label, required.name)
+
+
+def kind_for_name(name: str, kinds: Iterable[Any]) -> Any | None:
+    """The document kind (procedures.DocumentKind) a slot or a paper called `name` is, by the heads of the
+    kind's names; None when no kind or more than one fits (never a guess between two)."""
+    found = [kind for kind in kinds if any(same_kind(known, name) for known in kind.names)]
+    return found[0] if len(found) == 1 else None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import personal_id_validator, phone_validator
 from common import forms as choice_fields
+from procedures.models import DocumentKind
 from procedures.selectors import published_version_of
 
 from .models import Authorisation, ReturnChannel
@@ -363,3 +364,36 @@ class StartOnBehalfForm(forms.Form):
             raise forms.ValidationError(_("No published procedure has this code."))
         self.cleaned_data["version"] = version
         return self.cleaned_data["national_code"]
+
+
+# --- the data store ----------------------------------------------------------------------------------------
+class StoredFileDescriptionForm(forms.Form):
+    """What an uploaded paper is: its kind, who issued it, its number, until when it is valid."""
+
+    kind = forms.ModelChoiceField(
+        label=_("Kind of paper"),
+        queryset=DocumentKind.objects.order_by("name"),
+        required=False,
+        empty_label=_("— not said —"),
+    )
+    issuer = forms.CharField(label=_("Issued by"), max_length=255, required=False)
+    number = forms.CharField(label=_("Number"), max_length=60, required=False)
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        help_text=_("Leave empty when the paper does not expire."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class ShareForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label=_("The link works for"),
+        coerce=int,
+        choices=[
+            (1, _("1 day")),
+            (7, _("7 days")),
+            (30, _("30 days")),
+        ],
+        initial=7,
+    )

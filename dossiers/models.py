@@ -1,7 +1,8 @@
 import datetime
+import secrets
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,9 +15,18 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from common import clock
-from common.audit import APPEND_ONLY, AppendOnlyModel
+from common.audit import APPEND_ONLY, AppendOnlyModel, AppendOnlyQuerySet
 from common.predicates import FieldIs
-from procedures.models import Agency, FeePaymentStage, PartialReason, ProcedureVersion, RequiredDocument
+from procedures.models import (
+    Agency,
+    DocumentKind,
+    FeePaymentStage,
+    PartialReason,
+    ProcedureVersion,
+    RequiredDocument,
+)
+
+from .storage import stored_file_storage
 
 
 class RuleSet(models.Model):
@@ -330,6 +340,9 @@ class Dossier(FSMModelMixin, models.Model):
     result_ready_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     closed_reason = models.TextField(_("reason"), blank=True)
+    # Past its retention period: personal data removed, files in the archive storage (services.retention).
+    # A state of the record, not of the processing: `state` keeps the outcome.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, db_index=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 
@@ -394,6 +407,11 @@ class Dossier(FSMModelMixin, models.Model):
         """Filed and its 8 working hours are running: the one-stop shop answers by `intake_deadline` (no
         deadline yet while fees due at filing are unpaid)."""
         return self.state == State.SUBMITTED and self.intake_deadline is not None
+
+    @property
+    def is_archived(self) -> bool:
+        """Past its retention period and minimised (services.retention): no personal data left to show."""
+        return self.archived_at is not None
 
     # Waiting for the applicant to add what a supplement request asks for.
     needs_supplement = FieldIs("state", State.SUPPLEMENT_REQUESTED)
@@ -572,7 +590,8 @@ class StoredFile(models.Model):
     """A file in the citizen's personal data store: uploaded once, reusable in later dossiers."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stored_files")
-    file = models.FileField(upload_to=private_upload_path)
+    # The default storage, or the archive storage once archived (dossiers.storage).
+    file = models.FileField(upload_to=private_upload_path, storage=stored_file_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -583,13 +602,83 @@ class StoredFile(models.Model):
     )
     uploaded_at = models.DateTimeField(default=clock.now, editable=False)
 
+    class Source(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded by you")
+        RESULT = "result", _("Result issued by an agency")
+        DIGITISED = "digitised", _("Digitised at the desk")
+
+    # What the paper is: its kind, who issued it, its number, until when it is valid.
+    kind = models.ForeignKey(
+        DocumentKind,
+        verbose_name=_("document kind"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issuer = models.CharField(_("issued by"), max_length=255, blank=True)
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.UPLOADED)
+    # A digitised copy: the clerk who attested it matches the original, and when.
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("attested by"),
+    )
+    attested_at = models.DateTimeField(_("attested at"), null=True, blank=True)
+    # Dossiers it was taken into from the store (never an upload): incremented by F() with each reuse.
+    reuse_count = models.PositiveIntegerField(_("times reused"), default=0)
+
     class Meta:
         ordering = ["-uploaded_at"]
         verbose_name = _("stored file")
         verbose_name_plural = _("stored files")
+        indexes = [models.Index(fields=["owner", "kind"], name="stored_file_owner_kind")]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_agency_issued(self) -> bool:
+        """A result or a digitised copy: what the agency says it is, which the owner cannot change."""
+        return self.source != self.Source.UPLOADED
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.valid_until is None or self.valid_until >= day
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class StoredFileShare(models.Model):
+    """A time-limited link to one file of a citizen's data store: anyone holding it may download that file
+    until it expires or its owner revokes it. The token is random (192 bits), unguessable and good for that
+    one file only; it is kept in clear so the owner can copy the link again from the data store page."""
+
+    MAX_DAYS = 30
+
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="shares")
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("shared link")
+        verbose_name_plural = _("shared links")
+
+    def __str__(self):
+        return f"{self.stored_file_id} → {self.expires_at:%Y-%m-%d}"
+
+    def is_live(self, at: datetime.datetime) -> bool:
+        return self.revoked_at is None and at < self.expires_at
 
 
 class DossierDocument(models.Model):
@@ -942,3 +1031,114 @@ class Authorisation(models.Model):
     @property
     def relation_label(self) -> str:
         return str(self.Relation(self.relation).label)
+
+
+class DocumentAccessQuerySet(AppendOnlyQuerySet):
+    """Who may read which access rows: the data subject (and whoever acts for them on the dossier) reads
+    those of their dossier and of their data store; auditors read them all, by period (policies)."""
+
+    def of_dossier(self, dossier: "Dossier") -> "DocumentAccessQuerySet":
+        return self.filter(dossier=dossier).select_related("agency").order_by("-at", "-pk")
+
+    def of_data_store(self, owner) -> "DocumentAccessQuerySet":
+        """The owner's data-store files opened outside a dossier (by the owner, or through a shared link)."""
+        return (
+            self.filter(subject=owner, dossier__isnull=True).select_related("agency").order_by("-at", "-pk")
+        )
+
+    def in_period(
+        self, start: datetime.datetime, end: datetime.datetime, agency=None
+    ) -> "DocumentAccessQuerySet":
+        rows = self.filter(at__gte=start, at__lt=end)
+        return rows.filter(agency=agency) if agency is not None else rows
+
+
+class DocumentAccess(AppendOnlyModel):
+    """One file served: a dossier document, a slip, a receipt, a result, a file of the data store. Who
+    (name and role at the time), for which agency, when, which file, by which route. The data subject may
+    know who processed their data (Decree 13/2023 art. 9; Law 91/2025): the applicant reads these rows on
+    the dossier page. Append-only like the other audit rows (common.audit); written by
+    `services.access_log.record_access` in the request that serves the file. Not hash-chained: a link
+    needs the previous row read under a lock, and a download must cost one INSERT."""
+
+    class What(models.TextChoices):
+        DOCUMENT = "document", _("Dossier document")
+        SLIP = "slip", _("Slip")
+        RECEIPT = "receipt", _("Payment receipt")
+        VOUCHER = "voucher", _("Refund voucher")
+        RESULT = "result", _("Electronic result")
+        LABEL = "label", _("Postal label")
+        STORED_FILE = "stored_file", _("File in the data store")
+        SHARE_LINK = "share_link", _("File opened through a shared link")
+
+    class Via(models.TextChoices):
+        WEB = "web", _("On the portal")
+        API = "api", _("An agency's system (API)")
+        SHARE = "share", _("Shared link")
+
+    at = models.DateTimeField(default=clock.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept as they were at the time: a name or a role may change later. For the API: the client's name.
+    actor_name = models.CharField(_("opened by"), max_length=254, blank=True)
+    actor_role = models.CharField(max_length=20, blank=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Whose data it is: the dossier's applicant, or the owner of the stored file ("who opened my documents").
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="accesses"
+    )
+    stored_file = models.ForeignKey(
+        StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="accesses"
+    )
+    what = models.CharField(max_length=12, choices=What.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    route_name = models.CharField(max_length=100)
+    via = models.CharField(max_length=8, choices=Via.choices, default=Via.WEB)
+    # A keyed hash of the client's address (services.access_log.ip_digest), never the address itself.
+    client_ip_hash = models.CharField(max_length=64, blank=True)
+
+    objects: ClassVar[Any] = models.Manager.from_queryset(DocumentAccessQuerySet)()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("document access")
+        verbose_name_plural = _("document accesses")
+        triggers = [APPEND_ONLY]
+        indexes = [
+            # The dossier page's list, the citizen's data-store list, the auditors' export by period.
+            models.Index(fields=["dossier", "-at"], name="access_by_dossier"),
+            models.Index(fields=["subject", "-at"], name="access_by_subject"),
+            models.Index(fields=["at"], name="access_by_time"),
+            models.Index(fields=["agency", "at"], name="access_by_agency_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} {timezone.localtime(self.at):%H:%M %d/%m/%Y}"
+
+    def opener_for(self, viewer) -> str:
+        """Who opened the file, as the data subject reads it: "You", or the officer's name, role and agency
+        — transparency to the data subject is the point (Decree 13/2023 art. 9), and officers act in a
+        public capacity (their names are on the slips) — or the system or shared link it went through."""
+        from accounts.models import Role
+
+        if self.user_id is not None and self.user_id == getattr(viewer, "pk", None):
+            return str(_("You"))
+        if self.via == self.Via.API:
+            return str(_("%(system)s (an agency's system, through the API)") % {"system": self.actor_name})
+        if self.via == self.Via.SHARE or self.user_id is None:
+            return str(_("Someone holding a link you shared"))
+        role: Any
+        if self.actor_role == "superuser":
+            role = _("System administrator")
+        elif self.actor_role == Role.CITIZEN:
+            role = _("The applicant") if self.user_id == self.subject_id else _("Authorised person")
+        else:
+            role = Role(self.actor_role).label if self.actor_role in Role.values else self.actor_role
+        parts = [self.actor_name, str(role)]
+        if self.agency is not None:
+            parts.append(self.agency.name)
+        return ", ".join(part for part in parts if part)

@@ -180,6 +180,12 @@ def may_register_at(user: Person, agency: Agency) -> bool:
     return user.is_authenticated and user.role == Role.CLERK and is_member(user, agency)
 
 
+def may_digitise(user: Person, dossier: Dossier) -> bool:
+    """Số hóa at intake: a clerk of the receiving agency, while the dossier is filed and not yet received
+    (a dossier registered at the desk, or one whose originals the clerk is checking)."""
+    return dossier.state == State.SUBMITTED and acts_for_receiving_agency(user, dossier)
+
+
 def may_manage_delivery(user: Person, dossier: Dossier) -> bool:
     """The one-stop shop that sends the result acts on its parcels: clerks of the receiving agency."""
     return acts_for_receiving_agency(user, dossier)
@@ -340,3 +346,9 @@ def next_steps(dossier: Dossier) -> list[NextStep]:
         person = assignee if assignee is not None and actors.admit(assignee, dossier) else None
         steps.append(NextStep(actors.name, actors.agency(dossier), person, tuple(actions)))
     return steps
+
+
+def may_audit_document_accesses(user: Person) -> bool:
+    """Export who opened which file, for every agency: the superusers, who alone read the audit trail (the
+    dossier admin and its events); the portal has no separate auditor role."""
+    return user.is_authenticated and user.is_active and user.is_superuser

@@ -30,6 +30,7 @@ from .models import (
     DossierEvent,
     State,
     StoredFile,
+    StoredFileShare,
     SupplementRequest,
 )
 
@@ -550,11 +551,49 @@ def reusable_files(user, limit: int = 300) -> list[StoredFile]:
     """The applicant's data store, newest first, one entry per identical content: what the filing and
     supplement pages offer to reuse."""
     seen, files = set(), []
-    for stored in StoredFile.objects.filter(owner=user).order_by("-uploaded_at")[:limit]:
+    for stored in (
+        StoredFile.objects.filter(owner=user).select_related("kind").order_by("-uploaded_at", "-pk")[:limit]
+    ):
         if stored.sha256 not in seen:
             seen.add(stored.sha256)
             files.append(stored)
     return files
+
+
+def store_offers(
+    files: list[StoredFile], required_documents, documents, day: datetime.date
+) -> dict[int, StoredFile]:
+    """What the documents step pre-attaches from the data store: for each slot naming a document kind and
+    still empty, the newest paper of that kind valid on `day` (`files`: `reusable_files`, newest first).
+    Keyed by the slot's pk."""
+    filled = {document.required_document_id for document in documents}
+    newest: dict[int, StoredFile] = {}
+    for stored in files:
+        if stored.kind_id and stored.is_valid_on(day):
+            newest.setdefault(stored.kind_id, stored)
+    return {
+        required.pk: newest[required.kind_id]
+        for required in required_documents
+        if required.kind_id in newest and required.pk not in filled
+    }
+
+
+def share_by_token(token: str) -> StoredFileShare | None:
+    """The shared link named by `token` (live or not: the page says which), with its file."""
+    if not token or len(token) > 64:
+        return None
+    return StoredFileShare.objects.select_related("stored_file").filter(token=token).first()
+
+
+def live_shares(user) -> dict[int, list[StoredFileShare]]:
+    """The owner's links still live, by stored file: the data store page lists them with "revoke"."""
+    shares: dict[int, list[StoredFileShare]] = {}
+    rows = StoredFileShare.objects.filter(
+        stored_file__owner=user, revoked_at__isnull=True, expires_at__gt=clock.now()
+    ).order_by("expires_at")
+    for share in rows:
+        shares.setdefault(share.stored_file_id, []).append(share)
+    return shares
 
 
 def due_fee_lines(dossier: Dossier) -> list[fee_lines.FeeLine]:

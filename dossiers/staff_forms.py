@@ -13,6 +13,7 @@ from common import forms as choice_fields
 from procedures.models import Agency, ProcedureVersion
 
 from . import early_warning, policies
+from .access_export import MAX_DAYS
 from .models import Channel, Dossier, ReturnChannel, State, SupplementRequest
 from .uploads import ACCEPTED, check_upload
 
@@ -290,6 +291,11 @@ class DeskForm(forms.Form):
         label=_("How the result comes back"), choices=(), widget=forms.RadioSelect
     )
     delivery_address = forms.CharField(label=_("Delivery address"), max_length=300, required=False)
+    attest_copies = forms.BooleanField(
+        label=_("I attest each scan above matches the original I was shown"),
+        required=False,
+        help_text=_("The scans become digitised copies in the applicant's data store, reusable later."),
+    )
 
     def __init__(self, *args, version: ProcedureVersion, **kwargs):
         super().__init__(*args, **kwargs)
@@ -367,6 +373,19 @@ class DeskForm(forms.Form):
         ]
 
 
+class DigitiseForm(forms.Form):
+    """Số hóa at the desk: the scan of one paper for one slot, and the clerk's attestation."""
+
+    required_document = forms.IntegerField(widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("Scan of the paper"), widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+    )
+    attested = forms.BooleanField(
+        label=_("I attest this copy matches the original"),
+        error_messages={"required": _("Tick “I attest this copy matches the original” to digitise it.")},
+    )
+
+
 # --- the register ---------------------------------------------------------------------------------------
 class RegisterFilterForm(forms.Form):
     date_from = forms.DateField(
@@ -386,3 +405,31 @@ class RegisterFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+# --- who opened which file: the auditors' export -----------------------------------------------------------
+class AccessExportForm(forms.Form):
+    """A period of at most a year (the export streams, but a period bounds what one download reads)."""
+
+    date_from = forms.DateField(
+        label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label=_("All agencies"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last:
+            if last < first:
+                raise forms.ValidationError(_("The end of the period is before its start."))
+            if (last - first).days + 1 > MAX_DAYS:
+                raise forms.ValidationError(
+                    _("Choose a period of at most %(days)d days.") % {"days": MAX_DAYS}
+                )
+        return cleaned

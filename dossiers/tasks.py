@@ -25,3 +25,11 @@ def expire_authorisations() -> int:
     from .services import authorisations
 
     return authorisations.expire_due()
+
+
+@shared_task(ignore_result=True)
+def archive_expired_dossiers() -> int:
+    """Beat, 03:30 every day: archive the closed dossiers past their retention period; returns how many."""
+    from .services import retention
+
+    return retention.archive_expired().archived

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import authorisations, citizen, documents, public
+from .views import access_log, authorisations, citizen, documents, public
 
 app_name = "dossiers"
 
@@ -13,9 +13,15 @@ urlpatterns = [
     path("<int:pk>/supplement/", citizen.answer_supplement, name="answer_supplement"),
     path("<int:pk>/withdraw/", citizen.withdraw, name="withdraw"),
     path("<int:pk>/delete/", citizen.discard_draft, name="discard_draft"),
+    path("<int:pk>/accesses/", access_log.dossier_accesses, name="accesses"),
     path("documents/<int:pk>/", documents.document, name="document"),
     path("files/", documents.data_store, name="data_store"),
     path("files/<int:pk>/", documents.stored_file, name="stored_file"),
+    path("files/accesses/", access_log.data_store_accesses, name="data_store_accesses"),
+    path("files/<int:pk>/describe/", documents.describe_file, name="describe_file"),
+    path("files/<int:pk>/share/", documents.share_file, name="share_file"),
+    path("files/shares/<int:pk>/revoke/", documents.revoke_share, name="revoke_share"),
+    path("chia-se/<str:token>/", documents.shared_file, name="shared_file"),
     path("lookup/", public.lookup, name="lookup"),
     path("authorisations/", authorisations.mine, name="authorisations"),
     path("authorisations/<int:pk>/<str:action>/", authorisations.act, name="authorisation_act"),

@@ -9,20 +9,19 @@ if the lease is still the worker's."""
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
 from common import clock
 from common.tasks import queue_each
-from dossiers.models import Dossier, DossierDocument, StoredFile
+from dossiers.models import Dossier, DossierDocument
+from dossiers.services import prepare_result_file
 
 from . import selectors, signing
 from .models import SignedResult
@@ -88,9 +87,9 @@ def sign_result(*, signed_result_id: int) -> SignedResult:
     No transaction is open while the stamp page is rendered and the timestamp authority answers: the row is
     claimed by a lease first, and the outcome saved in a short transaction only if the lease is still ours."""
     lease = _claim(signed_result_id, clock.now())
-    result = SignedResult.objects.select_related("dossier__handling_agency", "document__stored_file").get(
-        pk=signed_result_id
-    )
+    result = SignedResult.objects.select_related(
+        "dossier__handling_agency", "dossier__procedure_version", "document__stored_file"
+    ).get(pk=signed_result_id)
     if lease is None:
         return result
     try:
@@ -154,15 +153,18 @@ def _record_failure(result: SignedResult, lease: datetime.datetime, error: Excep
 def _record_signed(result: SignedResult, lease: datetime.datetime, copy: SignedCopy) -> None:
     """The signed copy in the applicant's data store and the row marked signed, together or not at all."""
     original_file = result.document.stored_file
-    stored = StoredFile(
+    dossier = result.dossier
+    # In the applicant's data store as a result, issued by the agency under its number (written now,
+    # before the transaction; saved with the row below).
+    stored = prepare_result_file(
         owner=original_file.owner,
-        original_name=f"ket-qua-ky-so-{result.result_number.replace('/', '-')}.pdf",
-        content_type="application/pdf",
-        size=len(copy.pdf),
-        sha256=hashlib.sha256(copy.pdf).hexdigest(),
-        label=f"{original_file.label} (bản điện tử có ký số)"[:500],
+        content=copy.pdf,
+        name=f"ket-qua-ky-so-{result.result_number.replace('/', '-')}.pdf",
+        label=f"{original_file.label} (bản điện tử có ký số)",
+        issuer=dossier.handling_agency.name if dossier.handling_agency is not None else "",
+        number=result.result_number,
+        paper_name=dossier.procedure_version.result_name,
     )
-    stored.file.save("signed.pdf", ContentFile(copy.pdf), save=False)  # written before the transaction
     try:
         with transaction.atomic():
             stored.save()

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.downloads import user_file
 from common.http import client_ip
-from dossiers.models import Dossier
+from dossiers.models import DocumentAccess, Dossier
+from dossiers.services.access_log import logs_document_access, record_access
 
 from . import selectors, services, signing, verification
 from .forms import VerifyUploadForm
@@ -92,12 +93,13 @@ def sign_again(request, pk):
 
 
 @login_required
+@logs_document_access
 def signed_file(request, pk):
     result = (
         SignedResult.objects.filter(
             pk=pk, signed_file__isnull=False, dossier__in=Dossier.objects.visible_to(request.user)
         )
-        .select_related("signed_file")
+        .select_related("signed_file", "dossier")
         .first()
     )
     if result is None:
@@ -106,6 +108,15 @@ def signed_file(request, pk):
         handle = result.signed_file.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
+    record_access(
+        what=DocumentAccess.What.RESULT,
+        file_name=result.signed_file.original_name,
+        route_name=request.resolver_match.view_name,
+        user=request.user,
+        dossier=result.dossier,
+        stored_file=result.signed_file,
+        client_ip=client_ip(request),
+    )
     return user_file(handle, filename=result.signed_file.original_name, content_type="application/pdf")
 
 

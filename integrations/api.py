@@ -13,7 +13,9 @@ from common import clock
 from common.downloads import user_file
 from common.http import client_ip
 from dossiers.forms import LookupForm
+from dossiers.models import DocumentAccess
 from dossiers.services import lookups
+from dossiers.services.access_log import logs_document_access, record_access
 from procedures.serializers import ErrorDetailSerializer
 
 from . import selectors
@@ -135,6 +137,7 @@ class DocumentFileAPI(ClientAPIView):
 
     required_scope = Scope.DOCUMENTS
 
+    @logs_document_access
     def get(self, request, code, document_id):
         if not document_id.isdigit() or len(document_id) > 18:
             raise NotFound(_("No such document."))
@@ -146,6 +149,21 @@ class DocumentFileAPI(ClientAPIView):
             handle = stored.file.open("rb")
         except FileNotFoundError as missing:
             raise NotFound(_("No such document.")) from missing
+        dossier = document.dossier
+        ours = request.auth.agency_ids
+        record_access(
+            what=DocumentAccess.What.DOCUMENT,
+            file_name=stored.original_name,
+            route_name=request.resolver_match.view_name,
+            actor_name=request.auth.client.name,
+            via=DocumentAccess.Via.API,
+            dossier=dossier,
+            stored_file=stored,
+            agency_id=dossier.receiving_agency_id
+            if dossier.receiving_agency_id in ours
+            else dossier.handling_agency_id,
+            client_ip=client_ip(request),
+        )
         return user_file(handle, filename=stored.original_name, content_type=stored.content_type)
 
 

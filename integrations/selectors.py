@@ -117,7 +117,7 @@ def document_of(identity: ClientIdentity, code: str, document_id: int) -> Dossie
         DossierDocument.objects.filter(
             pk=document_id, dossier__in=client_dossiers(identity).filter(code=code.strip().upper()[:40])
         )
-        .select_related("stored_file")
+        .select_related("stored_file", "dossier")
         .first()
     )
 

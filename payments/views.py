@@ -28,8 +28,9 @@ from common.links import absolute_url
 from common.middleware import accepts_any_input
 from dossiers import policies
 from dossiers import services as dossier_services
-from dossiers.models import Dossier
+from dossiers.models import DocumentAccess, Dossier
 from dossiers.selectors import own_dossier
+from dossiers.services.access_log import logs_document_access, record_access
 
 from . import gateways, receipts, reconciliation, selectors, services
 from .forms import DeskPaymentForm, ExemptForm, ReconciliationForm, SettlementUploadForm, new_payment_key
@@ -145,6 +146,7 @@ def ipn(request, gateway):
 
 @login_required
 @require_GET
+@logs_document_access
 def receipt(request, pk):
     attempt = (
         PaymentAttempt.objects.visible_to(request.user)
@@ -154,7 +156,20 @@ def receipt(request, pk):
     )
     if attempt is None:
         raise Http404
-    return private_download(receipts.receipt_pdf(attempt), filename=f"bien-nhan-{attempt.txn_ref}.pdf")
+    content, name = receipts.receipt_pdf(attempt), f"bien-nhan-{attempt.txn_ref}.pdf"
+    _record(request, DocumentAccess.What.RECEIPT, name, attempt.dossier)
+    return private_download(content, filename=name)
+
+
+def _record(request, what: str, file_name: str, dossier: Dossier) -> None:
+    record_access(
+        what=what,
+        file_name=file_name,
+        route_name=request.resolver_match.view_name,
+        user=request.user,
+        dossier=dossier,
+        client_ip=client_ip(request),
+    )
 
 
 # --- staff ----------------------------------------------------------------------------------------------
@@ -249,6 +264,7 @@ def staff_action(request, pk, action):
 
 @login_required
 @require_GET
+@logs_document_access
 def voucher(request, pk):
     """The refund voucher: finance staff, and the staff who may see the dossier."""
     refunds = Refund.objects.select_related(
@@ -261,9 +277,9 @@ def voucher(request, pk):
     refund = refunds.filter(pk=pk).first()
     if refund is None:
         raise Http404
-    return private_download(
-        receipts.voucher_pdf(refund), filename=f"de-nghi-hoan-tra-{refund.voucher_number}.pdf"
-    )
+    content, name = receipts.voucher_pdf(refund), f"de-nghi-hoan-tra-{refund.voucher_number}.pdf"
+    _record(request, DocumentAccess.What.VOUCHER, name, refund.dossier)
+    return private_download(content, filename=name)
 
 
 # --- finance: reconciliation ----------------------------------------------------------------------------

@@ -17,7 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from common.downloads import private_download
-from dossiers.models import State
+from common.http import client_ip
+from dossiers.models import DocumentAccess, State
+from dossiers.services.access_log import logs_document_access, record_access
 
 from . import labels, selectors, services
 from .carriers.base import CarrierError
@@ -66,11 +68,21 @@ def order(request, pk):
 
 @require_GET
 @login_required
+@logs_document_access
 def label(request, pk):
     order = _order(request, pk, staff=True)
     if not order.tracking_number or order.status == OrderStatus.CANCELLED:
         raise Http404
-    return private_download(labels.render_pdf(order), filename=labels.filename(order))
+    content, name = labels.render_pdf(order), labels.filename(order)
+    record_access(
+        what=DocumentAccess.What.LABEL,
+        file_name=name,
+        route_name=request.resolver_match.view_name,
+        user=request.user,
+        dossier=order.dossier,
+        client_ip=client_ip(request),
+    )
+    return private_download(content, filename=name)
 
 
 @require_POST

@@ -29,6 +29,7 @@ from . import selectors, services
 from .models import (
     AdministrativeUnit,
     Agency,
+    DocumentKind,
     Field,
     GovernmentLevel,
     Procedure,
@@ -55,6 +56,12 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_legacy"]
     search_fields = ["name", "code"]
     raw_id_fields = ["parent", "administrative_unit"]
+
+
+@admin.register(DocumentKind)
+class DocumentKindAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name", "other_names"]
 
 
 @admin.register(Field)
@@ -211,7 +218,17 @@ class ProcedureFeeInline(DraftOnlyInline):
 
 class RequiredDocumentInline(DraftOnlyInline):
     model = RequiredDocument
-    fields = ["position", "name", "copy_kind", "count", "is_required", "reusable", "form_template", "note"]
+    fields = [
+        "position",
+        "name",
+        "kind",
+        "copy_kind",
+        "count",
+        "is_required",
+        "reusable",
+        "form_template",
+        "note",
+    ]
 
 
 # --- workflow ----------------------------------------------------------------------------------------------
@@ -577,11 +594,12 @@ class ProcedureVersionInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    """A procedure is only a national code; its content is in its versions, listed here read-only."""
+    """A procedure is a national code and its retention period; its content is in its versions, listed here
+    read-only. Only the retention period is edited here."""
 
-    list_display = ["national_code", "latest_name", "version_count", "created_at"]
+    list_display = ["national_code", "latest_name", "version_count", "retention_years", "created_at"]
     search_fields = ["national_code", "versions__name"]
-    fields = ["national_code", "created_at"]
+    fields = ["national_code", "retention_years", "created_at"]
     readonly_fields = ["national_code", "created_at"]
     inlines = [ProcedureVersionInline]
 
@@ -603,9 +621,6 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a procedure is created with its first version (procedure versions → add)
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

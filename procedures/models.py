@@ -158,6 +158,20 @@ class Procedure(models.Model):
         _("national code"), max_length=10, unique=True, validators=[national_code_validator]
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Read by dossiers.services.retention (archiving closed dossiers) and the privacy notice.
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many years this procedure's dossiers are kept in full after they close; then they are "
+            "archived: the register keeps their code and outcome, personal data is removed and the files "
+            "move to the archive storage. Empty: the portal's default (DOSSIER_RETENTION_YEARS_DEFAULT). "
+            "Take the period from the province's archive rules (e.g. the retention tables under the Law "
+            "on Archives 2024 and Circular 10/2022/TT-BNV)."
+        ),
+    )
 
     class Meta:
         ordering = ["national_code"]
@@ -166,6 +180,11 @@ class Procedure(models.Model):
 
     def __str__(self):
         return self.national_code
+
+    @property
+    def retention_years_in_force(self) -> int:
+        """This procedure's retention period, or the portal's default when the catalogue leaves it empty."""
+        return self.retention_years or settings.DOSSIER_RETENTION_YEARS_DEFAULT
 
 
 class ServiceLevel(models.TextChoices):
@@ -499,6 +518,33 @@ def validate_form_template_size(file) -> None:
         raise ValidationError(_("A form template may be at most 5 MB."))
 
 
+class DocumentKind(models.Model):
+    """A kind of paper the catalogue names with one code ("CCCD" Căn cước công dân, "GKS" Giấy khai sinh):
+    a slot that names a kind takes, from the citizen's data store, any document of that kind."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    other_names = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "Other names of the same paper, one per line (used to find the kind of a slot by its name)."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("document kind")
+        verbose_name_plural = _("document kinds")
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *(line.strip() for line in self.other_names.splitlines() if line.strip())]
+
+
 class RequiredDocument(models.Model):
     """A slot in the dossier (thành phần hồ sơ) that the applicant fills with one or more files."""
 
@@ -534,6 +580,18 @@ class RequiredDocument(models.Model):
         help_text=_("The blank form the applicant fills in (PDF, DOC, DOCX or ODT, at most 5 MB)."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    kind = models.ForeignKey(
+        DocumentKind,
+        verbose_name=_("document kind"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The kind of paper this slot asks for: a document of this kind in the citizen's data store "
+            "is offered for it."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "pk"]

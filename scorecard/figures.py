@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Apology, Channel, Dossier, DossierDocument, FeeSettlement, State
+from dossiers.models import Apology, Channel, Dossier, DossierDocument, FeeSettlement, State, StoredFile
 from dossiers.working_days import working_days_between
 from procedures.models import Agency
 
@@ -27,11 +27,20 @@ RECEIVING = "receiving"
 DECIDING = "deciding"
 # Decided by an agency after it received the dossier (a refusal at intake and a withdrawal are not decisions).
 DECIDED_STATES = [State.APPROVED, State.RESULT_READY, State.RETURNED, State.DENIED, State.STOPPED]
+RESULT_STATES = [State.APPROVED, State.RESULT_READY, State.RETURNED]
 # Paid (online, at the desk or by the postman); an exemption is no payment.
 PAID_SETTLEMENTS = [FeeSettlement.PAID_ONLINE, FeeSettlement.PAID_AT_DESK, FeeSettlement.PAID_ON_DELIVERY]
 
 _reusing = Exists(
     DossierDocument.objects.filter(dossier=OuterRef("pk"), reused=True, kind=DossierDocument.Kind.APPLICATION)
+)
+_digitised = Exists(
+    DossierDocument.objects.filter(
+        dossier=OuterRef("pk"),
+        kind=DossierDocument.Kind.APPLICATION,
+        stored_file__source=StoredFile.Source.DIGITISED,
+        stored_file__attested_at__isnull=False,
+    )
 )
 _apologised = Exists(Apology.objects.filter(dossier=OuterRef("pk")))
 # On time: decided on or before the appointment date, with no apology (an apology moves the date because the
@@ -50,6 +59,21 @@ class DossierCounter:
 
 _filed = ~Q(state=State.DRAFT)
 _decided = Q(received_at__isnull=False, state__in=DECIDED_STATES)
+# Decided with a result to hand over (approved), not a denial or a stop.
+_with_result = _decided & Q(state__in=RESULT_STATES)
+
+
+def _e_result_condition() -> Q:
+    """A result signed electronically (e_results.SignedResult, status signed); when e-results is not
+    installed no dossier has one."""
+    try:
+        from e_results.models import SignedResult
+    except ImportError:  # pragma: no cover - e_results is installed in every deployment
+        return Q(pk__in=[])
+    return Q(Exists(SignedResult.objects.filter(dossier=OuterRef("pk"), status=SignedResult.Status.SIGNED)))
+
+
+_e_result = _e_result_condition()
 _settled = Q(fee_total__gt=0, fees_settlement__in=PAID_SETTLEMENTS)
 
 DOSSIER_COUNTERS = {
@@ -104,6 +128,34 @@ DOSSIER_COUNTERS = {
         ),
         DossierCounter(
             "decided_late", _("Dossiers decided late"), "decided_at", DECIDING, _decided & ~_on_time
+        ),
+        DossierCounter(
+            "decided_with_result",
+            _("Dossiers decided with a result"),
+            "decided_at",
+            DECIDING,
+            _with_result,
+        ),
+        DossierCounter(
+            "decided_e_result",
+            _("Dossiers decided with a signed e-result"),
+            "decided_at",
+            DECIDING,
+            _with_result & _e_result,
+        ),
+        DossierCounter(
+            "decided_digitised",
+            _("Dossiers decided with a document digitised at the desk"),
+            "decided_at",
+            DECIDING,
+            _decided & Q(_digitised),
+        ),
+        DossierCounter(
+            "decided_digitised_e_result",
+            _("Dossiers decided, digitised at the desk and with a signed e-result"),
+            "decided_at",
+            DECIDING,
+            _with_result & Q(_digitised) & _e_result,
         ),
         DossierCounter(
             "fees_settled", _("Dossiers whose fees were paid"), "fees_settled_at", RECEIVING, _settled

@@ -217,9 +217,13 @@ INDICATORS: tuple[Indicator, ...] = (
         4,
         4,
         1.0,
-        _("dossiers with a valid e-result ÷ dossiers needing a result"),
-        SOURCE_MISSING,
-        no_data,
+        _(
+            "dossiers decided with a result whose result was signed electronically (e-result) ÷ dossiers "
+            "decided with a result (approved), by the day of the decision"
+        ),
+        SOURCE_DOSSIERS,
+        ratio("decided_e_result", "decided_with_result"),
+        ("decided_e_result", "decided_with_result"),
     ),
     Indicator(
         "4.2",
@@ -227,9 +231,13 @@ INDICATORS: tuple[Indicator, ...] = (
         4,
         6,
         0.8,
-        _("dossiers digitised and returned with an e-result ÷ dossiers decided"),
-        SOURCE_MISSING,
-        no_data,
+        _(
+            "dossiers decided with a paper digitised and attested at the desk and a signed e-result ÷ "
+            "dossiers decided"
+        ),
+        SOURCE_DOSSIERS,
+        ratio("decided_digitised_e_result", "decided"),
+        ("decided_digitised_e_result", "decided"),
     ),
     Indicator(
         "4.3",

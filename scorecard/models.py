@@ -20,6 +20,10 @@ DOSSIER_COUNTERS = (
     "decided_late",
     "processing_days",
     "prescribed_days",
+    "decided_with_result",
+    "decided_e_result",
+    "decided_digitised",
+    "decided_digitised_e_result",
     "fees_settled",
     "fees_paid_online",
 )
@@ -57,6 +61,12 @@ class DailyAgencyFigures(models.Model):
     decided_late = models.PositiveIntegerField(default=0)
     processing_days = models.PositiveIntegerField(default=0)
     prescribed_days = models.PositiveIntegerField(default=0)
+    # Of them (Decision 766 group 4): with a result to hand over, of those with a signed e-result; with a
+    # paper digitised and attested at the desk; digitised and with a signed e-result.
+    decided_with_result = models.PositiveIntegerField(default=0)
+    decided_e_result = models.PositiveIntegerField(default=0)
+    decided_digitised = models.PositiveIntegerField(default=0)
+    decided_digitised_e_result = models.PositiveIntegerField(default=0)
     # Fees settled that day (fees_settled_at), exemptions excluded; and of them paid online.
     fees_settled = models.PositiveIntegerField(default=0)
     fees_paid_online = models.PositiveIntegerField(default=0)

@@ -5,6 +5,15 @@ transition → save → write the one audit row → notify the applicant and cal
 
 from .arrivals import mark_seen
 from .base import DossierChanged, lock
+from .data_store import (
+    SHARE_DAYS,
+    attach_from_store,
+    describe_stored_file,
+    digitise_document,
+    prepare_result_file,
+    revoke_share,
+    share_stored_file,
+)
 from .fees import FeesNotPayable, exempt_fees, record_fees_refunded, settle_fees
 from .filing import (
     DRAFT_FIELDS,
@@ -38,6 +47,7 @@ from .supplements import (
 
 __all__ = [
     "DRAFT_FIELDS",
+    "SHARE_DAYS",
     "AssuranceTooLow",
     "DossierChanged",
     "FeesNotPayable",
@@ -46,10 +56,13 @@ __all__ = [
     "approve",
     "approve_supplement_request",
     "assign",
+    "attach_from_store",
     "attach_upload",
     "check_assurance",
     "check_originals",
     "deny",
+    "describe_stored_file",
+    "digitise_document",
     "discard_draft",
     "exempt_fees",
     "issue_apology",
@@ -60,6 +73,7 @@ __all__ = [
     "mark_returned_by_post",
     "mark_seen",
     "preferred_agency",
+    "prepare_result_file",
     "problems_before_submit",
     "receive",
     "receiving_agencies_for",
@@ -70,7 +84,9 @@ __all__ = [
     "remove_document",
     "request_supplement",
     "reuse_stored_file",
+    "revoke_share",
     "settle_fees",
+    "share_stored_file",
     "start_draft",
     "stop",
     "store_upload",

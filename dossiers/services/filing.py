@@ -10,12 +10,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.types import Actor
+from common import clock
 from procedures.models import (
     Agency,
+    DocumentKind,
     GovernmentLevel,
     ProcedureFee,
     ProcedureVersion,
@@ -254,9 +257,21 @@ def check_slot(dossier: Dossier, required_document: RequiredDocument | None) -> 
         raise ValidationError(_("This document is not part of this procedure."))
 
 
-def store_upload(*, owner: Actor, uploaded: UploadedFile, by: Actor, label: str = "") -> StoredFile:
+def store_upload(
+    *,
+    owner: Actor,
+    uploaded: UploadedFile,
+    by: Actor,
+    label: str = "",
+    kind: DocumentKind | None = None,
+    source: str = StoredFile.Source.UPLOADED,
+    attested_by: Actor | None = None,
+    attested_at: datetime.datetime | None = None,
+    issuer: str = "",
+) -> StoredFile:
     """Check the file (dossiers.uploads) and keep it in the owner's data store, named after what its
-    content is: the stored extension and the download name never come from the browser's file name."""
+    content is: the stored extension and the download name never come from the browser's file name.
+    `kind`: the document kind of the slot it was uploaded for; a digitised copy names its attestation."""
     checked = check_upload(uploaded)
     stored = StoredFile(
         owner=owner,
@@ -266,6 +281,11 @@ def store_upload(*, owner: Actor, uploaded: UploadedFile, by: Actor, label: str 
         sha256=checked.sha256,
         label=label[:500],
         uploaded_by=by,
+        kind=kind,
+        source=source,
+        attested_by=attested_by,
+        attested_at=attested_at,
+        issuer=issuer[:255],
     )
     stored.file.save(f"upload{checked.extension}", uploaded, save=False)
     stored.save()
@@ -279,7 +299,7 @@ EDITABLE_IN = {
 }
 
 
-def _check_editable(dossier: Dossier, kind: str) -> None:
+def check_editable(dossier: Dossier, kind: str) -> None:
     if EDITABLE_IN.get(DossierDocument.Kind(kind)) != dossier.state:
         raise ValidationError(_("Documents cannot be added to the dossier now."))
 
@@ -296,16 +316,23 @@ def attach_upload(
     require(policies.is_owner(by, dossier) or policies.acts_for_receiving_agency(by, dossier))
     check_slot(dossier, required_document)
     with locked(dossier) as dossier:
-        _check_editable(dossier, kind)
+        check_editable(dossier, kind)
         stored = store_upload(
             owner=dossier.applicant or by,
             uploaded=uploaded,
             by=by,
             label=required_document.name if required_document else "",
+            kind=required_document.kind if required_document else None,
         )
         return DossierDocument.objects.create(
             dossier=dossier, required_document=required_document, stored_file=stored, kind=kind, added_by=by
         )
+
+
+def count_reuse(stored_file: StoredFile) -> None:
+    """One more dossier took this paper from the store (in the caller's transaction, by F(): two filings
+    at once both count)."""
+    StoredFile.objects.filter(pk=stored_file.pk).update(reuse_count=F("reuse_count") + 1)
 
 
 def reuse_stored_file(
@@ -316,19 +343,25 @@ def reuse_stored_file(
     by: Actor,
     kind: str = DossierDocument.Kind.APPLICATION,
 ) -> DossierDocument:
-    """One click instead of a second upload: a file the applicant already has in their data store."""
+    """One click instead of a second upload: a file the applicant already has in their data store, still
+    valid; each reuse is counted on the stored file (the scorecard's Decision 766 group 4)."""
     require(policies.is_owner(by, dossier))
     check_slot(dossier, required_document)
     if stored_file.owner_id != dossier.applicant_id:
         raise PermissionDenied(_("This file is not in your data store."))
+    if not stored_file.is_valid_on(timezone.localdate(clock.now())):
+        raise ValidationError(
+            _("“%(name)s” expired on %(date)s: upload a valid one.")
+            % {"name": stored_file.original_name, "date": f"{stored_file.valid_until:%d/%m/%Y}"}
+        )
     with locked(dossier) as dossier:
-        _check_editable(dossier, kind)
+        check_editable(dossier, kind)
         existing = dossier.documents.filter(
             stored_file=stored_file, required_document=required_document, kind=kind
         ).first()
         if existing is not None:
             return existing
-        return DossierDocument.objects.create(
+        document = DossierDocument.objects.create(
             dossier=dossier,
             required_document=required_document,
             stored_file=stored_file,
@@ -336,6 +369,8 @@ def reuse_stored_file(
             reused=True,
             added_by=by,
         )
+        count_reuse(stored_file)
+        return document
 
 
 def remove_document(*, document: DossierDocument, by: Actor) -> None:
@@ -462,10 +497,12 @@ def register_at_desk(
     applicant: Actor | None = None,
     details: dict[str, Any],
     uploads: Any = (),
+    attested: bool = False,
 ) -> Dossier:
     """A clerk records a dossier brought to the desk or sent by post, on the applicant's behalf.
-    `uploads`: (required document or None, uploaded file) pairs, attached before the dossier is filed.
-    Not gated by the version's `required_loa`: the clerk checks the applicant's ID card in person."""
+    `uploads`: (required document or None, uploaded file) pairs, attached before the dossier is filed;
+    `attested`: the clerk attests the scans match the originals (digitised copies, in the applicant's
+    data store). Not gated by the version's `required_loa`: the clerk checks the applicant's ID card."""
     require(policies.may_register_at(clerk, receiving_agency))
     if channel not in {Channel.DESK, Channel.POST}:
         raise ValidationError(_("A clerk registers dossiers brought to the desk or sent by post."))
@@ -485,23 +522,36 @@ def register_at_desk(
             **allowed,
         )
         draft.save()
-        for required_document, uploaded in uploads:
-            check_slot(draft, required_document)
-            stored = store_upload(
-                owner=applicant or clerk,
-                uploaded=uploaded,
-                by=clerk,
-                label=required_document.name if required_document else "",
-            )
-            DossierDocument.objects.create(
-                dossier=draft, required_document=required_document, stored_file=stored, added_by=clerk
-            )
+        _attach_scans(draft, uploads, clerk=clerk, attested=attested)
         with changing(draft) as change:
             dossier = change.dossier
             change.proceed(dossier.submit, _("This dossier has already been submitted."))
             _file(dossier, change.now)
             change.record(Action.REGISTER_AT_DESK, actor=clerk, agency=receiving_agency)
             return dossier
+
+
+def _attach_scans(draft: Dossier, uploads: Any, *, clerk: Actor, attested: bool) -> None:
+    """The papers scanned at the desk, into the applicant's data store (the clerk's when they have no
+    account); attested by the clerk, they are digitised copies (who, when)."""
+    attestation: dict[str, Any] = (
+        {"source": StoredFile.Source.DIGITISED, "attested_by": clerk, "attested_at": clock.now()}
+        if attested
+        else {}
+    )
+    for required_document, uploaded in uploads:
+        check_slot(draft, required_document)
+        stored = store_upload(
+            owner=draft.applicant or clerk,
+            uploaded=uploaded,
+            by=clerk,
+            label=required_document.name if required_document else "",
+            kind=required_document.kind if required_document else None,
+            **attestation,
+        )
+        DossierDocument.objects.create(
+            dossier=draft, required_document=required_document, stored_file=stored, added_by=clerk
+        )
 
 
 def withdraw(*, dossier: Dossier, by: Actor, reason: str = "") -> Dossier:

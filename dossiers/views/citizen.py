@@ -16,12 +16,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import simple_mode
 from accounts.identity import current_loa
+from common import clock
 from common.decorators import citizen_only
 from procedures import selectors as catalogue
 from procedures.models import Agency, FeePaymentStage
@@ -39,6 +40,7 @@ from ..forms import (
 )
 from ..models import (
     BEFORE_DECISION,
+    DocumentAccess,
     Dossier,
     DossierDocument,
     ReturnChannel,
@@ -47,6 +49,7 @@ from ..models import (
     SupplementRequest,
 )
 from ..timeline import plain_timeline
+from .access_log import labelled
 
 STEPS = [
     ("applicant", gettext_lazy("Your details")),
@@ -58,6 +61,7 @@ STEPS = [
 STEP_NAMES = [name for name, _label in STEPS]
 MY_DOSSIERS_PER_PAGE = 20
 OTHER_FILES_PER_SLOT = 10
+ACCESSES_ON_DOSSIER_PAGE = 10
 RESULT_STATES = {State.APPROVED, State.RESULT_READY, State.RETURNED}
 # The appointment date means something to the applicant only while it runs (paused during a supplement).
 
@@ -175,12 +179,16 @@ class Slot:
     matching_files: list
     other_files: list
     form: UploadForm
+    offer: StoredFile | None = None  # pre-attached from the data store: its kind, valid, newest
 
 
 def _build_slots(user, required_documents, documents, *, with_other: bool = False) -> list[Slot]:
-    """Each slot offers the data store's files of the kind of document it asks for first
-    (`document_kinds.same_kind`), then a few others behind "Use a file from your data store"."""
+    """Each slot offers the data store's valid files of the kind of document it asks for first
+    (`document_kinds.slot_takes`), then a few others behind "Use a file from your data store"; an empty
+    slot naming a document kind the store holds is pre-attached (`offer`, confirmed in one click)."""
     files = selectors.reusable_files(user)
+    today = timezone.localdate(clock.now())
+    offers = selectors.store_offers(files, required_documents, documents, today)
     entries = [(str(d.pk), d) for d in required_documents]
     # "Other": what a request describes in words only, or an extra file the applicant wants to add.
     other_name = _("Another document (optional)") if entries else _("Attach what was asked for")
@@ -193,7 +201,9 @@ def _build_slots(user, required_documents, documents, *, with_other: bool = Fals
         used_contents = {d.stored_file.sha256 for d in in_slot}
         free = [f for f in files if f.pk not in used_pks and f.sha256 not in used_contents]
         name = required.name if required else ""
-        matching = [f for f in free if name and document_kinds.same_kind(f.label, name)]
+        matching = [
+            f for f in free if required and f.is_valid_on(today) and document_kinds.slot_takes(f, required)
+        ]
         others = [f for f in free if f not in matching][:OTHER_FILES_PER_SLOT]
         slots.append(
             Slot(
@@ -205,17 +215,20 @@ def _build_slots(user, required_documents, documents, *, with_other: bool = Fals
                 matching_files=matching,
                 other_files=others,
                 form=UploadForm(prefix=f"slot-{key}"),
+                offer=offers.get(required.pk) if required else None,
             )
         )
     return slots
 
 
 def _document_action(request, dossier: Dossier, slots: list[Slot], kind: str) -> bool:
-    """Upload, reuse or remove a file in one slot. True when done (the caller redirects); on a refusal
-    the message is put on the slot's form, next to the slot."""
+    """Upload, reuse or remove a file in one slot, or take the pre-attached papers. True when done (the
+    caller redirects); on a refusal the message is put on the slot's form, next to the slot."""
     action = request.POST.get("action")
     if action == "remove":
         return _remove_document(request, dossier, kind)
+    if action == "use_offers" and kind == DossierDocument.Kind.APPLICATION:
+        return _use_offers(request, dossier, slots)
     slot = next((s for s in slots if s.key == request.POST.get("slot")), None)
     if slot is None:
         messages.error(request, _("This document is not part of this procedure."))
@@ -283,6 +296,40 @@ def _reuse_into(request, dossier: Dossier, slot: Slot, kind: str) -> bool:
         slot.form.add_error("file", error)
         return False
     messages.success(request, _("Added from your files: %(name)s.") % {"name": stored.original_name})
+    return True
+
+
+def _use_offers(request, dossier: Dossier, slots: list[Slot]) -> bool:
+    """ "Dùng các giấy tờ này": the papers the page showed pre-attached (slot:file pairs, as seen), each
+    checked again by the service; nothing is typed or uploaded."""
+    by_key = {slot.key: slot for slot in slots if slot.required_document is not None}
+    wanted = {}
+    for pick in request.POST.getlist("pick"):
+        key, _sep, stored_pk = pick.partition(":")
+        if key in by_key and stored_pk.isdigit():
+            wanted[key] = int(stored_pk)
+    stored_files = StoredFile.objects.filter(owner=request.user, pk__in=wanted.values()).in_bulk()
+    picks = [
+        (by_key[key].required_document, stored_files[pk]) for key, pk in wanted.items() if pk in stored_files
+    ]
+    if not picks:
+        messages.error(request, _("Choose the documents to use from your data store."))
+        return True
+    try:
+        added = services.attach_from_store(dossier=dossier, picks=picks, by=request.user)
+    except (PermissionDenied, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+        return True
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s document taken from your data store.",
+            "%(count)s documents taken from your data store.",
+            len(added),
+        )
+        % {"count": len(added)},
+    )
     return True
 
 
@@ -570,12 +617,14 @@ def _documents_step(request, dossier):
     failed = any(slot.form.errors for slot in slots)
     if question is not None and slots:
         slots = [slots[question.index]]
+    offered = [slot for slot in slots if slot.offer is not None]
     return _render_step(
         request,
         dossier,
         "documents",
         {
             "slots": slots,
+            "offered": offered,
             "question": question,
             "documents": documents,
             "required_documents": required_documents,
@@ -756,6 +805,9 @@ def detail(request, pk):
     requests = list(dossier.supplement_requests.exclude(sent_at__isnull=True).prefetch_related("items"))
     open_request = next((r for r in requests if r.status == SupplementRequest.Status.OPEN), None)
     has_apology = dossier.apologies.exists() if dossier.received_at else False
+    accesses = labelled(
+        DocumentAccess.objects.of_dossier(dossier)[: ACCESSES_ON_DOSSIER_PAGE + 1], request.user
+    )
     next_step_panel = (
         panels.render_first_panel(dossier, "citizen.next_action", request) if dossier.code else ""
     )
@@ -779,6 +831,9 @@ def detail(request, pk):
         "has_next_step": bool(dossier.is_draft or open_request or next_step_panel),
         "next_step_panel": next_step_panel,
         "return_channel_label": ReturnChannel(dossier.return_channel).label,
+        # Ai đã xem giấy tờ của tôi: the latest opens, the whole list a link away (views.access_log).
+        "accesses": accesses[:ACCESSES_ON_DOSSIER_PAGE],
+        "more_accesses": len(accesses) > ACCESSES_ON_DOSSIER_PAGE,
     }
     return render(request, "dossiers/citizen/detail.html", context)
 

@@ -6,13 +6,16 @@ from django.http import Http404
 from django.views.decorators.http import require_GET
 
 from common.downloads import private_download
+from common.http import client_ip
 
 from .. import slips
-from ..models import Dossier
+from ..models import DocumentAccess, Dossier
+from ..services.access_log import logs_document_access, record_access
 
 
 @require_GET
 @login_required
+@logs_document_access
 def slip(request, pk, kind):
     dossier = (
         Dossier.objects.visible_to(request.user)
@@ -33,4 +36,13 @@ def slip(request, pk, kind):
     context = slips.slip_context(dossier, kind, int(item) if item else None)
     if context is None:
         raise Http404
-    return private_download(slips.render_pdf(context), filename=slips.filename(context))
+    content, name = slips.render_pdf(context), slips.filename(context)
+    record_access(
+        what=DocumentAccess.What.SLIP,
+        file_name=name,
+        route_name=request.resolver_match.view_name,
+        user=request.user,
+        dossier=dossier,
+        client_ip=client_ip(request),
+    )
+    return private_download(content, filename=name)

@@ -33,7 +33,14 @@ from procedures.models import Agency
 from .. import fee_lines, policies, register_export, selectors, services, slips
 from ..models import Dossier, DossierDocument, ReturnChannel, RuleSet, State, SupplementRequest, Timeliness
 from ..selectors import QueueView
-from ..staff_forms import ACTION_FORMS, CONFIRMED_ACTIONS, DeskForm, DeskProcedureForm, RegisterFilterForm
+from ..staff_forms import (
+    ACTION_FORMS,
+    CONFIRMED_ACTIONS,
+    DeskForm,
+    DeskProcedureForm,
+    DigitiseForm,
+    RegisterFilterForm,
+)
 
 QUEUE_PER_PAGE = 25
 REGISTER_PER_PAGE = 50
@@ -307,8 +314,15 @@ def _next_steps(dossier: Dossier) -> list[dict]:
     return lines
 
 
-def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: int = 200):
-    documents = list(dossier.documents.select_related("stored_file", "required_document"))
+def _detail(
+    request,
+    dossier: Dossier,
+    *,
+    bound: tuple | None = None,
+    status: int = 200,
+    digitise_form: DigitiseForm | None = None,
+):
+    documents = list(dossier.documents.select_related("stored_file__attested_by", "required_document"))
     for document in documents:
         document.url = _document_url(document)
     requests = list(
@@ -344,6 +358,7 @@ def _detail(request, dossier: Dossier, *, bound: tuple | None = None, status: in
         if any(action["name"] not in policies.ALWAYS_OPEN | CONFIRMED_ACTIONS for action in actions)
         else _next_steps(dossier),
         "slips": slip_links,
+        "digitise_slots": _digitise_slots(request, dossier, digitise_form),
         "intake_late": dossier.intake_answer_late(),
         "overdue": dossier.is_overdue(),
         "my_agencies": [
@@ -534,6 +549,68 @@ def act(request, pk, action):
     return redirect("staff:detail", dossier.pk)
 
 
+def _digitise_slots(request, dossier: Dossier, bound: DigitiseForm | None = None) -> list[dict]:
+    """Số hóa at intake: one form per slot of the procedure (a scan and the attestation), for a clerk who
+    may digitise this dossier now; empty otherwise."""
+    if not policies.may_digitise(request.user, dossier):
+        return []
+    slots = []
+    for required in dossier.procedure_version.documents.all():
+        is_bound = bound is not None and bound.data.get("required_document") == str(required.pk)
+        slots.append(
+            {
+                "required": required,
+                "form": bound
+                if is_bound
+                else DigitiseForm(
+                    initial={"required_document": required.pk}, auto_id=f"id_digitise_{required.pk}_%s"
+                ),
+            }
+        )
+    return slots
+
+
+@require_POST
+@staff_only
+def digitise(request, pk):
+    """A clerk scans a paper brought to the desk into its slot and attests the copy
+    (services.digitise_document)."""
+    dossier = visible_dossier(request.user, pk)
+    if not policies.may_digitise(request.user, dossier):
+        raise PermissionDenied(_("You may not do this on this dossier."))
+    slot = request.POST.get("required_document", "")
+    form = DigitiseForm(request.POST, request.FILES, auto_id=f"id_digitise_{slot}_%s")
+    required = (
+        dossier.procedure_version.documents.filter(pk=int(slot)).first()
+        if slot.isdigit() and len(slot) < 12
+        else None
+    )
+    if required is None:
+        messages.error(request, _("This document is not part of this procedure."))
+        return redirect("staff:detail", dossier.pk)
+    if form.is_valid():
+        try:
+            document = services.digitise_document(
+                dossier=dossier,
+                required_document=required,
+                uploaded=form.cleaned_data["file"],
+                clerk=request.user,
+                attested=form.cleaned_data["attested"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request,
+                _("Digitised and attested: %(name)s.") % {"name": required.name},
+            )
+            return redirect(
+                reverse("staff:detail", args=[dossier.pk]) + f"#digitise-{document.required_document_id}"
+            )
+    messages.error(request, _("Check what you entered: nothing was changed."))
+    return _detail(request, dossier, digitise_form=form, status=400)
+
+
 def _confirm(request, dossier: Dossier, action: str, form):
     """The second step of an action that ends the dossier: what it will do, the reason as typed, then
     "confirm" (the same form again, with `confirmed`) or "change it" (back to the page, nothing lost)."""
@@ -581,6 +658,7 @@ def desk(request, agency_code):
                     applicant=form.applicant,
                     details=form.details(),
                     uploads=form.uploads(),
+                    attested=form.cleaned_data["attest_copies"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)

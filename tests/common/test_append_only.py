@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
 from common.audit import AppendOnlyError, AppendOnlyModel
-from dossiers.models import DossierEvent
+from dossiers.models import DocumentAccess, DossierEvent
 from feedback.models import FeedbackEvent
 from notifications.models import DeliveryAttempt
 from payments.models import IpnLog, RefundTry
@@ -35,7 +35,30 @@ def feedback_sent():
     )
 
 
-AUDIT_MODELS = [DossierEvent, IpnLog, RefundTry, DeliveryAttempt, DeliveryEvent, FeedbackEvent]
+def document_opened(dossier):
+    """A clerk of the receiving agency opens the dossier's first document (every reference of the row set)."""
+    from dossiers.services.access_log import record_access
+
+    document = dossier.documents.select_related("stored_file").first()
+    record_access(
+        what=DocumentAccess.What.DOCUMENT,
+        file_name=document.stored_file.original_name,
+        route_name="dossiers:document",
+        user=clerk_of(dossier),
+        dossier=dossier,
+        stored_file=document.stored_file,
+    )
+
+
+AUDIT_MODELS = [
+    DossierEvent,
+    IpnLog,
+    RefundTry,
+    DeliveryAttempt,
+    DeliveryEvent,
+    FeedbackEvent,
+    DocumentAccess,
+]
 # A text column of each table, to try to rewrite.
 TEXT_COLUMN = {
     DossierEvent: "note",
@@ -44,6 +67,7 @@ TEXT_COLUMN = {
     DeliveryAttempt: "error",
     DeliveryEvent: "description",
     FeedbackEvent: "note",
+    DocumentAccess: "file_name",
 }
 
 
@@ -61,6 +85,7 @@ def audit_rows(django_capture_on_commit_callbacks):
         )
     make_result_ready(approved_by_post())
     feedback_sent()
+    document_opened(dossier)
     for model in AUDIT_MODELS:
         assert model.objects.exists(), model
     return {model: model.objects.order_by("pk").first() for model in AUDIT_MODELS}

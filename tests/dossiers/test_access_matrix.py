@@ -41,10 +41,12 @@ from dossiers import consent, services, slips, working_days
 from dossiers.models import (
     Apology,
     Authorisation,
+    DocumentAccess,
     Dossier,
     DossierDocument,
     DossierEvent,
     StoredFile,
+    StoredFileShare,
     SupplementRequest,
 )
 from dossiers.services import authorisations
@@ -152,6 +154,15 @@ def staff_action(clerk=FORBIDDEN, officer=FORBIDDEN, supervisor=None):
     )
 
 
+STAFF_AND_CITIZENS = [
+    "owner",
+    "citizen_b",
+    "clerk_x",
+    "officer_x",
+    "supervisor_x",
+    "clerk_y",
+    "catalogue_admin",
+]
 EVERYONE_OK = cells(**dict.fromkeys(ACTORS, OK))
 EVERYONE_NOT_ALLOWED = cells(**dict.fromkeys(ACTORS, NOT_ALLOWED))
 
@@ -347,7 +358,10 @@ def snapshot() -> dict:
         "dossiers": list(Dossier.objects.order_by("pk").values()),
         "events": DossierEvent.objects.count(),
         "documents": list(DossierDocument.objects.order_by("pk").values_list("pk", "kind")),
-        "stored_files": StoredFile.objects.count(),
+        "stored_files": list(
+            StoredFile.objects.order_by("pk").values_list("pk", "kind_id", "issuer", "number", "valid_until")
+        ),
+        "shares": list(StoredFileShare.objects.order_by("pk").values_list("pk", "revoked_at")),
         "requests": list(SupplementRequest.objects.order_by("pk").values_list("pk", "status")),
         "apologies": Apology.objects.count(),
         "authorisations": list(
@@ -358,7 +372,7 @@ def snapshot() -> dict:
 
 # --- the rows ---------------------------------------------------------------------------------------------
 # URLs that serve files people uploaded (common.downloads.user_file), not documents the portal generated.
-UPLOADED_FILES = {"dossiers:document", "dossiers:stored_file"}
+UPLOADED_FILES = {"dossiers:document", "dossiers:stored_file", "dossiers:shared_file"}
 
 
 @dataclass(frozen=True)
@@ -662,6 +676,23 @@ def citizen_rows() -> list[Row]:
             download=PDF,
         ),
         Row(
+            "dossiers:accesses",
+            "",
+            "GET",
+            Scene.submitted,
+            at("dossiers:accesses", pk),
+            citizen_page(),  # who opened my documents: the applicant (and their helper) only
+            marker=lambda scene, target: scene.version.name,
+        ),
+        Row(
+            "dossiers:data_store_accesses",
+            "",
+            "GET",
+            Scene.submitted,
+            at("dossiers:data_store_accesses"),
+            citizen_page(citizen_b=OK),  # everyone's own list
+        ),
+        Row(
             "dossiers:lookup",
             "",
             "GET",
@@ -675,7 +706,79 @@ def citizen_rows() -> list[Row]:
             marker=lambda scene, target: scene.version.name,
         ),
     ]
-    return rows + authorisation_rows()
+    return rows + authorisation_rows() + data_store_rows()
+
+
+def _stored_file_of(scene, target):
+    return document_of(target, DossierDocument.Kind.APPLICATION).stored_file_id
+
+
+def _shared(scene) -> StoredFileShare:
+    """A live link to the submitted dossier's first file, made by its owner."""
+    dossier = scene.submitted()
+    stored = document_of(dossier, DossierDocument.Kind.APPLICATION).stored_file
+    return services.share_stored_file(stored_file=stored, by=scene.owner, days=7)
+
+
+def _token(scene, target):
+    return target.token
+
+
+def data_store_rows() -> list[Row]:
+    """The data store (issue 16): describing and sharing one's own files, the public shared link, and
+    digitising at the desk."""
+    own_file = citizen_page(owner=DONE) | {"helper": NOT_FOUND}  # a helper acts on dossiers, not files
+    return [
+        Row(
+            "dossiers:describe_file",
+            "",
+            "POST",
+            Scene.submitted,
+            at("dossiers:describe_file", _stored_file_of),
+            own_file,
+            data=lambda scene, target: {"issuer": "Công an tỉnh Ninh Bình", "number": "012345"},
+        ),
+        Row(
+            "dossiers:share_file",
+            "",
+            "POST",
+            Scene.submitted,
+            at("dossiers:share_file", _stored_file_of),
+            own_file,
+            data=lambda scene, target: {"days": "7"},
+        ),
+        Row(
+            "dossiers:revoke_share",
+            "",
+            "POST",
+            _shared,
+            at("dossiers:revoke_share", pk),
+            own_file,
+            data=lambda scene, target: {},
+        ),
+        Row(
+            "dossiers:shared_file",
+            "",
+            "GET",
+            _shared,
+            at("dossiers:shared_file", _token),
+            EVERYONE_OK,  # whoever holds the link, signed in or not
+            download=PDF,
+        ),
+        Row(
+            "staff:digitise",
+            "",
+            "POST",
+            Scene.submitted,
+            at("staff:digitise", pk),
+            staff_action(clerk=DONE),
+            data=lambda scene, target: {
+                "required_document": target.procedure_version.documents.first().pk,
+                "file": pdf_upload("ban-so-hoa.pdf"),
+                "attested": "on",
+            },
+        ),
+    ]
 
 
 def authorisation_page(owner=OK, helper=OK, citizen_b=OK):
@@ -1088,6 +1191,30 @@ def staff_rows() -> list[Row]:
             marker=code_of,
         ),
         Row(
+            "staff:access_export",
+            "",
+            "GET",
+            Scene.submitted,
+            at("staff:access_export"),
+            # The auditors' export: superusers only (citizens and other staff 403).
+            cells(
+                anonymous=LOGIN,
+                **dict.fromkeys(
+                    [
+                        "owner",
+                        "citizen_b",
+                        "clerk_x",
+                        "officer_x",
+                        "supervisor_x",
+                        "clerk_y",
+                        "catalogue_admin",
+                    ],
+                    FORBIDDEN,
+                ),
+                superuser=OK,
+            ),
+        ),
+        Row(
             "staff:register_xlsx",
             "",
             "GET",
@@ -1177,9 +1304,13 @@ def test_access(client, built, actor: str):
     if user is not None:
         sign_in(client, user)
     before = snapshot()
+    opened_before = DocumentAccess.objects.count()
 
     response = client.post(url, data) if row.method == "POST" else client.get(url)
     body = _body(response)
+    # A person's file served leaves one row of who opened it (dossiers.services.access_log); refused, none.
+    served = row.expect[actor] == OK and row.download == PDF
+    assert DocumentAccess.objects.count() - opened_before == (1 if served else 0)
     expected = row.expect[actor]
 
     if expected == LOGIN:

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.e2e.site_menu import open_menu
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
 
@@ -20,6 +20,7 @@ def test_sign_up_verify_by_the_mailed_link_and_sign_in(page, base):
     page.locator("#id_email").fill("hoa.pham@example.vn")
     page.locator("#id_password1").fill("Hoa-mat-khau-2026")
     page.locator("#id_password2").fill("Hoa-mat-khau-2026")
+    page.locator("#id_privacy_consent").check()
     page.locator("#id_password2").press("Enter")
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 

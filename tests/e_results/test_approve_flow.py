@@ -85,3 +85,14 @@ def test_applicant_downloads_the_signed_copy(client, give_agency_a_key, django_c
     client.logout()
     sign_in(client, filed_dossier().applicant)
     assert client.get(f"/e-results/{result.pk}/file/").status_code == 404
+
+
+def test_the_signed_result_lands_in_the_applicants_store_as_a_result_of_the_agency(
+    give_agency_a_key, django_capture_on_commit_callbacks
+):
+    """Issue 16: source "result", issuer the agency, number the result number (dossiers.services)."""
+    dossier = approve_with_key(give_agency_a_key, django_capture_on_commit_callbacks)
+    result = SignedResult.objects.get(dossier=dossier)
+    stored = result.signed_file
+    assert stored.source == stored.Source.RESULT
+    assert (stored.issuer, stored.number) == (dossier.handling_agency.name, result.result_number)

@@ -100,6 +100,11 @@ def test_load_demo_publishes_a_realistic_catalogue_through_the_services():
     assert 0.5 <= full / published.count() <= 0.9
     assert published.filter(name__contains="Cấp đổi giấy phép lái xe").exists()
     assert "Published catalogue entries" in output
+    # Issue 16: the common slots name their document kind, so the data store's papers are offered.
+    cccd_slots = RequiredDocument.objects.filter(
+        version__in=published, name__startswith="Thẻ Căn cước hoặc Căn cước công dân"
+    )
+    assert cccd_slots.exists() and set(cccd_slots.values_list("kind__code", flat=True)) == {"CCCD"}
 
 
 def test_demo_agencies_and_units_follow_the_national_formats_and_the_2025_merges():

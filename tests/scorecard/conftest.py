@@ -33,7 +33,8 @@ def march(monkeypatch):
         decided=at(D(2026, 3, 5), 10),
         due=D(2026, 3, 9),
     )
-    # 2: at the desk, decided 12/3 after its date of 10/3: late, 7 working days.
+    # 2: at the desk, decided 12/3 after its date of 10/3: late, 7 working days; its papers digitised at
+    # the desk, its result signed electronically.
     make_dossier(
         full,
         agency,
@@ -43,6 +44,8 @@ def march(monkeypatch):
         received=at(D(2026, 3, 3), 10),
         decided=at(D(2026, 3, 12), 10),
         due=D(2026, 3, 10),
+        digitised=True,
+        e_result=True,
     )
     # 3: online, received after its 8 hours, reusing a stored document, fees paid online.
     make_dossier(
@@ -68,10 +71,12 @@ def march(monkeypatch):
         settled=at(D(2026, 3, 6), 9),
         settlement="paid_at_desk",
     )
-    # 5: online, decided by its date but after an apology: late; 1 working day.
+    # 5: online, decided by its date but after an apology: late; 1 working day; a paper digitised (a
+    # denial has no result to sign).
     make_dossier(
         full,
         agency,
+        digitised=True,
         state="denied",
         filed=at(D(2026, 3, 9), 8),
         received=at(D(2026, 3, 9), 10),

@@ -34,6 +34,8 @@ def make_dossier(
     settlement="",
     reusing=False,
     apology=False,
+    digitised=False,
+    e_result=False,
 ) -> Dossier:
     dossier = Dossier(
         code=f"SC-{next(_codes):06d}",
@@ -53,6 +55,8 @@ def make_dossier(
     )
     dossier.__dict__["state"] = state  # protected FSM field: set the way a migration would
     dossier.save()
+    if digitised or e_result:
+        _group_four(dossier, digitised=digitised, e_result=e_result)
     if reusing or apology:
         owner = UserFactory()
         if reusing:
@@ -77,9 +81,44 @@ def make_dossier(
     return dossier
 
 
+def _stored(owner, **fields) -> StoredFile:
+    return StoredFile.objects.create(
+        owner=owner,
+        file="private/x.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        **fields,
+    )
+
+
+def _group_four(dossier: Dossier, *, digitised: bool, e_result: bool) -> None:
+    """A paper digitised and attested at the desk; a result signed electronically (e_results)."""
+    from e_results.models import SignedResult
+
+    clerk = UserFactory()
+    if digitised:
+        stored = _stored(
+            clerk, source=StoredFile.Source.DIGITISED, attested_by=clerk, attested_at=dossier.submitted_at
+        )
+        DossierDocument.objects.create(dossier=dossier, stored_file=stored)
+    if e_result:
+        result = DossierDocument.objects.create(
+            dossier=dossier, stored_file=_stored(clerk), kind=DossierDocument.Kind.RESULT
+        )
+        SignedResult.objects.create(
+            dossier=dossier,
+            document=result,
+            status=SignedResult.Status.SIGNED,
+            result_number=f"{dossier.code}/KQ1",
+        )
+
+
 def spread(versions, agencies, start: datetime.date, days: int, seed: int = 7) -> list[Dossier]:
     """Dossiers over `days` days and several agencies, in every kind of case the counters tell apart."""
     chooser = random.Random(seed)
+    group_four = random.Random(seed + 1)  # its own draws: the other cases stay what they were
     dossiers = []
     for offset in range(days):
         day = start + datetime.timedelta(days=offset)
@@ -118,6 +157,7 @@ def spread(versions, agencies, start: datetime.date, days: int, seed: int = 7) -
                 )
             if kind in ("refused", "withdrawn"):
                 fields.update(state=kind, decided=filed + datetime.timedelta(hours=3))
+            fields.update(digitised=group_four.random() < 0.3, e_result=group_four.random() < 0.5)
             dossiers.append(make_dossier(version, agency, **fields))
         if chooser.random() < 0.2:
             make_dossier(chooser.choice(versions), chooser.choice(agencies), state="draft")

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from dossiers.models import Apology, Dossier, DossierDocument
 from dossiers.working_days import working_days_between
+from e_results.models import SignedResult
 from scorecard.models import DOSSIER_COUNTERS, DailyAgencyFigures
 from scorecard.tasks import refresh_recent_figures
 from tests.factories import AgencyFactory, ProcedureVersionFactory
@@ -20,6 +21,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime.date(2026, 2, 23)
 DAYS = 21
 DECIDED = {"approved", "result_ready", "returned", "denied", "stopped"}
+WITH_RESULT = {"approved", "result_ready", "returned"}
 PAID = {"paid_online", "paid_at_desk", "cod"}
 
 
@@ -32,6 +34,12 @@ def from_scratch() -> dict:
 
     reusing = set(DossierDocument.objects.filter(reused=True).values_list("dossier_id", flat=True))
     apologised = set(Apology.objects.values_list("dossier_id", flat=True))
+    digitised = set(
+        DossierDocument.objects.filter(
+            kind="application", stored_file__source="digitised", stored_file__attested_at__isnull=False
+        ).values_list("dossier_id", flat=True)
+    )
+    e_results = set(SignedResult.objects.filter(status="signed").values_list("dossier_id", flat=True))
     for dossier in Dossier.objects.select_related("procedure_version"):
         if dossier.state == "draft":
             continue
@@ -55,6 +63,13 @@ def from_scratch() -> dict:
                 day(dossier.received_at), day(dossier.decided_at)
             )
             decided["prescribed_days"] += dossier.procedure_version.processing_days
+            with_result = dossier.state in WITH_RESULT
+            decided["decided_with_result"] += with_result
+            decided["decided_e_result"] += with_result and dossier.pk in e_results
+            decided["decided_digitised"] += dossier.pk in digitised
+            decided["decided_digitised_e_result"] += (
+                with_result and dossier.pk in digitised and dossier.pk in e_results
+            )
         if dossier.fee_total and dossier.fees_settlement in PAID and dossier.fees_settled_at:
             fees = counts[(dossier.receiving_agency_id, day(dossier.fees_settled_at))]
             fees["fees_settled"] += 1

@@ -95,7 +95,7 @@ def test_the_xlsx_opens_and_holds_the_figures(client, march):
     sheet = book["Chi so 766"]
     rows = {row[1]: row for row in sheet.iter_rows(values_only=True) if row and row[1]}
     assert rows["2.1"][5] == pytest.approx(4.67) and rows["2.1"][7:9] == (1, 3)
-    assert rows["4.1"][5] == "Chưa có dữ liệu"
+    assert rows["4.4"][5] == "Chưa có dữ liệu"
     ranked = [row[1] for row in book["Xep hang"].iter_rows(min_row=2, values_only=True)]
     assert march.name in ranked and len(ranked) == 2  # every agency of the level with figures
 

@@ -36,6 +36,7 @@ from procedures import services
 from procedures.models import (
     AdministrativeUnit,
     Agency,
+    DocumentKind,
     Field,
     GovernmentLevel,
     Procedure,
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         admin = users[demo_accounts.CATALOGUE_ADMIN_EMAIL][0]
         reviewer = users[demo_accounts.CATALOGUE_REVIEWER_EMAIL][0]
         created, skipped = load_procedures(admin=admin, reviewer=reviewer)
+        name_document_kinds()
         generated = load_synthetic(
             procedures, admin=admin, reviewer=reviewer, agencies=agencies, fields=fields
         )
@@ -244,6 +246,25 @@ def account_table(users: dict[str, tuple[User, bool]]) -> str:
 
 
 # --- Catalogue --------------------------------------------------------------------------------------------
+
+
+def name_document_kinds() -> int:
+    """The demo catalogue's common slots (Căn cước công dân, Giấy khai sinh…) name their document kind, so
+    a paper in a citizen's data store is offered for them (issue 16); a slot whose name fits no kind, or
+    more than one, stays without. Returns how many slots were named."""
+    from dossiers.document_kinds import kind_for_name
+
+    kinds = list(DocumentKind.objects.all())
+    slots = RequiredDocument.objects.filter(kind__isnull=True).exclude(
+        version__procedure__national_code__startswith=synthetic.CODE_PREFIX
+    )
+    named = []
+    for slot in slots:
+        slot.kind = kind_for_name(slot.name, kinds)
+        if slot.kind is not None:
+            named.append(slot)
+    RequiredDocument.objects.bulk_update(named, ["kind"])
+    return len(named)
 
 
 def load_procedures(*, admin: User, reviewer: User) -> tuple[int, int]:
