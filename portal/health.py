@@ -1,4 +1,5 @@
-"""Readiness checks for load balancers and monitoring: database, cache, broker, workers.
+"""Readiness checks for load balancers and monitoring: database, cache, broker, workers; and the outboxes'
+backlogs, for a person reading it.
 
 Only the database is needed to serve: without it /healthz answers 503 ("down"). Anything else missing is
 "degraded" with 200, so a load balancer keeps sending traffic (a Redis outage leaves the cache in each
@@ -76,4 +77,20 @@ def health_report() -> tuple[int, dict]:
         else ("degraded" if database["ok"] else "down")
     )
     report = {"status": overall, "database": database, "cache": cache, "broker": broker, "workers": workers}
+    if database["ok"]:
+        report["outboxes"] = outboxes_state()
     return status, report
+
+
+def outboxes_state() -> dict:
+    """Each outbox's waiting rows and the age of the oldest (one indexed aggregate each). Information for
+    whoever looks: a backlog never changes the status (the alert rules on /metrics judge it)."""
+    from .metrics import outbox_backlogs
+
+    try:
+        return {
+            backlog.outbox: {"pending": backlog.pending, "oldest_age_seconds": backlog.oldest_age_seconds}
+            for backlog in outbox_backlogs()
+        }
+    except Exception as error:  # a table not migrated yet, a statement cancelled: /healthz still answers
+        return {"error": error.__class__.__name__}

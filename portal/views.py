@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from procedures import selectors as catalogue
 from procedures.models import Field, ProcedureVersion
 from procedures.services import can_edit_catalogue, can_publish_catalogue
 
+from . import metrics as portal_metrics
 from .health import health_report
 
 
@@ -69,3 +70,13 @@ def set_language(request):
 def healthz(request):
     status, report = health_report()
     return JsonResponse(report, status=status)
+
+
+@never_cache
+def metrics(request):
+    """Prometheus's scrape: for METRICS_TOKEN or METRICS_ALLOWED_IPS only; a 404 to anyone else, so the
+    endpoint is not even known to exist."""
+    if request.method not in {"GET", "HEAD"} or not portal_metrics.metrics_allowed(request):
+        raise Http404
+    body, content_type = portal_metrics.exposition()
+    return HttpResponse(body, content_type=content_type)

@@ -1,7 +1,13 @@
-import pytest
-from django.db import DatabaseError
+import datetime
 
+import pytest
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
+
+from common import clock
+from notifications.models import Notification
 from portal import health
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +58,27 @@ def test_healthz_is_degraded_when_another_cache_backend_does_not_keep_what_it_is
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "degraded" and response.json()["cache"] == {"ok": False}
+
+
+def test_healthz_reports_each_outbox_backlog_and_its_oldest_age_without_changing_the_status(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    waiting = clock.now() - datetime.timedelta(minutes=5)
+    Notification.objects.create(
+        recipient=UserFactory(), event="dossier_received", channel="sms", address="0912345678", body="x"
+    )
+    Notification.objects.update(created_at=waiting)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["outboxes"]["notifications"]["pending"] == 1
+    assert 300 <= body["outboxes"]["notifications"]["oldest_age_seconds"] < 400
+    assert set(body["outboxes"]) == {
+        "notifications",
+        "postal",
+        "national_sync",
+        "e_results_signing",
+        "refunds",
+    }
+    assert body["outboxes"]["postal"] == {"pending": 0, "oldest_age_seconds": 0.0}
+    # SELECT 1, one aggregate per outbox (and on PostgreSQL the request's statement timeout).
+    assert len(queries) <= 7
