@@ -49,8 +49,15 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
-    """Uploaded files and mail go to the test's own folder."""
+    """Uploaded files, archived files and mail go to the test's own folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "archive")},
+        },
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "notifications.providers.sms_memory.MemorySMSBackend"
     settings.SMS_FILE_PATH = str(tmp_path / "sms" / "outbox.jsonl")
