@@ -3,7 +3,9 @@ from typing import Any
 from allauth.account.forms import LoginForm, SignupForm
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import formats, timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
@@ -78,7 +80,21 @@ class PortalSignupForm(SignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
-    field_order = ["full_name", "email", "password1", "password2"]
+    # Consent to the privacy notice (Law 91/2025/QH15); recorded with its version and time by
+    # privacy.receivers when the account is made.
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree to the processing of my personal data it describes."
+        ),
+        help_text=format_lazy(
+            '<a href="{}" target="_blank">{}</a>',
+            reverse_lazy("privacy:notice"),
+            _("Read the privacy notice"),
+        ),
+        error_messages={"required": _("Please read the privacy notice and tick the box to sign up.")},
+    )
+
+    field_order = ["full_name", "email", "password1", "password2", "privacy_consent"]
 
     def save(self, request):
         user = super().save(request)

@@ -39,6 +39,7 @@ class Event(models.TextChoices):
     APPOINTMENT_BOOKED = "appointment_booked", _("Appointment at the desk booked")
     APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment at the desk cancelled")
     APPOINTMENT_REMINDER = "appointment_reminder", _("Reminder of an appointment at the desk")
+    CORRECTION_HANDLED = "correction_handled", _("Request to correct personal data answered")
 
 
 # Optional keys each event's templates use (all optional: a template leaves out what it is not given).
@@ -82,6 +83,8 @@ CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
     Event.APPOINTMENT_BOOKED: ("when", "agency", "counter", "purpose", "calendar"),
     Event.APPOINTMENT_CANCELLED: ("when", "agency", "counter", "purpose", "calendar"),
     Event.APPOINTMENT_REMINDER: ("when", "agency", "counter", "purpose", "calendar"),
+    # privacy/: `reference` the request's number, `outcome` done|refused, `answer` the staff's words.
+    Event.CORRECTION_HANDLED: ("reference", "outcome", "answer"),
 }
 
 # Events told on one channel only, at the address the caller names (notify(channels=…)), whatever the

@@ -75,10 +75,16 @@ INSTALLED_APPS = [
     "identity_sandbox",
     "national_portal_sandbox",
     "scorecard",  # Decision 766/QĐ-TTg service-quality scorecard
+    "privacy",  # personal-data rights (Law 91/2025/QH15): notice, consent, my data, deletion, register
     "portal",
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (common/logging.py); then django-prometheus's
+    # timing, which its After middleware, last, completes (portal/metrics.py).
+    "common.logging.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "common.metrics.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.BrowserProtectionMiddleware",  # reads request.user on the way out
@@ -95,9 +101,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
+    "privacy.middleware.NewNoticeConsentMiddleware",  # a citizen accepts a new privacy notice first
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -265,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
     "scorecard-refresh-nightly": {
         "task": "scorecard.tasks.refresh_figures_nightly",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # Closed dossiers past their retention period: minimised and their files moved to STORAGES["archive"].
+    "dossiers-archive-expired": {
+        "task": "dossiers.tasks.archive_expired_dossiers",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 SCORECARD_NIGHTLY_DAYS = env.int("SCORECARD_NIGHTLY_DAYS", default=35)
@@ -525,6 +538,17 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Where archiving moves the files of dossiers past their retention period (dossiers/services/
+    # retention.py): a folder beside MEDIA_ROOT by default; in production any Django storage by
+    # configuration, e.g. ARCHIVE_STORAGE_BACKEND=storages.backends.s3.S3Storage with ARCHIVE_STORAGE_OPTIONS
+    # (JSON) naming an S3-compatible bucket. Back it up as MEDIA_ROOT is.
+    "archive": {
+        "BACKEND": env.str("ARCHIVE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json(
+            "ARCHIVE_STORAGE_OPTIONS",
+            default={"location": env.str("ARCHIVE_ROOT", default=str(Path(MEDIA_ROOT).parent / "archive"))},
+        ),
+    },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION  # development serves assets without collectstatic
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -582,7 +606,7 @@ PERMISSIONS_POLICY = (
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # probes and scrapes inside the private network
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
@@ -590,14 +614,59 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Logs, metrics, error reporting (README, "Monitoring") ------------------------------------------------
+# LOG_FORMAT "json": one JSON object a line (time, level, logger, message, request_id, user_id), the default
+# in production; "text": a readable line, the embedded default's. Either way personal ID numbers, phone
+# numbers and emails are masked (common/logging.py), whatever logger wrote them.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] %(message)s"
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "filters": {
+        "request_context": {
+            "()": "common.logging.RequestContextFilter",
+            "missing": None if LOG_FORMAT == "json" else "-",
+        },
+        "mask_personal_data": {"()": "common.logging.MaskingFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context", "mask_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# /metrics answers a bearer token equal to METRICS_TOKEN (empty: none accepted), or these addresses and
+# networks (the client's address as TRUSTED_PROXY_COUNT reads it); anyone else gets a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+# Errors go to Sentry or a self-hosted GlitchTip when SENTRY_DSN is set; off otherwise.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from common.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=PORTAL_ENV),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # --- Dossiers ----------------------------------------------------------------------------------------
 # Office hours of state agencies (working hours count only inside them; Decree 45/2020's 8 hours).
@@ -618,6 +687,16 @@ EARLY_WARNING_WINDOW_DAYS = env.int("EARLY_WARNING_WINDOW_DAYS", default=90)
 EARLY_WARNING_MIN_SAMPLES = env.int("EARLY_WARNING_MIN_SAMPLES", default=5)
 EARLY_WARNING_MARGIN_WORKING_DAYS = env.int("EARLY_WARNING_MARGIN_WORKING_DAYS", default=2)
 EARLY_WARNING_CACHE_SECONDS = env.int("EARLY_WARNING_CACHE_SECONDS", default=6 * 3600)
+# Retention (dossiers/services/retention.py): a closed dossier is archived this many years after it closed
+# (returned, refused, denied, stopped, withdrawn) unless its procedure sets its own period
+# (Procedure.retention_years). A setting the province takes from its archive rules (e.g. the retention tables
+# under the Law on Archives 2024 and Circular 10/2022/TT-BNV), not a legal period the code asserts.
+DOSSIER_RETENTION_YEARS_DEFAULT = env.int("DOSSIER_RETENTION_YEARS_DEFAULT", default=10)
+if DOSSIER_RETENTION_YEARS_DEFAULT < 1:
+    raise ImproperlyConfigured("DOSSIER_RETENTION_YEARS_DEFAULT must be at least 1.")
+DOSSIER_ARCHIVE_BATCH_SIZE = env.int("DOSSIER_ARCHIVE_BATCH_SIZE", default=200)
+# At most this many a night: a backlog (imported history) is worked off over several nights.
+DOSSIER_ARCHIVE_MAX_PER_RUN = env.int("DOSSIER_ARCHIVE_MAX_PER_RUN", default=20_000)
 # The queue's tab counts are cached until a change to the agency's dossiers commits; at most this old when
 # rows change outside the services (an import) or an admin adds a calendar exception.
 QUEUE_COUNTS_STALE_SECONDS = env.int("QUEUE_COUNTS_STALE_SECONDS", default=30)
@@ -767,3 +846,11 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF, _gateway_origin] if PAYMENT_GATEWAY == "vnpay" else [SELF],
     },
 }
+
+# Personal data protection (privacy/; Law 91/2025/QH15, Decree 13/2023/NĐ-CP).
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="baove-dulieu@dichvucong.example.vn")
+# Correction "as soon as possible" (Decree 13 art. 15): the portal's answer is due in this many working days.
+PRIVACY_CORRECTION_WORKING_DAYS = env.int("PRIVACY_CORRECTION_WORKING_DAYS", default=3)
+PRIVACY_EXPORTS_PER_HOUR = env.int("PRIVACY_EXPORTS_PER_HOUR", default=3)
+# Stored files put in one "my data" archive, in all; beyond it files are listed but left out.
+PRIVACY_EXPORT_MAX_FILE_BYTES = env.int("PRIVACY_EXPORT_MAX_FILE_BYTES", default=500 * 1024 * 1024)

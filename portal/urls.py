@@ -29,10 +29,13 @@ urlpatterns = [
         name="agency_catalogue_advisor",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("procedures/", include("procedures.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("notifications/", include("notifications.urls")),
     path("staff/national-sync/", include("national_sync.urls")),
+    # /quyen-rieng-tu/ (notice), /du-lieu-cua-toi/ (my data), /staff/privacy/ (before /staff/<queue>/)
+    path("", include("privacy.urls")),
     path("", include("scorecard.urls")),  # /staff/scorecard/ and the public /chi-so-phuc-vu/
     path("", include("dossiers.staff_urls")),
     path("postal/", include("postal.urls")),

@@ -44,6 +44,7 @@ for db in "${DBS[@]}"; do
 done
 cp "$WORK/template.sqlite3" "$WORK/search.sqlite3"
 cp "$WORK/template.sqlite3" "$WORK/ipn.sqlite3"
+cp "$WORK/template.sqlite3" "$WORK/privacy.sqlite3"
 cp "$WORK/template.sqlite3" "$WORK/filing.sqlite3"
 echo "(the demo, migrated and loaded once: $((SECONDS - started)) s)"
 
@@ -72,6 +73,8 @@ run scorecard env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[3]}" \
 # The national portal sync on one worker (its own redis-server on a free port), the sandbox portal in-process.
 run national_sync env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[4]}" \
   .venv/bin/python bench/national_sync.py --smoke
+# The citizen's "my data" archive (privacy): a citizen with a few dossiers and their files, over the view.
+run privacy_export env DATABASE_URL="sqlite:///$WORK/privacy.sqlite3" .venv/bin/python bench/privacy_export.py --smoke
 # E-results: PAdES signing (cold/warm) and verification on a sandbox PKI of its own; no database.
 run e_results .venv/bin/python bench/e_results.py --smoke
 echo "all benches ran"

@@ -72,6 +72,7 @@ def test_email_confirmation_page(client):
             "email": "a@example.vn",
             "password1": "lotus-pond-2026",
             "password2": "lotus-pond-2026",
+            "privacy_consent": "on",
         },
     )
     link = re.search(r"(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body).group(1)

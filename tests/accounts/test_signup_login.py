@@ -16,6 +16,7 @@ SIGNUP = {
     "email": "mai@example.vn",
     "password1": "lotus-pond-2026",
     "password2": "lotus-pond-2026",
+    "privacy_consent": "on",  # the privacy notice (privacy/), required at sign-up
 }
 
 

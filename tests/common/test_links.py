@@ -64,6 +64,7 @@ def test_allauths_mails_link_to_the_configured_origin_not_the_requests_host(clie
             "email": "hoa@example.vn",
             "password1": "Hoa-mat-khau-2026",
             "password2": "Hoa-mat-khau-2026",
+            "privacy_consent": "on",
         },
         **ELSEWHERE,
     )

@@ -65,6 +65,7 @@ def assert_every_page_answers(client, world, *, address: str) -> None:
     client.logout()
 
     signup = {"email": "mai@example.vn", "password1": "lotus-pond-2026", "password2": "lotus-pond-2026"}
+    signup["privacy_consent"] = "on"
     response = client.post(reverse("account_signup"), {"full_name": "Trần Thị Mai", **signup})
     assert response.status_code == 302 and User.objects.filter(email="mai@example.vn").exists()
     client.logout()
