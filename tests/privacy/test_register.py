@@ -45,3 +45,24 @@ def test_register_needs_the_permission(client):
     assert client.get(reverse("privacy:register")).status_code == 200
     sign_in(client, citizen())
     assert client.get(reverse("privacy:register")).status_code == 403
+
+
+def test_the_dashboard_links_the_privacy_pages_to_the_staff_who_may_open_them(client):
+    """The register, the correction requests and the access-log export are reached from "Your work", and
+    only by those with the permission."""
+    links = [
+        reverse("privacy:register"),
+        reverse("privacy:corrections"),
+        reverse("staff:access_export"),
+    ]
+    clerk = UserFactory(clerk=True)
+    sign_in(client, clerk)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert not any(f'href="{link}"' in html for link in links)
+    officer = UserFactory(officer=True)
+    for codename in ("view_register", "handle_correctionrequest"):
+        officer.user_permissions.add(Permission.objects.get(codename=codename))
+    sign_in(client, officer)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert f'href="{links[0]}"' in html and f'href="{links[1]}"' in html
+    assert f'href="{links[2]}"' not in html
