@@ -24,4 +24,10 @@ class LabelledInlineFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         for name, field in form.fields.items():
-            field.widget.attrs.setdefault("aria-label", str(field.label or name))
+            label = str(field.label or name)
+            field.widget.attrs.setdefault("aria-label", label)
+            # A foreign key's select sits in the admin's RelatedFieldWidgetWrapper, which renders its inner
+            # widget with that widget's own attrs.
+            inner = getattr(field.widget, "widget", None)
+            if inner is not None:
+                inner.attrs.setdefault("aria-label", label)

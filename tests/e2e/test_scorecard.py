@@ -64,7 +64,7 @@ def test_a_leader_reads_the_scorecard_changes_the_period_and_opens_the_dossiers_
     expect(page).to_have_url(re.compile(r"/staff/scorecard/$"))
     expect(page.locator("h2#total-title")).to_contain_text(f"kỳ {province['month'].label}")
     expect(page.locator("[data-total]")).not_to_have_text("")
-    expect(page.locator("tr[data-indicator='4.1']")).to_contain_text("Chưa có dữ liệu")
+    expect(page.locator("tr[data-indicator='4.5']")).to_contain_text("Chưa có dữ liệu")
     expect(page.locator(".scorecard-trend")).to_have_count(6)
     expect(page.locator(".scorecard-ranking li")).to_have_count(2)
     shoot(page, "scorecard")
