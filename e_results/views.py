@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.downloads import user_file
 from common.http import client_ip
 from dossiers.models import DocumentAccess, Dossier
-from dossiers.services.access_log import logs_document_access, record_access
+from dossiers.services.access_log import logs_document_access, record_request_access
 
 from . import selectors, services, signing, verification
 from .forms import VerifyUploadForm
@@ -108,14 +108,12 @@ def signed_file(request, pk):
         handle = result.signed_file.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    record_access(
+    record_request_access(
+        request,
         what=DocumentAccess.What.RESULT,
         file_name=result.signed_file.original_name,
-        route_name=request.resolver_match.view_name,
-        user=request.user,
         dossier=result.dossier,
         stored_file=result.signed_file,
-        client_ip=client_ip(request),
     )
     return user_file(handle, filename=result.signed_file.original_name, content_type="application/pdf")
 

@@ -15,7 +15,7 @@ from common.http import client_ip
 from dossiers.forms import LookupForm
 from dossiers.models import DocumentAccess
 from dossiers.services import lookups
-from dossiers.services.access_log import logs_document_access, record_access
+from dossiers.services.access_log import logs_document_access, record_request_access
 from procedures.serializers import ErrorDetailSerializer
 
 from . import selectors
@@ -151,10 +151,11 @@ class DocumentFileAPI(ClientAPIView):
             raise NotFound(_("No such document.")) from missing
         dossier = document.dossier
         ours = request.auth.agency_ids
-        record_access(
+        record_request_access(
+            request._request,  # the client's address and route as Django saw them
+            user=None,  # a system, named by actor_name
             what=DocumentAccess.What.DOCUMENT,
             file_name=stored.original_name,
-            route_name=request.resolver_match.view_name,
             actor_name=request.auth.client.name,
             via=DocumentAccess.Via.API,
             dossier=dossier,
@@ -162,7 +163,6 @@ class DocumentFileAPI(ClientAPIView):
             agency_id=dossier.receiving_agency_id
             if dossier.receiving_agency_id in ours
             else dossier.handling_agency_id,
-            client_ip=client_ip(request),
         )
         return user_file(handle, filename=stored.original_name, content_type=stored.content_type)
 

@@ -30,7 +30,7 @@ from dossiers import policies
 from dossiers import services as dossier_services
 from dossiers.models import DocumentAccess, Dossier
 from dossiers.selectors import own_dossier
-from dossiers.services.access_log import logs_document_access, record_access
+from dossiers.services.access_log import logs_document_access, record_request_access
 
 from . import gateways, receipts, reconciliation, selectors, services
 from .forms import DeskPaymentForm, ExemptForm, ReconciliationForm, SettlementUploadForm, new_payment_key
@@ -162,14 +162,7 @@ def receipt(request, pk):
 
 
 def _record(request, what: str, file_name: str, dossier: Dossier) -> None:
-    record_access(
-        what=what,
-        file_name=file_name,
-        route_name=request.resolver_match.view_name,
-        user=request.user,
-        dossier=dossier,
-        client_ip=client_ip(request),
-    )
+    record_request_access(request, what=what, file_name=file_name, dossier=dossier)
 
 
 # --- staff ----------------------------------------------------------------------------------------------

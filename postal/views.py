@@ -17,9 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from common.downloads import private_download
-from common.http import client_ip
 from dossiers.models import DocumentAccess, State
-from dossiers.services.access_log import logs_document_access, record_access
+from dossiers.services.access_log import logs_document_access, record_request_access
 
 from . import labels, selectors, services
 from .carriers.base import CarrierError
@@ -74,14 +73,7 @@ def label(request, pk):
     if not order.tracking_number or order.status == OrderStatus.CANCELLED:
         raise Http404
     content, name = labels.render_pdf(order), labels.filename(order)
-    record_access(
-        what=DocumentAccess.What.LABEL,
-        file_name=name,
-        route_name=request.resolver_match.view_name,
-        user=request.user,
-        dossier=order.dossier,
-        client_ip=client_ip(request),
-    )
+    record_request_access(request, what=DocumentAccess.What.LABEL, file_name=name, dossier=order.dossier)
     return private_download(content, filename=name)
 
 

@@ -4,9 +4,9 @@ that serves it — the audit comes first: if the row cannot be written, the file
 
 A view that serves such a file carries `@logs_document_access` (the URLconf-derived test in
 tests/dossiers/test_access_log.py finds every file-serving view and fails on one without it) and calls
-`record_access(...)` once the file is ready, just before returning it. The decorator refuses a file
-response whose access was not recorded during the call. Other apps (payments, postal, e_results, the API)
-call this module: it is part of dossiers' services."""
+`record_request_access(request, ...)` once the file is ready, just before returning it. The decorator
+refuses a file response whose access was not recorded during the call. Other apps (payments, postal,
+e_results, the API) call this module: it is part of dossiers' services."""
 
 from __future__ import annotations
 
@@ -136,6 +136,22 @@ def record_access(
     if rows is not None:
         rows.append(access)
     return access
+
+
+def record_request_access(request: Any, *, what: str, file_name: str, **details: Any) -> DocumentAccess:
+    """`record_access` for the file a view is about to serve: the route, the signed-in person (unless
+    `user` is given: None for a system) and the client's address are the request's. `details`: dossier,
+    stored_file, via, actor_name, agency_id."""
+    from common.http import client_ip
+
+    details.setdefault("user", getattr(request, "user", None))
+    return record_access(
+        what=what,
+        file_name=file_name,
+        route_name=request.resolver_match.view_name,
+        client_ip=client_ip(request),
+        **details,
+    )
 
 
 def _role(person: Any) -> str:

@@ -19,13 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from common import clock
 from common.decorators import citizen_only
 from common.downloads import user_file
-from common.http import client_ip
 from procedures.models import DocumentKind
 
 from .. import selectors, services
 from ..forms import ShareForm, StoredFileDescriptionForm
 from ..models import DocumentAccess, Dossier, DossierDocument, StoredFile, StoredFileShare
-from ..services.access_log import logs_document_access, record_access
+from ..services.access_log import logs_document_access, record_request_access
 
 FILES_PER_PAGE = 20
 
@@ -46,15 +45,8 @@ def _logged_file_response(
     if the row cannot be written, the file is not served."""
     response = _file_response(stored)
     try:
-        record_access(
-            what=what,
-            file_name=stored.original_name,
-            route_name=request.resolver_match.view_name,
-            user=request.user,
-            via=via,
-            dossier=dossier,
-            stored_file=stored,
-            client_ip=client_ip(request),
+        record_request_access(
+            request, what=what, file_name=stored.original_name, via=via, dossier=dossier, stored_file=stored
         )
     except BaseException:
         response.close()
@@ -83,9 +75,7 @@ def document(request, pk):
 @logs_document_access
 def stored_file(request, pk):
     """A file from the signed-in person's own data store."""
-    stored = StoredFile.objects.filter(pk=pk, owner=request.user).first()
-    if stored is None:
-        raise Http404
+    stored = _own_file(request, pk)
     return _logged_file_response(request, stored, DocumentAccess.What.STORED_FILE)
 
 

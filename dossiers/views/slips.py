@@ -6,11 +6,10 @@ from django.http import Http404
 from django.views.decorators.http import require_GET
 
 from common.downloads import private_download
-from common.http import client_ip
 
 from .. import slips
 from ..models import DocumentAccess, Dossier
-from ..services.access_log import logs_document_access, record_access
+from ..services.access_log import logs_document_access, record_request_access
 
 
 @require_GET
@@ -37,12 +36,5 @@ def slip(request, pk, kind):
     if context is None:
         raise Http404
     content, name = slips.render_pdf(context), slips.filename(context)
-    record_access(
-        what=DocumentAccess.What.SLIP,
-        file_name=name,
-        route_name=request.resolver_match.view_name,
-        user=request.user,
-        dossier=dossier,
-        client_ip=client_ip(request),
-    )
+    record_request_access(request, what=DocumentAccess.What.SLIP, file_name=name, dossier=dossier)
     return private_download(content, filename=name)

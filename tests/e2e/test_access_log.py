@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from dossiers.models import DocumentAccess
-from tests.accounts.factories_extra import PASSWORD, TOTPAuthenticatorFactory, fresh_totp_code, verified_user
+from tests.accounts.factories_extra import TOTPAuthenticatorFactory, verified_user
+from tests.e2e.support import PHONE, shoot, sign_in
 from tests.factories import (
     AgencyFactory,
     AgencyMembershipFactory,
@@ -21,26 +22,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHOTS = Path("/tmp/shots/accesslog")
-PHONE, DESK = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
-
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("phone", PHONE), ("desk", DESK)):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(PHONE)
-
-
-def sign_in(page, base, user, totp=None):
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    if totp is not None:
-        page.locator("#id_code").fill(fresh_totp_code(totp))
-        page.locator("main").get_by_role("button").first.click()
-    expect(page.locator(".site-nav")).to_contain_text("Đăng xuất")
 
 
 def sign_out(page, base):
@@ -77,13 +58,13 @@ def test_a_clerk_opens_a_document_and_the_citizen_sees_it_on_the_dossier(page, b
         f"Lê Văn Quầy, Công chức Bộ phận Một cửa, UBND phường Hoa Lư đã mở {name}"
     )
     section.scroll_into_view_if_needed()
-    shoot(page, "1-dossier-page")
+    shoot(page, SHOTS, "1-dossier-page")
     page.goto(f"{base}/dossiers/{dossier.pk}/accesses/")
     expect(page.locator("h1")).to_have_text("Ai đã xem giấy tờ của tôi")
-    shoot(page, "2-all-accesses")
+    shoot(page, SHOTS, "2-all-accesses")
     page.goto(f"{base}/dossiers/files/accesses/")
     expect(page.locator("main")).to_contain_text("Chưa có ai mở các tệp này.")
-    shoot(page, "3-data-store-accesses")
+    shoot(page, SHOTS, "3-data-store-accesses")
 
 
 def test_the_auditor_is_told_what_is_wrong_with_a_period(page, base):
@@ -93,9 +74,9 @@ def test_the_auditor_is_told_what_is_wrong_with_a_period(page, base):
     sign_in(page, base, auditor, totp)
     page.goto(f"{base}/staff/access-log/")
     expect(page.locator("h1")).to_have_text("Xuất nhật ký mở giấy tờ")
-    shoot(page, "4-export")
+    shoot(page, SHOTS, "4-export")
     page.locator("#id_date_from").fill("2026-03-01")
     page.locator("#id_date_to").fill("2026-02-01")
     page.get_by_role("button", name="Tải tệp CSV").click()
     expect(page.locator("main")).to_contain_text("Ngày kết thúc ở trước ngày bắt đầu.")
-    shoot(page, "5-export-bad-period")
+    shoot(page, SHOTS, "5-export-bad-period")

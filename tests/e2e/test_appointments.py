@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from appointments.models import AgencySchedule, Appointment, Status
 from dossiers.models import CalendarException
-from tests.accounts.factories_extra import PASSWORD, TOTPAuthenticatorFactory, fresh_totp_code, verified_user
+from tests.accounts.factories_extra import TOTPAuthenticatorFactory, verified_user
+from tests.e2e.support import PHONE, shoot, sign_in
 from tests.factories import (
     AgencyFactory,
     AgencyMembershipFactory,
@@ -23,26 +24,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/shots/h10")
-PHONE, DESK = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
-
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("phone", PHONE), ("desk", DESK)):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(PHONE)
-
-
-def sign_in(page, base, user, totp=None):
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    if totp is not None:
-        page.locator("#id_code").fill(fresh_totp_code(totp))
-        page.locator("main").get_by_role("button").first.click()
-    expect(page.locator(".site-nav")).to_contain_text("Đăng xuất")
 
 
 def test_the_applicant_books_and_moves_and_the_clerk_marks_attended(page, base):
@@ -69,19 +50,19 @@ def test_the_applicant_books_and_moves_and_the_clerk_marks_attended(page, base):
     page.goto(f"{base}/dossiers/{dossier.pk}/")
     card = page.locator("#appointment")
     expect(card.get_by_role("heading", name="Đặt lịch hẹn")).to_be_visible()
-    shoot(page, "1-dossier-page")
+    shoot(page, SHOTS, "1-dossier-page")
     card.get_by_role("link", name="Đặt lịch hẹn").click()
     expect(page.locator("h1")).to_have_text("Đặt lịch hẹn")
     page.locator(".day-list a").first.click()
     expect(page.locator(".slot-list button").first).to_be_visible()
-    shoot(page, "2-choose-time")
+    shoot(page, SHOTS, "2-choose-time")
     page.locator(".slot-list button").first.click()
     expect(page.locator(".messages")).to_contain_text("đặt lịch hẹn thành công")
     first_time = Appointment.objects.get().starts_at
     expect(card.locator(".appointment-when")).to_contain_text(
         timezone.localtime(first_time).strftime("%H:%M")
     )
-    shoot(page, "3-booked")
+    shoot(page, SHOTS, "3-booked")
 
     card.get_by_role("link", name="Đổi lịch hẹn").click()
     expect(page.locator("h1")).to_have_text("Đổi lịch hẹn")
@@ -101,10 +82,10 @@ def test_the_applicant_books_and_moves_and_the_clerk_marks_attended(page, base):
     row = page.locator(f"#appointment-{appointment.pk}")
     expect(row).to_contain_text(dossier.code)
     expect(row).to_contain_text("Trần Thị Mai")
-    shoot(page, "4-day-list")
+    shoot(page, SHOTS, "4-day-list")
     row.get_by_role("button", name="Có mặt").click()
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận")
     expect(row.locator(".appointment-status")).to_have_text("Có mặt")
-    shoot(page, "5-marked")
+    shoot(page, SHOTS, "5-marked")
     appointment.refresh_from_db()
     assert appointment.status == Status.ATTENDED and appointment.marked_by == clerk

@@ -14,6 +14,7 @@ from dossiers import services
 from dossiers.models import DossierDocument, StoredFile
 from procedures.models import DocumentKind
 from tests.accounts.factories_extra import TOTPAuthenticatorFactory, verified_user
+from tests.e2e.support import DESK, PHONE, shoot
 from tests.e2e.test_dossier_journey import sign_in, tiny_pdf
 from tests.factories import (
     AgencyFactory,
@@ -26,16 +27,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHOTS = Path("/tmp/shots/datastore")
-PHONE, DESK = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
 CCCD_SLOT = "Căn cước công dân của người yêu cầu"
-
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("390", PHONE), ("1366", DESK)):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(PHONE)
 
 
 @pytest.fixture
@@ -92,12 +84,12 @@ def test_a_second_filing_takes_the_stored_cccd_in_one_click(page, base, procedur
     offers = page.locator("#store-offers")
     expect(offers).to_contain_text(CCCD_SLOT)
     expect(offers).to_contain_text("Căn cước công dân")
-    shoot(page, "1-documents-step-pre-attached")
+    shoot(page, SHOTS, "1-documents-step-pre-attached")
     offers.get_by_role("button", name="Dùng các giấy tờ này").click()  # the one click
     slot = page.locator("section.slot").filter(has=page.get_by_role("heading", name=CCCD_SLOT, exact=True))
     expect(slot.locator(".attached-files li")).to_have_count(1)
     expect(slot.locator(".attached-files")).to_contain_text("từ kho dữ liệu")
-    shoot(page, "2-documents-step-attached")
+    shoot(page, SHOTS, "2-documents-step-attached")
     page.locator("main .form-actions .button").first.click()
     expect(page).to_have_url(re.compile(r"/edit/delivery/$"))
 
@@ -116,7 +108,7 @@ def test_a_second_filing_takes_the_stored_cccd_in_one_click(page, base, procedur
     page.locator(".share-file summary").first.click()
     page.locator(".share-form button").first.click()
     expect(page.locator(".share-url")).to_have_count(1)
-    shoot(page, "3-data-store")
+    shoot(page, SHOTS, "3-data-store")
     link = page.locator(".share-url").input_value()
     answer = page.context.request.get(link)
     assert answer.status == 200 and answer.body().startswith(b"%PDF-")
@@ -143,7 +135,7 @@ def test_the_clerk_digitises_a_paper_into_its_slot(page, base, procedure, citize
     page.goto(f"{base}/staff/dossiers/{dossier.pk}/")
     card = page.locator("#digitise")
     expect(card).to_contain_text(CCCD_SLOT)
-    shoot(page, "4-desk-digitise")
+    shoot(page, SHOTS, "4-desk-digitise")
     card.locator("input[type=file]").first.set_input_files(str(scan))
     card.get_by_role("button", name=re.compile("^Số hóa")).first.click()
     # Without the attestation the form is not sent (the server refuses it too: test_data_store.py).
@@ -154,7 +146,7 @@ def test_the_clerk_digitises_a_paper_into_its_slot(page, base, procedure, citize
     card.get_by_role("button", name=re.compile("^Số hóa")).first.click()
     expect(page.locator(".messages")).to_contain_text("Đã số hóa và xác nhận")
     expect(page.locator("#digitise .attested")).to_contain_text("Lê Văn Quầy")
-    shoot(page, "5-desk-digitised")
+    shoot(page, SHOTS, "5-desk-digitised")
 
     stored = DossierDocument.objects.get(dossier=dossier).stored_file
     assert stored.owner == citizen and stored.source == StoredFile.Source.DIGITISED

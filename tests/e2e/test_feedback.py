@@ -11,33 +11,14 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from feedback.models import Feedback, FeedbackState, SatisfactionRating
-from tests.accounts.factories_extra import PASSWORD, TOTPAuthenticatorFactory, fresh_totp_code, verified_user
+from tests.accounts.factories_extra import TOTPAuthenticatorFactory, verified_user
 from tests.e2e.site_menu import open_menu
+from tests.e2e.support import PHONE, shoot, sign_in
 from tests.factories import AgencyFactory, AgencyMembershipFactory, CitizenProfileFactory
 from tests.feedback.conftest import returned_dossier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/shots/h5")
-PHONE, DESK = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
-
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("phone", PHONE), ("desk", DESK)):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(PHONE)
-
-
-def sign_in(page, base, user, totp=None):
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    if totp is not None:
-        page.locator("#id_code").fill(fresh_totp_code(totp))
-        page.locator("main").get_by_role("button").first.click()
-    expect(page.locator(".site-nav")).to_contain_text("Đăng xuất")
 
 
 def sign_out(page):
@@ -65,11 +46,11 @@ def test_feedback_sent_answered_published_and_read_by_the_public(page, base):
     page.locator("#id_title").fill("Chờ lâu ở quầy chứng thực")
     page.locator("#id_content").fill("Tôi là Nguyễn Thị Lan, số 0912 345 678, chờ hơn một giờ sáng thứ Hai.")
     page.locator("#id_consent_to_publish").check()
-    shoot(page, "1-send-form")
+    shoot(page, SHOTS, "1-send-form")
     page.locator(".feedback-form button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text("đã được tiếp nhận")
     expect(page.locator(".feedback-state")).to_have_text("Đã tiếp nhận")
-    shoot(page, "2-sender-detail")
+    shoot(page, SHOTS, "2-sender-detail")
     item = Feedback.objects.get()
     sign_out(page)
 
@@ -80,7 +61,7 @@ def test_feedback_sent_answered_published_and_read_by_the_public(page, base):
     page.get_by_role("link", name="Sở Tư pháp").click()
     expect(page.locator(".feedback-list")).to_contain_text("Chờ lâu ở quầy chứng thực")
     expect(page.locator(".feedback-list")).to_contain_text("ngày làm việc")
-    shoot(page, "3-staff-queue")
+    shoot(page, SHOTS, "3-staff-queue")
     page.get_by_role("link", name="Chờ lâu ở quầy chứng thực").click()
     page.locator("#id_answer").fill("Trung tâm đã bố trí thêm một quầy chứng thực vào sáng thứ Hai.")
     page.locator(".answer-form button[type=submit]").click()
@@ -89,14 +70,14 @@ def test_feedback_sent_answered_published_and_read_by_the_public(page, base):
     expect(page.locator(".publish-form #id_content")).not_to_contain_text("0912")
     expect(page.locator(".publish-form #id_content")).not_to_contain_text("Nguyễn Thị Lan")
     expect(title).to_have_value("Chờ lâu ở quầy chứng thực")
-    shoot(page, "4-staff-publish")
+    shoot(page, SHOTS, "4-staff-publish")
     page.locator(".publish-form button[type=submit]").click()
     expect(page.locator(".feedback-state")).to_have_text("Đã công khai trả lời")
     assert Feedback.objects.get(pk=item.pk).state == FeedbackState.PUBLISHED
     page.goto(f"{base}/phan-anh-kien-nghi/xu-ly/{justice.code}/hai-long/")
     expect(page.locator("h1")).to_have_text("Mức độ hài lòng và phản ánh, kiến nghị")
     expect(page.locator("main")).to_contain_text("Trả lời đúng hạn")
-    shoot(page, "11-agency-figures")
+    shoot(page, SHOTS, "11-agency-figures")
     sign_out(page)
 
     page.goto(base + "/")
@@ -105,12 +86,12 @@ def test_feedback_sent_answered_published_and_read_by_the_public(page, base):
     page.locator("#feedback-q").fill("quầy chứng thực")
     page.locator("#feedback-q").press("Enter")
     expect(page.locator(".feedback-list li")).to_have_count(1)
-    shoot(page, "5-public-list")
+    shoot(page, SHOTS, "5-public-list")
     page.get_by_role("link", name="Chờ lâu ở quầy chứng thực").click()
     expect(page.locator(".feedback-answer")).to_contain_text("thêm một quầy chứng thực")
     expect(page.locator("main")).not_to_contain_text("0912")
     expect(page.locator("main")).not_to_contain_text("Nguyễn Thị Lan")
-    shoot(page, "6-public-detail")
+    shoot(page, SHOTS, "6-public-detail")
 
 
 def test_the_applicant_rates_a_returned_dossier_once(page, base):
@@ -125,14 +106,14 @@ def test_the_applicant_rates_a_returned_dossier_once(page, base):
     card.locator("label[for=id_timeliness_1]").click()
     card.locator("label[for=id_clarity_1]").click()
     card.locator("#id_comment").fill("Cán bộ hướng dẫn tận tình.")
-    shoot(page, "7-rating-panel")
+    shoot(page, SHOTS, "7-rating-panel")
     card.locator("button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text("Cảm ơn Ông/Bà đã đánh giá")
     expect(page.locator("#satisfaction")).to_contain_text("Ông/Bà đã đánh giá hồ sơ này")
     expect(page.locator("#satisfaction form")).to_have_count(0)
     rating = SatisfactionRating.objects.get(dossier=dossier)
     assert (rating.attitude, rating.timeliness, rating.clarity) == (5, 4, 4)
-    shoot(page, "8-rated")
+    shoot(page, SHOTS, "8-rated")
     expect(page).to_have_url(re.compile(rf"/dossiers/{dossier.pk}/"))
 
 
@@ -141,13 +122,13 @@ def test_the_phone_step_for_a_sender_without_an_account(page, base):
     AgencyFactory(name="Sở Tư pháp")
     page.goto(base + "/phan-anh-kien-nghi/gui/")
     page.locator("#id_phone").fill("0912345678")
-    shoot(page, "9-phone-step")
+    shoot(page, SHOTS, "9-phone-step")
     page.locator("#id_phone").press("Enter")
     expect(page.locator(".messages")).to_contain_text("0912345678")
     page.locator("#id_code").fill("000000")
     page.locator("#id_code").press("Enter")
     expect(page.locator("main [role=alert]")).to_contain_text("Mã không đúng")
-    shoot(page, "10-code-step")
+    shoot(page, SHOTS, "10-code-step")
 
 
 def _filed_for(applicant):

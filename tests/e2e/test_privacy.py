@@ -20,24 +20,16 @@ from accounts.models import Role
 from privacy.models import Consent, CorrectionRequest
 from tests.accounts.factories_extra import PASSWORD, TOTPAuthenticatorFactory, fresh_totp_code, verified_user
 from tests.e2e.site_menu import open_menu
+from tests.e2e.support import PHONE, shoot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHOTS = Path("/tmp/shots/privacy")
-PHONE, DESK = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
 LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
 
 
 @pytest.fixture(autouse=True)
 def _notice():
     importlib.import_module("privacy.migrations.0002_seed_notice_v1").seed(apps, None)
-
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("phone", PHONE), ("desk", DESK)):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(PHONE)
 
 
 def test_sign_up_with_the_notice_download_my_data_and_ask_for_a_correction(page, base):
@@ -47,7 +39,7 @@ def test_sign_up_with_the_notice_download_my_data_and_ask_for_a_correction(page,
     page.locator("#id_email").fill("rieng.do@example.vn")
     page.locator("#id_password1").fill("Rieng-mat-khau-2026")
     page.locator("#id_password2").fill("Rieng-mat-khau-2026")
-    shoot(page, "signup")
+    shoot(page, SHOTS, "signup")
     page.locator("#id_password2").press("Enter")
     expect(page.locator("#id_privacy_consent_helptext, [role=alert]").first).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accounts/signup/$"))  # not without ticking the notice
@@ -71,7 +63,7 @@ def test_sign_up_with_the_notice_download_my_data_and_ask_for_a_correction(page,
     page.goto(base + "/dashboard/")
     page.locator("main").get_by_role("link", name="Dữ liệu của tôi").click()
     expect(page.locator("h1")).to_have_text("Dữ liệu của tôi")
-    shoot(page, "my-data")
+    shoot(page, SHOTS, "my-data")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Tải dữ liệu của tôi (ZIP)").click()
     archive = zipfile.ZipFile(io.BytesIO(Path(download_info.value.path()).read_bytes()))
@@ -81,14 +73,14 @@ def test_sign_up_with_the_notice_download_my_data_and_ask_for_a_correction(page,
     page.get_by_role("link", name="Yêu cầu chỉnh sửa dữ liệu").click()
     page.locator("#id_subject").select_option("identity")
     page.locator("#id_requested_change").fill("Ngày sinh đúng là 02/03/1990, không phải 03/02/1990.")
-    shoot(page, "correction")
+    shoot(page, SHOTS, "correction")
     page.get_by_role("button", name="Gửi đề nghị").click()
     expect(page.locator("main")).to_contain_text("đã được tiếp nhận")
     assert CorrectionRequest.objects.get(user__email="rieng.do@example.vn").is_open
     page.goto(base + "/quyen-rieng-tu/")
-    shoot(page, "notice")
+    shoot(page, SHOTS, "notice")
     page.goto(base + "/du-lieu-cua-toi/xoa-tai-khoan/")
-    shoot(page, "delete")
+    shoot(page, SHOTS, "delete")
 
 
 def test_a_data_protection_officer_opens_the_register_and_a_request(page, base):
@@ -109,6 +101,6 @@ def test_a_data_protection_officer_opens_the_register_and_a_request(page, base):
     page.goto(base + "/staff/privacy/register/")
     expect(page.locator("h1")).to_have_text("Sổ đăng ký hoạt động xử lý dữ liệu")
     expect(page.locator("main")).to_contain_text("dossiers.Dossier")
-    shoot(page, "register")
+    shoot(page, SHOTS, "register")
     page.goto(base + "/staff/privacy/corrections/")
-    shoot(page, "corrections")
+    shoot(page, SHOTS, "corrections")
