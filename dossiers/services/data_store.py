@@ -22,7 +22,7 @@ from procedures.models import DocumentKind, RequiredDocument
 from .. import document_kinds, policies
 from ..models import Dossier, DossierDocument, StoredFile, StoredFileShare
 from .base import locked, require
-from .filing import check_editable, check_slot, count_reuse, store_upload
+from .filing import add_to_slot, check_editable, check_slot, count_reuse
 
 SHARE_DAYS = (1, 7, 30)  # what the data store page offers; at most StoredFileShare.MAX_DAYS
 ISSUER_MAX_LENGTH = StoredFile._meta.get_field("issuer").max_length
@@ -135,19 +135,14 @@ def digitise_document(
     check_slot(dossier, required_document)
     with locked(dossier) as dossier:
         require(policies.may_digitise(clerk, dossier))  # on the locked row: the state may have moved on
-        now = clock.now()
-        stored = store_upload(
-            owner=dossier.applicant or clerk,
+        return add_to_slot(
+            dossier=dossier,
+            required_document=required_document,
             uploaded=uploaded,
             by=clerk,
-            label=required_document.name if required_document else "",
-            kind=required_document.kind if required_document else None,
             source=StoredFile.Source.DIGITISED,
             attested_by=clerk,
-            attested_at=now,
-        )
-        return DossierDocument.objects.create(
-            dossier=dossier, required_document=required_document, stored_file=stored, added_by=clerk
+            attested_at=clock.now(),
         )
 
 

@@ -317,16 +317,34 @@ def attach_upload(
     check_slot(dossier, required_document)
     with locked(dossier) as dossier:
         check_editable(dossier, kind)
-        stored = store_upload(
-            owner=dossier.applicant or by,
-            uploaded=uploaded,
-            by=by,
-            label=required_document.name if required_document else "",
-            kind=required_document.kind if required_document else None,
+        return add_to_slot(
+            dossier=dossier, required_document=required_document, uploaded=uploaded, by=by, kind=kind
         )
-        return DossierDocument.objects.create(
-            dossier=dossier, required_document=required_document, stored_file=stored, kind=kind, added_by=by
-        )
+
+
+def add_to_slot(
+    *,
+    dossier: Dossier,
+    required_document: RequiredDocument | None,
+    uploaded: UploadedFile,
+    by: Actor,
+    kind: str = DossierDocument.Kind.APPLICATION,
+    **stored_fields: Any,
+) -> DossierDocument:
+    """An uploaded file into a slot of a dossier the caller holds (locked, checked): stored in the
+    applicant's data store — the uploader's when the applicant has no account — with the slot's name and
+    document kind. `stored_fields`: the source and attestation of a digitised copy."""
+    stored = store_upload(
+        owner=dossier.applicant or by,
+        uploaded=uploaded,
+        by=by,
+        label=required_document.name if required_document else "",
+        kind=required_document.kind if required_document else None,
+        **stored_fields,
+    )
+    return DossierDocument.objects.create(
+        dossier=dossier, required_document=required_document, stored_file=stored, kind=kind, added_by=by
+    )
 
 
 def count_reuse(stored_file: StoredFile) -> None:
@@ -541,16 +559,8 @@ def _attach_scans(draft: Dossier, uploads: Any, *, clerk: Actor, attested: bool)
     )
     for required_document, uploaded in uploads:
         check_slot(draft, required_document)
-        stored = store_upload(
-            owner=draft.applicant or clerk,
-            uploaded=uploaded,
-            by=clerk,
-            label=required_document.name if required_document else "",
-            kind=required_document.kind if required_document else None,
-            **attestation,
-        )
-        DossierDocument.objects.create(
-            dossier=draft, required_document=required_document, stored_file=stored, added_by=clerk
+        add_to_slot(
+            dossier=draft, required_document=required_document, uploaded=uploaded, by=clerk, **attestation
         )
 
 
