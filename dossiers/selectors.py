@@ -389,6 +389,7 @@ def public_lookup(code: str, secret: str) -> Dossier | None:
         Dossier.objects.filter(code=code)
         .exclude(state=State.DRAFT)
         .select_related("procedure_version", "receiving_agency", "handling_agency")
+        .defer(*QUEUE_DEFERRED)  # the answers (JSON) and the procedure's long texts: the page shows none
         .order_by()[:1]  # the code is unique: no ORDER BY to compile and run
     )
     if not found:

@@ -700,6 +700,9 @@ DOSSIER_ARCHIVE_MAX_PER_RUN = env.int("DOSSIER_ARCHIVE_MAX_PER_RUN", default=20_
 # The queue's tab counts are cached until a change to the agency's dossiers commits; at most this old when
 # rows change outside the services (an import) or an admin adds a calendar exception.
 QUEUE_COUNTS_STALE_SECONDS = env.int("QUEUE_COUNTS_STALE_SECONDS", default=30)
+# The public catalogue page and each procedure's page are kept in the cache until a publish or an archive
+# commits; at most this old when an agency's name or address is edited in the admin (procedures/views.py).
+CATALOGUE_PAGE_CACHE_SECONDS = env.int("CATALOGUE_PAGE_CACHE_SECONDS", default=120)
 
 # --- Notifications -----------------------------------------------------------------------------------
 # Outbox rows are retried with exponential backoff (base, 2×, 4×, …) up to MAX_ATTEMPTS tries: with the

@@ -2,6 +2,7 @@
 
 import bisect
 import operator
+import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
@@ -201,6 +202,19 @@ def published_procedures(filters: CatalogueFilters) -> QuerySet[ProcedureVersion
         .distinct()
         .order_by("-search_rank", "sort_name", "pk")
     )
+
+
+CATALOGUE_GENERATION_KEY = "procedures:catalogue-generation"
+
+
+def catalogue_generation() -> str:
+    """Changes whenever the public catalogue does (forget_catalogue_pages, after a publish or an archive
+    commits): the public pages kept in the cache are keyed by it."""
+    return cache.get_or_set(CATALOGUE_GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+
+
+def forget_catalogue_pages() -> None:
+    cache.set(CATALOGUE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def published_version_of(national_code: str) -> ProcedureVersion | None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from common import clock
 
+from . import selectors
 from .models import (
     Agency,
     CatalogueWord,
@@ -185,7 +186,9 @@ def attach_form_template(*, document: RequiredDocument, form: File, by: "Actor")
 
 
 def refresh_search_vocabulary() -> int:
-    """Keep the word list of published entries in step with the catalogue; returns the word count."""
+    """Keep the word list of published entries in step with the catalogue, and have the public catalogue
+    pages kept in the cache read anew (run after every change to what is published); returns the word
+    count."""
     words: set[str] = set()
     for text in ProcedureVersion.objects.published().values_list("search_text", flat=True).iterator():
         words.update(w for w in text.split() if 1 < len(w) <= 60 and not w.isdigit())
@@ -197,6 +200,7 @@ def refresh_search_vocabulary() -> int:
         CatalogueWord.objects.bulk_create(
             [CatalogueWord(word=w) for w in sorted(words - existing)], ignore_conflicts=True, batch_size=500
         )
+    selectors.forget_catalogue_pages()
     return len(words)
 
 

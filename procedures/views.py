@@ -1,10 +1,22 @@
 """The public catalogue's pages. They read from the replica when there is one (common/replica.py): an entry
-published a moment ago may show a moment later."""
+published a moment ago may show a moment later. The catalogue page and a procedure's page are the same for
+every visitor: their content is kept in the cache until the catalogue changes (a publish or an archive
+commits) or CATALOGUE_PAGE_CACHE_SECONDS pass, the staleness left for what changes outside the services
+(an agency's name or address edited in the admin)."""
 
+import hashlib
+from collections.abc import Callable
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from common.downloads import sandboxed
 from common.replica import reads_lag_tolerant
@@ -16,20 +28,56 @@ from .models import FORM_TEMPLATE_TYPES, ProcedureVersion, RequiredDocument, Ver
 PUBLIC_STATUSES = [VersionStatus.PUBLISHED, VersionStatus.ARCHIVED]
 
 
-@reads_lag_tolerant
-def catalogue(request):
-    form = CatalogueSearchForm(request.GET or None)
-    versions = selectors.published_procedures(form.to_filters())
-    page = Paginator(versions, 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    # A refused filter (a search text over the length limit, an unknown field) is shown beside its box.
+class PublicContent(NamedTuple):
+    """A catalogue page's own part (the layout around it is the visitor's: signed in or not)."""
+
+    title: str
+    html: str
+    status: int
+
+
+def _public_page(request, parts: tuple, build: Callable[[], PublicContent]):
+    """The page's content from the cache, or built and kept there when it is a 200 (a refused search and a
+    404 are built each time)."""
+    generation = selectors.catalogue_generation()
+    key = "procedures:page:" + hashlib.sha256(repr((get_language(), generation, parts)).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = build()
+        if content.status == 200:
+            cache.set(key, content, settings.CATALOGUE_PAGE_CACHE_SECONDS)
     return render(
         request,
-        "procedures/catalogue.html",
-        {"form": form, "page": page, "query_string": query.urlencode()},
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        "procedures/public_page.html",
+        {"title": content.title, "content": content.html},
+        status=content.status,
     )
+
+
+SEARCH_PARAMETERS = ("q", "field", "agency", "level", "full_process", "page")
+
+
+@reads_lag_tolerant
+def catalogue(request):
+    def build() -> PublicContent:
+        form = CatalogueSearchForm(request.GET or None)
+        versions = selectors.published_procedures(form.to_filters())
+        page = Paginator(versions, 20).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        html = render_to_string(
+            "procedures/_catalogue.html",
+            {"form": form, "page": page, "query_string": query.urlencode()},
+            request,
+        )
+        # A refused filter (a search text over the length limit, an unknown field) is shown beside its box.
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return PublicContent(str(_("Procedures")), html, status)
+
+    asked = tuple(
+        (name, tuple(request.GET.getlist(name))) for name in SEARCH_PARAMETERS if name in request.GET
+    )
+    return _public_page(request, ("catalogue", asked), build)
 
 
 def _file_online_url(version: ProcedureVersion) -> str | None:
@@ -42,12 +90,14 @@ def _file_online_url(version: ProcedureVersion) -> str | None:
 
 @reads_lag_tolerant
 def procedure_detail(request, national_code):
-    version = selectors.published_version_of(national_code)
-    if version is None:
-        raise Http404
-    return render(
-        request, "procedures/detail.html", {"version": version, "file_online_url": _file_online_url(version)}
-    )
+    def build() -> PublicContent:
+        version = selectors.published_version_of(national_code)
+        if version is None:
+            raise Http404
+        context = {"version": version, "file_online_url": _file_online_url(version)}
+        return PublicContent(version.name, render_to_string("procedures/_detail.html", context, request), 200)
+
+    return _public_page(request, ("detail", national_code), build)
 
 
 @reads_lag_tolerant

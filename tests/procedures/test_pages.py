@@ -94,3 +94,70 @@ def test_filters_by_level_and_full_process(client):
 def test_home_has_the_search_box(client):
     page = client.get(reverse("home")).content.decode()
     assert '<input id="home-search" type="search" name="q"' in page
+
+
+# --- the public pages kept in the cache (procedures/views.py) ---------------------------------------------
+def main_part(response) -> str:
+    return response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_a_procedure_page_and_a_search_read_again_cost_no_query_and_show_the_same(
+    client, django_assert_num_queries
+):
+    make_catalogue(3)
+    version = ProcedureVersionFactory(published=True, name="Đăng ký khai sinh")
+    for url, params in [
+        (reverse("procedures:detail", args=[version.procedure.national_code]), {}),
+        (reverse("procedures:catalogue"), {"q": "dang ky", "field": "ho-tich"}),
+    ]:
+        first = client.get(url, params)
+        with django_assert_num_queries(0):
+            again = client.get(url, params)
+        assert again.status_code == first.status_code == 200
+        assert main_part(again) == main_part(first)  # the layout's CSRF token is masked anew each time
+
+
+def test_a_publish_shows_on_the_pages_kept_in_the_cache_once_it_commits(
+    client, django_capture_on_commit_callbacks
+):
+    from procedures import services
+    from tests.procedures.factories_extra import catalogue_admin
+
+    v1 = ProcedureVersionFactory(published=True, name="Cấp bản sao trích lục hộ tịch")
+    ProcedureFeeFactory(version=v1)
+    refresh_search_vocabulary()
+    detail = reverse("procedures:detail", args=[v1.procedure.national_code])
+    search = (reverse("procedures:catalogue"), {"q": "trich luc"})
+    assert "Cấp bản sao trích lục hộ tịch" in client.get(detail).content.decode()
+    assert "Cấp bản sao trích lục hộ tịch" in client.get(*search).content.decode()
+
+    v2 = services.create_new_version(version=v1, by=catalogue_admin())
+    v2.name = "Cấp bản sao trích lục hộ tịch (sửa đổi)"
+    v2.save()
+    v2.submit_for_review()
+    v2.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(version=v2, by=catalogue_admin())
+
+    assert "(sửa đổi)" in client.get(detail).content.decode()
+    assert "(sửa đổi)" in client.get(*search).content.decode()
+
+
+def test_a_refused_search_and_an_unknown_procedure_are_built_each_time(client):
+    too_long = {"q": "x" * 500}
+    for _ in range(2):
+        page = client.get(reverse("procedures:catalogue"), too_long)
+        assert page.status_code == 400
+        assert page.context["form"].errors  # built again, not read from the cache
+        assert client.get(reverse("procedures:detail", args=["9.999999"])).status_code == 404
+
+
+def test_each_language_keeps_its_own_page(client):
+    version = ProcedureVersionFactory(published=True)
+    url = reverse("procedures:detail", args=[version.procedure.national_code])
+    assert "Phí, lệ phí" in client.get(url).content.decode()
+    client.cookies["portal_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Fees and charges" in english
+    client.cookies["portal_language"] = "vi"
+    assert "Fees and charges" not in client.get(url).content.decode()
