@@ -40,7 +40,7 @@ SERVER=$!
 status=0
 # From the scratch folder: schemathesis keeps a cache (.schemathesis/) in the folder it runs in.
 (cd "$WORK" && "$ROOT/.venv/bin/schemathesis" run "http://127.0.0.1:$PORT/api/schema/" \
-  --wait-for-schema 30 --checks all --max-examples "${API_CONTRACT_EXAMPLES:-200}" --workers 1 \
+  --wait-for-schema 30 --checks all --max-examples "${API_CONTRACT_EXAMPLES:-100}" --workers 2 \
   --generation-database none --seed "${API_CONTRACT_SEED:-$RANDOM}" --no-color \
   --header "X-API-Key: $API_KEY") || status=$?
 if [ "$status" -ne 0 ]; then

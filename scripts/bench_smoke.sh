@@ -2,13 +2,15 @@
 # Every bench of bench/ at a tiny size, each on a database of its own that is dropped afterwards: a bench
 # nothing runs breaks unnoticed (a new column, a new rule of the services). Run by .ci/run; needs the
 # machine's PostgreSQL at 127.0.0.1:5432. The figures printed are not measurements. The demo is migrated and
-# loaded once, into a template database (and an SQLite file): each bench starts from a copy of it.
+# loaded once, into a template database: each bench starts from a copy of it (the benches that can also run
+# on SQLite run here on PostgreSQL, the production database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PG=(-h 127.0.0.1 -p 5432 -U postgres)
 WORK=$(mktemp -d)
 TEMPLATE=portal_smoke_template
-DBS=(portal_smoke_dossiers portal_smoke_notifications portal_smoke_http portal_smoke_scorecard portal_smoke_national_sync)
+DBS=(portal_smoke_dossiers portal_smoke_notifications portal_smoke_http portal_smoke_scorecard portal_smoke_national_sync
+  portal_smoke_search portal_smoke_ipn portal_smoke_filing portal_smoke_privacy)
 cleanup() {
   for db in "${DBS[@]}" "$TEMPLATE"; do dropdb --if-exists "${PG[@]}" "$db" 2>/dev/null || true; done
   rm -rf "$WORK"
@@ -33,26 +35,18 @@ run() {
 started=$SECONDS
 source scripts/demo_database.sh
 demo_database "$TEMPLATE" "$MEDIA_ROOT" "$WORK/template.log"
-DATABASE_URL="sqlite:///$WORK/template.sqlite3" .venv/bin/python manage.py migrate -v0 >"$WORK/template.log" 2>&1
-DATABASE_URL="sqlite:///$WORK/template.sqlite3" .venv/bin/python manage.py load_demo >>"$WORK/template.log" 2>&1 || {
-  tail -n 40 "$WORK/template.log"
-  exit 1
-}
 for db in "${DBS[@]}"; do
   dropdb --if-exists "${PG[@]}" "$db" 2>/dev/null
   createdb "${PG[@]}" -T "$TEMPLATE" "$db"
 done
-cp "$WORK/template.sqlite3" "$WORK/search.sqlite3"
-cp "$WORK/template.sqlite3" "$WORK/ipn.sqlite3"
-cp "$WORK/template.sqlite3" "$WORK/privacy.sqlite3"
-cp "$WORK/template.sqlite3" "$WORK/filing.sqlite3"
+pg() { echo "postgres://postgres@127.0.0.1:5432/$1"; }
 echo "(the demo, migrated and loaded once: $((SECONDS - started)) s)"
 
-run catalogue_search env DATABASE_URL="sqlite:///$WORK/search.sqlite3" \
+run catalogue_search env DATABASE_URL="$(pg portal_smoke_search)" \
   .venv/bin/python bench/catalogue_search.py --procedures 100 --iterations 3
-run payments_ipn env DATABASE_URL="sqlite:///$WORK/ipn.sqlite3" \
+run payments_ipn env DATABASE_URL="$(pg portal_smoke_ipn)" \
   .venv/bin/python bench/payments_ipn.py --count 10
-run filing env DATABASE_URL="sqlite:///$WORK/filing.sqlite3" \
+run filing env DATABASE_URL="$(pg portal_smoke_filing)" \
   .venv/bin/python bench/filing.py --filings 10 --rounds 2
 run dossiers_1m env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[0]}" \
   .venv/bin/python bench/dossiers_1m.py --dossiers 2000 --citizens 50 --iterations 5 --max-seconds 5 \
@@ -74,7 +68,7 @@ run scorecard env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[3]}" \
 run national_sync env DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DBS[4]}" \
   .venv/bin/python bench/national_sync.py --smoke
 # The citizen's "my data" archive (privacy): a citizen with a few dossiers and their files, over the view.
-run privacy_export env DATABASE_URL="sqlite:///$WORK/privacy.sqlite3" .venv/bin/python bench/privacy_export.py --smoke
+run privacy_export env DATABASE_URL="$(pg portal_smoke_privacy)" .venv/bin/python bench/privacy_export.py --smoke
 # E-results: PAdES signing (cold/warm) and verification on a sandbox PKI of its own; no database.
 run e_results .venv/bin/python bench/e_results.py --smoke
 echo "all benches ran"

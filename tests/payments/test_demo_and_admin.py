@@ -16,6 +16,7 @@ from tests.payments.support import filed, pay
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.demo_content
 def test_the_demo_has_paid_unpaid_and_refunded_dossiers_and_a_finance_officer(
     django_capture_on_commit_callbacks,
 ):

@@ -34,7 +34,7 @@ from procedures.models import (
 from procedures.selectors import CatalogueFilters, published_procedures
 from tests.procedures.factories_extra import close_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_content]
 
 DEMO_CODES = [row["national_code"] for row in catalogue.procedure_rows()]
 

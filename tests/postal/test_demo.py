@@ -9,7 +9,7 @@ from django.core.management import call_command
 from dossiers.models import State
 from postal.models import DeliveryOrder, OrderStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo_content]
 
 
 def test_the_demo_has_a_parcel_delivered_one_in_transit_and_one_returned(settings):
