@@ -210,7 +210,7 @@ CATALOGUE_GENERATION_KEY = "procedures:catalogue-generation"
 def catalogue_generation() -> str:
     """Changes whenever the public catalogue does (forget_catalogue_pages, after a publish or an archive
     commits): the public pages kept in the cache are keyed by it."""
-    return cache.get_or_set(CATALOGUE_GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    return str(cache.get_or_set(CATALOGUE_GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None))
 
 
 def forget_catalogue_pages() -> None:
