@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from common import clock
 from common.links import absolute_url
-from common.tasks import queue_each
+from common.tasks import queue_batches
 
 from . import rendering
 from .events import SECRET_CONTEXT_KEYS, SINGLE_CHANNEL, Event
@@ -196,11 +196,14 @@ def _dossier_values(dossier: "Dossier | None") -> dict[str, str]:
 
 
 def enqueue(notification_ids, *, countdown: float | None = None) -> int:
-    """Queue one send task per row. A broker that is down loses nothing: the rows stay in the outbox and
-    the sweeper queues them again. Returns how many were queued."""
-    from .tasks import send_notification
+    """Queue the rows' sending, NOTIFICATIONS_BATCH_SIZE rows a task (a notice's e-mail and SMS, a sweep's
+    rows): Celery's cost per task is paid once a batch. A broker that is down loses nothing: the rows stay
+    in the outbox and the sweeper queues them again. Returns how many rows were queued."""
+    from .tasks import send_notifications
 
-    return queue_each(send_notification, notification_ids, countdown=countdown)
+    return queue_batches(
+        send_notifications, notification_ids, size=settings.NOTIFICATIONS_BATCH_SIZE, countdown=countdown
+    )
 
 
 # --- sending ----------------------------------------------------------------------------------------------

@@ -158,13 +158,13 @@ def test_a_broker_down_at_commit_loses_nothing(
 ):
     from kombu.exceptions import OperationalError
 
-    from notifications.tasks import send_notification
+    from notifications.tasks import send_notifications
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     with monkeypatch.context() as patch:
-        patch.setattr(send_notification, "apply_async", broker_down)
+        patch.setattr(send_notifications, "apply_async", broker_down)
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             notify(recipient=citizen, event="dossier_approved", context={})
     assert Notification.objects.filter(status=Status.CREATED).count() == 2
@@ -265,3 +265,49 @@ def test_a_worker_killed_after_the_provider_accepted_resends_with_the_same_key_a
         row.refresh_from_db()
         assert row.status == Status.SENT and row.attempts == 2
     assert sms.provider_message_id == "gw-1"  # the gateway answered the copy with the first message's id
+
+
+# --- batches: one task per NOTIFICATIONS_BATCH_SIZE rows (services.enqueue, tasks.send_notifications) -----
+def test_rows_are_queued_a_batch_per_task(monkeypatch, settings):
+    from notifications.tasks import send_notifications
+
+    settings.NOTIFICATIONS_BATCH_SIZE = 20
+    queued = []
+    monkeypatch.setattr(send_notifications, "apply_async", lambda args, **options: queued.append(args[0]))
+    assert services.enqueue(range(1, 46)) == 45
+    assert queued == [list(range(1, 21)), list(range(21, 41)), list(range(41, 46))]
+
+
+def test_a_notices_email_and_sms_go_in_one_task(citizen, monkeypatch, django_capture_on_commit_callbacks):
+    from notifications.tasks import send_notifications
+
+    queued = []
+    monkeypatch.setattr(send_notifications, "apply_async", lambda args, **options: queued.append(args[0]))
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = notify(recipient=citizen, event="dossier_approved", context={})
+    sent = sorted(row.pk for row in rows if row.channel != Channel.PORTAL)
+    assert len(sent) == 2 and [sorted(batch) for batch in queued] == [sent]
+
+
+def test_a_bug_on_one_row_of_a_batch_stops_none_of_the_others(citizen, sms_outbox, monkeypatch, caplog):
+    from notifications.tasks import send_notifications
+
+    first = notify(recipient=citizen, event="dossier_approved", context={})
+    second = notify(recipient=citizen, event="dossier_returned", context={})
+    broken = next(row for row in first if row.channel == Channel.SMS)
+    real_send = sms_memory.MemorySMSBackend.send
+
+    def send(self, *, to, text, reference):
+        if reference == str(broken.key):
+            raise ValueError("a bug")
+        return real_send(self, to=to, text=text, reference=reference)
+
+    monkeypatch.setattr(sms_memory.MemorySMSBackend, "send", send)
+    batch = [row.pk for row in [*first, *second] if row.channel != Channel.PORTAL]
+    states = send_notifications.apply(args=(batch,)).get()
+
+    assert states.count("failed") == 1 and states.count("sent") == 3
+    broken.refresh_from_db()
+    assert broken.status == Status.FAILED
+    assert Notification.objects.filter(pk__in=batch, status=Status.SENT).count() == 3
+    assert f"Notification {broken.pk} could not be sent" in caplog.text
