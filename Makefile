@@ -23,7 +23,7 @@ test: setup
 	.venv/bin/pytest -m "not e2e" -q -n auto
 
 test-e2e: setup
-	.venv/bin/pytest -m e2e -q
+	.venv/bin/pytest -m e2e -q -n 2
 
 test-all: test test-e2e
 
