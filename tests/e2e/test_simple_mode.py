@@ -91,6 +91,8 @@ def test_a_citizen_turns_on_simple_mode_and_files_one_question_per_page(page, ba
     page.locator("#id_login").fill(person.email)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.wait_for_load_state()  # measured with the page's styles
     expect(page.locator("html")).to_have_class("simple-mode")  # the cookie outlives signing in
     header = page.locator(".site-header").bounding_box()
     assert header["height"] < 90  # the phone header stays one row
@@ -101,6 +103,7 @@ def test_a_citizen_turns_on_simple_mode_and_files_one_question_per_page(page, ba
 
     # Your details: five questions, one per page, prefilled from the profile.
     expect(page.locator("#id_applicant_name")).to_have_value("Hoàng Văn Lộc")
+    page.wait_for_load_state()
     button = page.locator("form.one-question").get_by_role("button", name="Tiếp tục").bounding_box()
     assert button["height"] >= 44
     for number in range(1, 6):
