@@ -15,26 +15,21 @@ logger = logging.getLogger(__name__)
 def queue_each(task: Task, ids: Iterable[Any], *, countdown: float | None = None) -> int:
     """Queue `task(id)` once per id; an id that cannot be queued is logged and left to the sweeper.
     Returns how many were queued."""
-    queued = 0
-    for pk in ids:
-        try:
-            task.apply_async((pk,), countdown=countdown)
-            queued += 1
-        except Exception:  # the broker's errors vary by transport; the outbox row is the safety net
-            logger.warning("Could not queue %s(%s); its sweeper will", task.name, pk, exc_info=True)
-    return queued
+    return sum(_queue(task, pk, countdown) for pk in ids)
 
 
 def queue_batches(task: Task, ids: Iterable[Any], *, size: int, countdown: float | None = None) -> int:
     """Queue `task([id, …])` once per `size` ids (Celery's cost per task shared by a batch); a batch that
     cannot be queued is logged and left to the sweeper. Returns how many ids were queued."""
-    ids = list(ids)
-    queued = 0
-    for start in range(0, len(ids), max(size, 1)):
-        batch = ids[start : start + max(size, 1)]
-        try:
-            task.apply_async((batch,), countdown=countdown)
-            queued += len(batch)
-        except Exception:  # as in queue_each: the outbox rows are the safety net
-            logger.warning("Could not queue %s(%s); its sweeper will", task.name, batch, exc_info=True)
-    return queued
+    ids, size = list(ids), max(size, 1)
+    batches = [ids[start : start + size] for start in range(0, len(ids), size)]
+    return sum(len(batch) for batch in batches if _queue(task, batch, countdown))
+
+
+def _queue(task: Task, argument: Any, countdown: float | None) -> bool:
+    try:
+        task.apply_async((argument,), countdown=countdown)
+    except Exception:  # the broker's errors vary by transport; the outbox row is the safety net
+        logger.warning("Could not queue %s(%s); its sweeper will", task.name, argument, exc_info=True)
+        return False
+    return True

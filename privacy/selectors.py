@@ -42,6 +42,15 @@ def correction_requests_of(user) -> QuerySet[CorrectionRequest]:
     )
 
 
+def correctable_dossiers(user) -> QuerySet:
+    """The applicant's filed dossiers a correction request may name."""
+    from dossiers.models import Dossier, State
+
+    return (
+        Dossier.objects.filter(applicant=user).exclude(state=State.DRAFT).select_related("procedure_version")
+    )
+
+
 def open_correction_requests() -> QuerySet[CorrectionRequest]:
     return (
         CorrectionRequest.objects.filter(status=CorrectionRequest.Status.RECEIVED)

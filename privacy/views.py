@@ -110,14 +110,7 @@ def channels(request):
 @citizen_only
 @require_http_methods(["GET", "POST"])
 def request_correction(request):
-    from dossiers.models import Dossier
-
-    dossiers = (
-        Dossier.objects.filter(applicant=request.user)
-        .exclude(state="draft")
-        .select_related("procedure_version")
-    )
-    form = CorrectionRequestForm(request.POST or None, dossiers=dossiers)
+    form = CorrectionRequestForm(request.POST or None, dossiers=selectors.correctable_dossiers(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

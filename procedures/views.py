@@ -54,7 +54,7 @@ def _public_page(request, parts: tuple, build: Callable[[], PublicContent]):
     )
 
 
-SEARCH_PARAMETERS = ("q", "field", "agency", "level", "full_process", "page")
+SEARCH_PARAMETERS = (*CatalogueSearchForm.base_fields, "page")
 
 
 @reads_lag_tolerant
