@@ -306,29 +306,38 @@ def _history_page(user, agency, order: str, cursor: str, per_page: int) -> Queue
     )
 
 
-def _counts_version_key(agency_id: int) -> str:
+def _queue_version_key(agency_id: int) -> str:
     return f"dossiers:queue-version:{agency_id}"
 
 
-def forget_queue_counts(*agency_ids: int | None) -> None:
-    """Called after a change to the agencies' dossiers commits: their tab counts are read anew."""
+def forget_agency_queues(*agency_ids: int | None) -> None:
+    """Called after a change to the agencies' dossiers commits: their tab counts and kept queue pages are
+    read anew."""
     cache.set_many(
-        {_counts_version_key(pk): uuid.uuid4().hex for pk in set(agency_ids) if pk is not None}, timeout=None
+        {_queue_version_key(pk): uuid.uuid4().hex for pk in set(agency_ids) if pk is not None}, timeout=None
     )
 
 
-def queue_counts(user, agency) -> dict[str, int]:
+def queue_version(agency) -> str:
+    """The agency's queue version (forget_agency_queues changes it): in every cached count and page key."""
+    return cache.get_or_set(_queue_version_key(agency.pk), lambda: uuid.uuid4().hex, timeout=None)
+
+
+def queue_counts(user, agency, version: str | None = None) -> dict[str, int]:
     """The tab counts of the open work (the "all" tab, the agency's whole history, gets none). Cached until a
-    change to the agency's dossiers commits (forget_queue_counts) or QUEUE_COUNTS_STALE_SECONDS pass — the
+    change to the agency's dossiers commits (forget_agency_queues) or QUEUE_COUNTS_STALE_SECONDS pass — the
     staleness left is the day's clock (due soon / overdue move at midnight) and rows changed outside the
     services (a bulk import); one query over the agency's open dossiers otherwise."""
-    version = cache.get_or_set(_counts_version_key(agency.pk), lambda: uuid.uuid4().hex, timeout=None)
-    key = f"dossiers:queue-counts:{agency.pk}:{user.pk}:{clock.localdate().isoformat()}:{version}"
+    key = queue_counts_key(user, agency, version or queue_version(agency))
     counts = cache.get(key)
     if counts is None:
         counts = _count_queues(user, agency)
         cache.set(key, counts, settings.QUEUE_COUNTS_STALE_SECONDS)
     return counts
+
+
+def queue_counts_key(user, agency, version: str) -> str:
+    return f"dossiers:queue-counts:{agency.pk}:{user.pk}:{clock.localdate().isoformat()}:{version}"
 
 
 def _count_queues(user, agency) -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from .models import Notification
@@ -17,10 +19,25 @@ def inbox(user: "Actor") -> QuerySet[Notification]:
 
 
 def unread_count(user: "Visitor") -> int:
-    """One COUNT on a partial index (recipient, portal, unread): cheap enough for every page."""
+    """The header's count on every page: one COUNT on a partial index (recipient, portal, unread), kept in the
+    cache until a notice to the user or their reading one commits (forget_unread_count), or at most
+    NOTIFICATIONS_UNREAD_CACHE_SECONDS (a row deleted outside the services: an erasure, the admin)."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.unread_by(user).count()
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.unread_by(user).count()
+        cache.set(key, count, settings.NOTIFICATIONS_UNREAD_CACHE_SECONDS)
+    return count
+
+
+def forget_unread_count(*user_ids: int | None) -> None:
+    cache.delete_many([_unread_key(pk) for pk in set(user_ids) if pk is not None])
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
 
 
 def for_dossier(dossier_id: int) -> QuerySet[Notification]:

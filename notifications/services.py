@@ -22,7 +22,7 @@ from common import clock
 from common.links import absolute_url
 from common.tasks import queue_batches
 
-from . import rendering
+from . import rendering, selectors
 from .events import SECRET_CONTEXT_KEYS, SINGLE_CHANNEL, Event
 from .models import Channel, DeliveryAttempt, Notification, Status
 from .providers import PermanentError, TransientError, send_email, sms_backend
@@ -124,9 +124,18 @@ def notify(
         # recipient=None matches the rows without an account (IS NULL).
         return list(Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key))
     to_send = [row.pk for row in rows if row.channel != Channel.PORTAL]
-    if to_send:
-        transaction.on_commit(lambda: enqueue(to_send))
+    # A notice in their inbox: the header counts anew.
+    inbox_of = recipient.pk if recipient is not None and len(to_send) < len(rows) else None
+    if to_send or inbox_of:
+        transaction.on_commit(lambda: _after_commit(to_send, inbox_of))
     return rows
+
+
+def _after_commit(to_send: list[int], inbox_of: int | None) -> None:
+    if to_send:
+        enqueue(to_send)
+    if inbox_of is not None:
+        selectors.forget_unread_count(inbox_of)
 
 
 def _channels_without_account(channels: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
@@ -442,8 +451,14 @@ def record_sms_receipt(
 # --- the inbox ------------------------------------------------------------------------------------------
 def mark_read(*, user: "Actor", notification_id: int) -> bool:
     """Only the recipient can mark a notice read; True when it was unread."""
-    return bool(Notification.objects.unread_by(user).filter(pk=notification_id).update(read_at=clock.now()))
+    marked = Notification.objects.unread_by(user).filter(pk=notification_id).update(read_at=clock.now())
+    if marked:
+        transaction.on_commit(lambda: selectors.forget_unread_count(user.pk))
+    return bool(marked)
 
 
 def mark_all_read(*, user: "Actor") -> int:
-    return Notification.objects.unread_by(user).update(read_at=clock.now())
+    marked = Notification.objects.unread_by(user).update(read_at=clock.now())
+    if marked:
+        transaction.on_commit(lambda: selectors.forget_unread_count(user.pk))
+    return marked

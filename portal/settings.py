@@ -700,6 +700,12 @@ DOSSIER_ARCHIVE_MAX_PER_RUN = env.int("DOSSIER_ARCHIVE_MAX_PER_RUN", default=20_
 # The queue's tab counts are cached until a change to the agency's dossiers commits; at most this old when
 # rows change outside the services (an import) or an admin adds a calendar exception.
 QUEUE_COUNTS_STALE_SECONDS = env.int("QUEUE_COUNTS_STALE_SECONDS", default=30)
+# A queue tab's page is kept in the cache until a change to the agency's dossiers commits or one of them is
+# opened; at most this old for what changes with the clock alone and the other apps' flags (views/staff.py).
+QUEUE_PAGE_CACHE_SECONDS = env.int("QUEUE_PAGE_CACHE_SECONDS", default=30)
+# The header's unread count is kept until a notice to the user or their reading one commits; at most this
+# old when rows are deleted outside the services (notifications/selectors.py).
+NOTIFICATIONS_UNREAD_CACHE_SECONDS = env.int("NOTIFICATIONS_UNREAD_CACHE_SECONDS", default=60)
 # The public catalogue page and each procedure's page are kept in the cache until a publish or an archive
 # commits; at most this old when an agency's name or address is edited in the admin (procedures/views.py).
 CATALOGUE_PAGE_CACHE_SECONDS = env.int("CATALOGUE_PAGE_CACHE_SECONDS", default=120)

@@ -3,10 +3,12 @@ until one of its staff — other than the person who sent it — opens the dossi
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from accounts.models import Role
 from accounts.types import Actor
 
-from .. import policies
+from .. import policies, selectors
 from ..models import Arrival, Dossier, DossierEvent
 
 Action = DossierEvent.Action
@@ -50,4 +52,8 @@ def mark_seen(*, dossier: Dossier, by: Actor) -> None:
         if pk is not None and pk in policies.memberships_of(by)
     ]
     if agencies:
-        Arrival.objects.filter(dossier=dossier, agency_id__in=agencies).exclude(sent_by=by).delete()
+        cleared, _per_model = (
+            Arrival.objects.filter(dossier=dossier, agency_id__in=agencies).exclude(sent_by=by).delete()
+        )
+        if cleared:  # the queues' kept pages showed it as new
+            transaction.on_commit(lambda: selectors.forget_agency_queues(*agencies))

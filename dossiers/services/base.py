@@ -142,7 +142,7 @@ class Change:
         self.event = event
         arrivals.record_arrival(event)  # new to the agency it was filed with or handed to
         agencies = (dossier.receiving_agency_id, dossier.handling_agency_id, getattr(from_agency, "pk", None))
-        transaction.on_commit(lambda: selectors.forget_queue_counts(*agencies))
+        transaction.on_commit(lambda: selectors.forget_agency_queues(*agencies))
         notices.notify_applicant(self.event)  # the outbox rows, in this same transaction
         hooks.dispatch(hooks.DossierChange(dossier=dossier, event=self.event))
         return self.event

@@ -6,19 +6,22 @@ through `selectors.dossier_for` (visible_to: 404 otherwise). Each action parses 
 service; the services check again who may act and lock the row against a stale page (`expected_version`).
 """
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
@@ -172,7 +175,7 @@ RETURN_CHANNEL_LABELS = {
 # --- access -----------------------------------------------------------------------------------------------
 def member_agency(user, agency_code: str) -> Agency:
     """An agency the user works for; any other (or an unknown code) does not exist for them."""
-    agency = Agency.objects.filter(code=agency_code).first()
+    agency = next(iter(Agency.objects.filter(code=agency_code).order_by()[:1]), None)  # the code is unique
     if agency is None or not policies.works_at(user, agency):
         raise Http404
     return agency
@@ -212,19 +215,37 @@ def start(request):
 @require_GET
 @staff_only
 def queue(request, agency_code):
+    """One tab of an agency's queue. Its content is kept in the cache per member of staff (the "mine" tab
+    is theirs), tab, order and page until a change to the agency's dossiers commits or one of them is
+    opened (selectors.forget_agency_queues), the day changes, or QUEUE_PAGE_CACHE_SECONDS pass: the most
+    it lags is that long, for what changes with the clock alone (an answer deadline passing) and for the
+    other apps' flags and columns (a parcel back at the desk)."""
     agency = member_agency(request.user, agency_code)
-    counts = selectors.queue_counts(request.user, agency)
+    version = selectors.queue_version(agency)
     view = request.GET.get("view")
-    # No tab asked for: the first one with dossiers, never an empty one when there is work.
-    view = view if view in QueueView.CHOICES else (selectors.first_busy_tab(counts) or QueueView.NEW)
-    order = request.GET.get("order")
+    if view not in QueueView.CHOICES:
+        # No tab asked for: the first one with dossiers, never an empty one when there is work.
+        counts = selectors.queue_counts(request.user, agency, version)
+        view = selectors.first_busy_tab(counts) or QueueView.NEW
     sorts = HISTORY_SORTS if view == QueueView.ALL else QUEUE_SORTS
+    order = request.GET.get("order")
     order = order if order in dict(sorts) else sorts[0][0]
+    where = request.GET.get("after" if view == QueueView.ALL else "page", "")
+    parts = (agency.pk, request.user.pk, get_language(), clock.localdate(), version, view, order, where)
+    key = "dossiers:queue-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = _queue_content(request, agency, view, order, sorts, version)
+        cache.set(key, content, settings.QUEUE_PAGE_CACHE_SECONDS)
+    return render(request, "dossiers/staff/queue.html", {"agency": agency, "content": content})
+
+
+def _queue_content(request, agency, view: str, order: str, sorts, version: str) -> str:
+    counts = selectors.queue_counts(request.user, agency, version)
     page = selectors.queue_page(request.user, agency, view, order, request.GET, QUEUE_PER_PAGE)
     keep = {"view": view, "order": order}
-    return render(
-        request,
-        "dossiers/staff/queue.html",
+    return render_to_string(
+        "dossiers/staff/_queue.html",
         {
             "agency": agency,
             "view": view,
@@ -240,6 +261,7 @@ def queue(request, agency_code):
             "due_soon_days": settings.DUE_SOON_WORKING_DAYS,
             "is_clerk": request.user.role == Role.CLERK,
         },
+        request,
     )
 
 

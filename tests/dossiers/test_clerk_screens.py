@@ -163,7 +163,9 @@ def test_the_transfer_form_loads_its_script_from_a_static_file(client):
 
 
 # --- item 6: new to us, where staff land -------------------------------------------------------------------
-def test_a_dossier_handed_to_an_agency_is_new_there_until_one_of_its_staff_opens_it(client):
+def test_a_dossier_handed_to_an_agency_is_new_there_until_one_of_its_staff_opens_it(
+    client, django_capture_on_commit_callbacks
+):
     w = world()
     dossier = dossier_in(w, State.RECEIVED)
     services.transfer(dossier=dossier, by=w.desk.clerk, to_agency=w.handler.agency)
@@ -179,22 +181,41 @@ def test_a_dossier_handed_to_an_agency_is_new_there_until_one_of_its_staff_opens
     assert Arrival.objects.filter(dossier=dossier, agency=w.handler.agency).exists()
 
     sign_in(client, w.handler.officer)
-    page(client, dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        page(client, dossier)
 
     assert not Arrival.objects.filter(dossier=dossier, agency=w.handler.agency).exists()
-    [row] = queue(client, w.handler.agency, view="in_progress").context["rows"]
-    assert not row.is_new
+    # The queue's page, kept in the cache since it was read above, is built again.
+    shown = queue(client, w.handler.agency, view="in_progress").content.decode()
+    assert dossier.code in shown and "New to us" not in shown
 
 
-def test_a_new_filing_is_new_to_the_desk_until_a_clerk_opens_it(client):
+def test_a_new_filing_is_new_to_the_desk_until_a_clerk_opens_it(client, django_capture_on_commit_callbacks):
     w = world()
     dossier = file_online(w)
     sign_in(client, w.desk.clerk)
     assert [row.is_new for row in queue(client, w.desk.agency, view="new").context["rows"]] == [True]
 
-    page(client, dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        page(client, dossier)
 
     assert [row.is_new for row in queue(client, w.desk.agency, view="new").context["rows"]] == [False]
+
+
+def test_opening_a_dossier_that_is_no_longer_new_leaves_the_kept_queue_pages_alone(
+    client, django_capture_on_commit_callbacks
+):
+    w = world()
+    dossier = file_online(w)
+    sign_in(client, w.desk.clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        page(client, dossier)
+    version = selectors.queue_version(w.desk.agency)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        page(client, dossier)  # nothing left to clear: no DELETE that cleared anything
+
+    assert callbacks == [] and selectors.queue_version(w.desk.agency) == version
 
 
 def test_acting_on_a_dossier_ends_its_new_there_and_handing_it_back_makes_it_new_again():
@@ -212,7 +233,8 @@ def test_acting_on_a_dossier_ends_its_new_there_and_handing_it_back_makes_it_new
     ]
 
 
-def test_the_new_marker_reads_one_query_for_the_whole_page(client):
+def test_the_new_marker_reads_one_query_for_the_whole_page(client, settings):
+    settings.QUEUE_PAGE_CACHE_SECONDS = 0  # each request builds the page: what is counted
     w = world()
     version = w.version(documents=0)
     for _n in range(3):

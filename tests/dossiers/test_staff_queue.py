@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from dossiers import selectors, services
 from dossiers.models import Dossier, State
 from dossiers.selectors import QueueView
 from tests.dossiers.staff_support import Clock, dossier_in, file_online, sign_in, vn, world
-from tests.factories import CitizenProfileFactory
+from tests.factories import CitizenProfileFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,8 @@ def queue_url(agency, **params):
 
 
 def codes_on(response) -> list[str]:
-    return [row.dossier.code for row in response.context["rows"]]
+    """The codes the page lists, in order (read from the HTML: a page kept in the cache has no context)."""
+    return re.findall(r'<a class="dossier-code" href="[^"]*">([^<]+)</a>', response.content.decode())
 
 
 def test_a_clerk_sees_only_the_dossiers_of_the_agencies_they_work_for(client):
@@ -100,8 +102,11 @@ def test_the_tabs_filter_the_queue(client, friday):
     returned = dossier_in(w, State.RETURNED)
     sign_in(client, w.desk.clerk)
 
+    pages = {}
+
     def tab(view, agency=w.desk.agency):
-        return set(codes_on(client.get(queue_url(agency, view=view))))
+        pages[view] = client.get(queue_url(agency, view=view))
+        return set(codes_on(pages[view]))
 
     assert tab(QueueView.NEW) == {new.code}
     # Due within 2 working days across the weekend: Tuesday yes, Wednesday no.
@@ -109,9 +114,10 @@ def test_the_tabs_filter_the_queue(client, friday):
     assert tab(QueueView.OVERDUE) == {overdue.code}
     assert tab(QueueView.SUPPLEMENT) == {waiting.code, proposed.code}
     assert tab(QueueView.IN_PROGRESS) == {due_tuesday.code, due_wednesday.code, overdue.code, proposed.code}
-    assert len(tab(QueueView.ALL)) == 7 and returned.code in tab(QueueView.ALL)
+    history = tab(QueueView.ALL)
+    assert len(history) == 7 and returned.code in history
 
-    response = client.get(queue_url(w.desk.agency, view=QueueView.ALL))
+    response = pages[QueueView.ALL]
     counts = {key: count for key, _label, count in response.context["tabs"]}
     assert counts == {
         QueueView.NEW: 1,
@@ -231,7 +237,8 @@ def test_the_history_tab_pages_by_a_cursor_over_both_agency_columns_without_coun
         assert response.status_code == 200
 
 
-def test_the_number_of_queries_does_not_grow_with_the_page(client, django_assert_max_num_queries):
+def test_the_number_of_queries_does_not_grow_with_the_page(client, django_assert_max_num_queries, settings):
+    settings.QUEUE_PAGE_CACHE_SECONDS = 0  # each request builds the page: what is counted
     w = world()
     version = w.version(documents=0)
     for _n in range(3):
@@ -265,3 +272,66 @@ def test_dossiers_with_a_due_date_come_before_those_not_yet_received_on_every_da
     # SQLite sorts NULL first and PostgreSQL last unless told: the queue says it on both.
     assert earliest_first == [received.code, waiting.code]
     assert latest_first == [received.code, waiting.code]
+
+
+# --- the kept page ------------------------------------------------------------------------------------------
+def test_a_tab_read_again_comes_from_the_cache_until_a_change_to_the_agencys_dossiers_commits(
+    client, django_capture_on_commit_callbacks
+):
+    w = world()
+    first = file_online(w)
+    sign_in(client, w.desk.clerk)
+    url = queue_url(w.desk.agency, view=QueueView.NEW)
+    assert codes_on(client.get(url)) == [first.code]
+
+    with CaptureQueriesContext(connection) as again:
+        assert codes_on(client.get(url)) == [first.code]
+    assert not [q for q in again if '"dossiers_dossier"' in q["sql"]]  # no dossier read: the page was kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = file_online(w)  # its commit changes the agency's queue version
+
+    assert set(codes_on(client.get(url))) == {first.code, second.code}
+
+
+def test_a_change_that_has_not_committed_leaves_the_kept_page_as_it_was(
+    client, django_capture_on_commit_callbacks
+):
+    w = world()
+    first = file_online(w)
+    sign_in(client, w.desk.clerk)
+    url = queue_url(w.desk.agency, view=QueueView.NEW)
+    client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        file_online(w)
+
+    assert callbacks  # the version changes only once the change commits…
+    assert codes_on(client.get(url)) == [first.code]  # …so no page is built from an uncommitted change
+
+
+def test_each_member_of_staff_keeps_their_own_page_of_the_mine_tab(client):
+    w = world()
+    dossier = dossier_in(w, State.IN_PROGRESS)  # assigned to the handling agency's officer
+    colleague = staff_member(w.handler.agency, role="officer")
+    sign_in(client, colleague)
+    assert codes_on(client.get(queue_url(w.handler.agency, view=QueueView.MINE))) == []
+
+    sign_in(client, w.handler.officer)
+
+    assert codes_on(client.get(queue_url(w.handler.agency, view=QueueView.MINE))) == [dossier.code]
+
+
+def test_each_language_and_page_is_kept_apart(client):
+    w = world()
+    version = w.version(documents=0)
+    dossiers = [dossier_in(w, State.IN_PROGRESS, version=version) for _n in range(27)]
+    sign_in(client, w.handler.officer)
+    english = client.get(queue_url(w.handler.agency, view=QueueView.IN_PROGRESS)).content.decode()
+    client.cookies["portal_language"] = "vi"
+
+    vietnamese = client.get(queue_url(w.handler.agency, view=QueueView.IN_PROGRESS)).content.decode()
+    second = codes_on(client.get(queue_url(w.handler.agency, view=QueueView.IN_PROGRESS, page=2)))
+
+    assert "Next page" in english and "Trang sau" in vietnamese and "Next page" not in vietnamese
+    assert len(second) == 2 and set(second) < {d.code for d in dossiers}

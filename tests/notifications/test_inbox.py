@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications.models import Notification
@@ -148,3 +150,26 @@ def test_each_notice_is_two_short_lines_with_the_dossier_code_once_and_a_plain_l
     assert len(unread) == 2 and all('<span class="visually-hidden">New: </span>' in item for item in unread)
     read = next(item for item in items if f'data-notice="{older.pk}"' in item)
     assert "notice-unread" not in read and "Mark as read" not in read
+
+
+def test_the_header_count_is_kept_until_a_notice_or_a_reading_commits(
+    reader, citizen, django_capture_on_commit_callbacks
+):
+    def header_count(page: str) -> str:
+        found = re.search(r'<span class="nav-count" aria-hidden="true">(\d+)</span>', page)
+        return found.group(1) if found else ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notices(citizen, 2)
+    assert header_count(reader.get(reverse("dossiers:mine")).content.decode()) == "2"
+    with CaptureQueriesContext(connection) as again:
+        reader.get(reverse("dossiers:mine"))
+    assert not [q for q in again if '"notifications_notification"' in q["sql"]]  # kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notices(citizen, 1)
+    assert header_count(reader.get(reverse("dossiers:mine")).content.decode()) == "3"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.post(reverse("notifications:read_all"))
+    assert header_count(reader.get(reverse("dossiers:mine")).content.decode()) == ""
