@@ -3,12 +3,12 @@
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -41,6 +41,20 @@ def my_dossiers(user) -> QuerySet[Dossier]:
         .select_related("procedure_version__procedure", "receiving_agency", "applicant", "filed_by")
         .order_by("-created_at")
     )
+
+
+class DossiersFingerprint(NamedTuple):
+    count: int
+    ids: int
+    changed: datetime.datetime | None
+
+
+def my_dossiers_fingerprint(dossiers: QuerySet[Dossier]) -> DossiersFingerprint:
+    """How many, which (the sum of their ids) and the latest change (every save sets updated_at, the
+    services' update_fields included) of a set of dossiers: one aggregate query, and a different value
+    whenever a dossier of the set changes, leaves it or joins it."""
+    found = dossiers.order_by().aggregate(count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"))
+    return DossiersFingerprint(found["count"], found["ids"] or 0, found["changed"])
 
 
 def dossier_for(user, pk: int) -> Dossier | None:

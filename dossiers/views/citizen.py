@@ -4,14 +4,17 @@ Every page finds the dossier through `Dossier.objects.owned_by(user)`: another p
 Every change goes through `dossiers.services`; a ValidationError from a service is shown where it belongs.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -759,15 +762,25 @@ def _filed_message(dossier: Dossier) -> str:
 # --- my dossiers, one dossier -------------------------------------------------------------------------------
 @citizen_only
 def my_dossiers(request):
-    page = Paginator(selectors.my_dossiers(request.user), MY_DOSSIERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    rows = [(dossier, next_action(dossier)) for dossier in page]
-    return render(
-        request,
-        "dossiers/citizen/mine.html",
-        {"page": page, "rows": rows},
-    )
+    """The citizen's dossiers, newest first. The list is kept in the cache per citizen, page and language
+    under a fingerprint of the dossiers they may see (selectors.my_dossiers_fingerprint: one aggregate
+    query), so any change to one of them, a draft deleted or an authorisation ending is shown at once; at
+    most MY_DOSSIERS_CACHE_SECONDS old for what changes with the clock alone (an answer falling late) and
+    for a name changed on someone's account."""
+    dossiers = selectors.my_dossiers(request.user)
+    fingerprint = selectors.my_dossiers_fingerprint(dossiers)
+    asked = request.GET.get("page", "")
+    parts = (request.user.pk, get_language(), asked, fingerprint)
+    key = "dossiers:mine:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        paginator = Paginator(dossiers, MY_DOSSIERS_PER_PAGE)
+        paginator.count = fingerprint.count  # already counted: no second COUNT
+        page = paginator.get_page(asked)
+        rows = [(dossier, next_action(dossier)) for dossier in page]
+        content = render_to_string("dossiers/citizen/_mine.html", {"page": page, "rows": rows}, request)
+        cache.set(key, content, settings.MY_DOSSIERS_CACHE_SECONDS)
+    return render(request, "dossiers/citizen/mine.html", {"content": content})
 
 
 def _slip_links(dossier: Dossier, has_supplement: bool, has_apology: bool) -> list[dict]:
