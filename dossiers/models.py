@@ -216,6 +216,7 @@ def _live_authorisations_held(user) -> list[tuple[str, int, int | None, int | No
     return list(
         Authorisation.objects.live()
         .held_by(user)
+        .order_by()  # turned into an OR of conditions: no order to compile and sort
         .values_list("scope", "citizen_id", "procedure_id", "dossier_id")
     )
 

@@ -49,11 +49,12 @@ class DossiersFingerprint(NamedTuple):
     changed: datetime.datetime | None
 
 
-def my_dossiers_fingerprint(dossiers: QuerySet[Dossier]) -> DossiersFingerprint:
+def my_dossiers_fingerprint(user) -> DossiersFingerprint:
     """How many, which (the sum of their ids) and the latest change (every save sets updated_at, the
-    services' update_fields included) of a set of dossiers: one aggregate query, and a different value
-    whenever a dossier of the set changes, leaves it or joins it."""
-    found = dossiers.order_by().aggregate(count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"))
+    services' update_fields included) of the dossiers my_dossiers() lists: one aggregate query, and a
+    different value whenever one of them changes, leaves the list or joins it."""
+    owned = Dossier.objects.owned_by(user).order_by()
+    found = owned.aggregate(count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"))
     return DossiersFingerprint(found["count"], found["ids"] or 0, found["changed"])
 
 
@@ -330,6 +331,18 @@ def forget_agency_queues(*agency_ids: int | None) -> None:
     cache.set_many(
         {_queue_version_key(pk): uuid.uuid4().hex for pk in set(agency_ids) if pk is not None}, timeout=None
     )
+
+
+def agency_versions(agency_ids) -> tuple[str, ...]:
+    """The queue versions of several agencies, in the order of their ids: one cache round trip (a version
+    not yet in the cache is set)."""
+    ids = sorted(set(agency_ids))
+    keys = [_queue_version_key(pk) for pk in ids]
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, timeout=None)
+    return tuple({**missing, **found}[key] for key in keys)
 
 
 def queue_version(agency) -> str:

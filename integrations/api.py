@@ -1,6 +1,10 @@
 """The dossier API for the province's systems, /api/v1/ (README: "API for integrators"). Each view names the
 scope it needs; the client's agencies decide which dossiers exist for it (selectors)."""
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,6 +16,7 @@ from rest_framework.views import APIView
 from common import clock
 from common.downloads import user_file
 from common.http import client_ip
+from dossiers import selectors as dossier_selectors
 from dossiers.forms import LookupForm
 from dossiers.models import DocumentAccess
 from dossiers.services import lookups
@@ -87,6 +92,23 @@ class DossierListAPI(ClientAPIView, generics.ListAPIView):
 
     serializer_class = DossierSummarySerializer
     pagination_class = DossierCursor
+
+    def list(self, request, *args, **kwargs):
+        """A page read again is answered from the cache until a change to one of the client's agencies'
+        dossiers commits (the queues' version: dossiers.selectors.agency_versions), or at most
+        API_LIST_CACHE_SECONDS for a change outside the dossiers' steps (archiving's redaction)."""
+        identity = request.auth
+        asked = sorted((name, tuple(request.query_params.getlist(name))) for name in request.query_params)
+        versions = dossier_selectors.agency_versions(identity.agency_ids)
+        parts = (identity.client.pk, sorted(identity.agency_ids), versions, asked)
+        key = "integrations:dossier-list:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        kept = cache.get(key)
+        if kept is not None:
+            return Response(kept)
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.data, settings.API_LIST_CACHE_SECONDS)
+        return response
 
     def get_queryset(self):
         # A plain dict: DRF would skip an empty value of a QueryDict ("?state=") instead of refusing it.

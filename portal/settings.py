@@ -706,6 +706,9 @@ QUEUE_PAGE_CACHE_SECONDS = env.int("QUEUE_PAGE_CACHE_SECONDS", default=30)
 # "My dossiers" is kept per citizen and page under a fingerprint of their dossiers; at most this old for what
 # changes with the clock alone (an answer falling late) and a name changed on an account (views/citizen.py).
 MY_DOSSIERS_CACHE_SECONDS = env.int("MY_DOSSIERS_CACHE_SECONDS", default=30)
+# A page of the API's dossier list is kept until a change to the client's agencies' dossiers commits; at most
+# this old for a change outside the dossiers' steps (archiving's redaction) (integrations/api.py).
+API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=30)
 # The header's unread count is kept until a notice to the user or their reading one commits; at most this
 # old when rows are deleted outside the services (notifications/selectors.py).
 NOTIFICATIONS_UNREAD_CACHE_SECONDS = env.int("NOTIFICATIONS_UNREAD_CACHE_SECONDS", default=60)

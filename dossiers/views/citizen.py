@@ -767,14 +767,13 @@ def my_dossiers(request):
     query), so any change to one of them, a draft deleted or an authorisation ending is shown at once; at
     most MY_DOSSIERS_CACHE_SECONDS old for what changes with the clock alone (an answer falling late) and
     for a name changed on someone's account."""
-    dossiers = selectors.my_dossiers(request.user)
-    fingerprint = selectors.my_dossiers_fingerprint(dossiers)
+    fingerprint = selectors.my_dossiers_fingerprint(request.user)
     asked = request.GET.get("page", "")
     parts = (request.user.pk, get_language(), asked, fingerprint)
     key = "dossiers:mine:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     content = cache.get(key)
     if content is None:
-        paginator = Paginator(dossiers, MY_DOSSIERS_PER_PAGE)
+        paginator = Paginator(selectors.my_dossiers(request.user), MY_DOSSIERS_PER_PAGE)
         paginator.count = fingerprint.count  # already counted: no second COUNT
         page = paginator.get_page(asked)
         rows = [(dossier, next_action(dossier)) for dossier in page]

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -56,6 +57,7 @@ def test_a_dossier_filed_while_paging_does_not_shift_the_pages(client, world):
     assert len(set(seen)) == len(seen)
 
 
+@override_settings(API_LIST_CACHE_SECONDS=0)  # each request builds the page: what is counted
 def test_the_list_runs_as_many_queries_for_many_dossiers_as_for_one(
     client, world, django_assert_max_num_queries
 ):
@@ -68,6 +70,24 @@ def test_the_list_runs_as_many_queries_for_many_dossiers_as_for_one(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = fetch(client, LIST, **headers)
     assert len(response.json()["results"]) == 7
+
+
+def test_a_page_read_again_is_kept_until_a_change_to_the_clients_agencies_commits(
+    client, world, django_capture_on_commit_callbacks
+):
+    headers = world["headers_x"]
+    first = [row["code"] for row in fetch(client, LIST, **headers).json()["results"]]
+    with CaptureQueriesContext(connection) as again:
+        assert [row["code"] for row in fetch(client, LIST, **headers).json()["results"]] == first
+    assert not [q for q in again if 'FROM "dossiers_dossier"' in q["sql"]]  # kept: no dossier read
+
+    uncommitted = dossier_at(world["x"])  # its change has not committed: the kept page stays
+    assert uncommitted.code not in fetch(client, LIST, **headers).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        received(uncommitted)
+
+    codes = [row["code"] for row in fetch(client, LIST, **headers).json()["results"]]
+    assert codes == [*first, uncommitted.code]
 
 
 def test_filters_by_state_channel_procedure_and_dates(client, world):
