@@ -101,6 +101,26 @@ def timeline(dossier: Dossier):
     return dossier.events.select_related("agency", "from_agency", "to_agency").order_by("at", "pk")
 
 
+def timeline_for_sentences(dossier: Dossier):
+    """The events timeline.plain_timeline turns into sentences, with only the columns it reads."""
+    return (
+        dossier.events.select_related("agency", "from_agency", "to_agency")
+        .only(
+            "dossier",  # set to the dossier the caller holds: read first, so not deferred
+            "action",
+            "from_state",
+            "to_state",
+            "at",
+            "note",
+            "data",
+            "agency__name",
+            "from_agency__name",
+            "to_agency__name",
+        )
+        .order_by("at", "pk")
+    )
+
+
 # Staff-only steps: who was assigned, a proposal waiting for a supervisor. Not the applicant's business: left
 # out of the applicant's pages, the public lookup and the API's status history.
 INTERNAL_ACTIONS = {
@@ -414,6 +434,19 @@ def busiest_queue(user) -> tuple[Any, str] | None:
     return None
 
 
+PUBLIC_LOOKUP_COLUMNS = (
+    "code",
+    "state",
+    "channel",
+    "received_at",
+    "due_date",
+    "applicant_phone",
+    "applicant_id_number",
+    "procedure_version__name",
+    "receiving_agency__name",
+)
+
+
 def public_lookup(code: str, secret: str) -> Dossier | None:
     """A dossier by code and the last 4 digits of the applicant's phone or ID number — both must match,
     and a miss says nothing about whether the code exists."""
@@ -424,8 +457,8 @@ def public_lookup(code: str, secret: str) -> Dossier | None:
         # Codes are stored upper-case: an exact match uses the unique index (iexact would scan the table).
         Dossier.objects.filter(code=code)
         .exclude(state=State.DRAFT)
-        .select_related("procedure_version", "receiving_agency", "handling_agency")
-        .defer(*QUEUE_DEFERRED)  # the answers (JSON) and the procedure's long texts: the page shows none
+        .select_related("procedure_version", "receiving_agency")
+        .only(*PUBLIC_LOOKUP_COLUMNS)  # what the page and the API's status show: ~15 columns, not ~150
         .order_by()[:1]  # the code is unique: no ORDER BY to compile and run
     )
     if not found:
