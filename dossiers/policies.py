@@ -34,6 +34,22 @@ def memberships_of(user: Any) -> dict[int, bool]:  # a signed-in user: callers c
     return cached
 
 
+def agency_worked_at(user: Person, agency_code: str) -> Agency | None:
+    """The agency with this code, when the user works there (works_at); None otherwise. For its staff, one
+    query that reads all their memberships with their agencies, kept for memberships_of; a superuser who is
+    no member reads the agency by its code."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    memberships = list(user.memberships.select_related("agency").order_by())
+    user._portal_memberships = {m.agency_id: m.is_supervisor for m in memberships}
+    found = next((m.agency for m in memberships if m.agency.code == agency_code), None)
+    if found is None and user.is_superuser:
+        from procedures.models import Agency
+
+        found = next(iter(Agency.objects.filter(code=agency_code).order_by()[:1]), None)  # the code is unique
+    return found
+
+
 def is_member(user: Person, agency: Agency | None) -> bool:
     return agency is not None and user.is_authenticated and agency.pk in memberships_of(user)
 

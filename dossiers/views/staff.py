@@ -175,8 +175,8 @@ RETURN_CHANNEL_LABELS = {
 # --- access -----------------------------------------------------------------------------------------------
 def member_agency(user, agency_code: str) -> Agency:
     """An agency the user works for; any other (or an unknown code) does not exist for them."""
-    agency = next(iter(Agency.objects.filter(code=agency_code).order_by()[:1]), None)  # the code is unique
-    if agency is None or not policies.works_at(user, agency):
+    agency = policies.agency_worked_at(user, agency_code)
+    if agency is None:
         raise Http404
     return agency
 
