@@ -47,15 +47,20 @@ class DossiersFingerprint(NamedTuple):
     count: int
     ids: int
     changed: datetime.datetime | None
+    answers_late: int
 
 
 def my_dossiers_fingerprint(user) -> DossiersFingerprint:
     """How many, which (the sum of their ids) and the latest change (every save sets updated_at, the
-    services' update_fields included) of the dossiers my_dossiers() lists: one aggregate query, and a
-    different value whenever one of them changes, leaves the list or joins it."""
+    services' update_fields included) of the dossiers my_dossiers() lists, and how many of them wait for an
+    answer past its deadline (Dossier.intake_answer_late: the clock alone changes that): one aggregate
+    query, and a different value whenever what the list shows changes."""
     owned = Dossier.objects.owned_by(user).order_by()
-    found = owned.aggregate(count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"))
-    return DossiersFingerprint(found["count"], found["ids"] or 0, found["changed"])
+    late = Q(state=State.SUBMITTED, intake_deadline__lt=clock.now())
+    found = owned.aggregate(
+        count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"), late=Count("pk", filter=late)
+    )
+    return DossiersFingerprint(found["count"], found["ids"] or 0, found["changed"], found["late"])
 
 
 def dossier_for(user, pk: int) -> Dossier | None:

@@ -700,11 +700,11 @@ DOSSIER_ARCHIVE_MAX_PER_RUN = env.int("DOSSIER_ARCHIVE_MAX_PER_RUN", default=20_
 # The queue's tab counts are cached until a change to the agency's dossiers commits; at most this old when
 # rows change outside the services (an import) or an admin adds a calendar exception.
 QUEUE_COUNTS_STALE_SECONDS = env.int("QUEUE_COUNTS_STALE_SECONDS", default=30)
-# A queue tab's page is kept in the cache until a change to the agency's dossiers commits or one of them is
-# opened; at most this old for what changes with the clock alone and the other apps' flags (views/staff.py).
+# A queue tab's page is kept in the cache until a change to the agency's dossiers or their parcels commits or
+# one of them is opened; at most this old for what changes with the clock alone (dossiers/views/staff.py).
 QUEUE_PAGE_CACHE_SECONDS = env.int("QUEUE_PAGE_CACHE_SECONDS", default=30)
-# "My dossiers" is kept per citizen and page under a fingerprint of their dossiers; at most this old for what
-# changes with the clock alone (an answer falling late) and a name changed on an account (views/citizen.py).
+# "My dossiers" is kept per citizen and page under a fingerprint of their dossiers; at most this old for a
+# name changed on an account (dossiers/views/citizen.py).
 MY_DOSSIERS_CACHE_SECONDS = env.int("MY_DOSSIERS_CACHE_SECONDS", default=30)
 # A page of the API's dossier list is kept until a change to the client's agencies' dossiers commits; at most
 # this old for a change outside the dossiers' steps (archiving's redaction) (integrations/api.py).

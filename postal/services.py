@@ -25,6 +25,7 @@ from accounts.models import Role, User
 from common import clock
 from common.tasks import queue_each
 from dossiers import policies
+from dossiers import selectors as dossier_selectors
 from dossiers import services as dossier_services
 from dossiers.models import Dossier, DossierDocument, FeeSettlement, ReturnChannel, State
 from notifications.services import notify
@@ -83,6 +84,7 @@ def _event(order: DeliveryOrder, code: str, *, actor=None, at=None, **data) -> D
     """A portal line on the order's timeline: the code and its facts; the sentence is made when it is
     shown, in the reader's language (DeliveryEvent.text)."""
     person = actor if actor is not None and actor.is_authenticated else None
+    _shown_in_queues(order)
     return DeliveryEvent.objects.create(
         order=order,
         code=code,
@@ -93,6 +95,14 @@ def _event(order: DeliveryOrder, code: str, *, actor=None, at=None, **data) -> D
         actor_role=person.role if person is not None else "",
         data={key: str(value)[:500] for key, value in data.items()},
     )
+
+
+def _shown_in_queues(order: DeliveryOrder) -> None:
+    """Every step of an order is recorded as an event: once it commits, the queues of the dossier's agencies
+    are read anew (their "parcel needs the desk" flag, dossiers.selectors.forget_agency_queues)."""
+    dossier = order.dossier
+    agencies = (dossier.receiving_agency_id, dossier.handling_agency_id)
+    transaction.on_commit(lambda: dossier_selectors.forget_agency_queues(*agencies))
 
 
 def _submit_on_commit(order: DeliveryOrder) -> None:
@@ -395,6 +405,7 @@ def _apply(order: DeliveryOrder, event: TrackingEvent, source: str) -> bool:
             order.returned_at = event.at
             order.closed_note = event.description[:300]
     order.save()
+    _shown_in_queues(order)
     DeliveryEvent.objects.create(
         order=order,
         code=event.status,

@@ -764,9 +764,8 @@ def _filed_message(dossier: Dossier) -> str:
 def my_dossiers(request):
     """The citizen's dossiers, newest first. The list is kept in the cache per citizen, page and language
     under a fingerprint of the dossiers they may see (selectors.my_dossiers_fingerprint: one aggregate
-    query), so any change to one of them, a draft deleted or an authorisation ending is shown at once; at
-    most MY_DOSSIERS_CACHE_SECONDS old for what changes with the clock alone (an answer falling late) and
-    for a name changed on someone's account."""
+    query), so any change to one of them, a draft deleted, an authorisation ending or an answer falling
+    late is shown at once; at most MY_DOSSIERS_CACHE_SECONDS old for a name changed on someone's account."""
     fingerprint = selectors.my_dossiers_fingerprint(request.user)
     asked = request.GET.get("page", "")
     parts = (request.user.pk, get_language(), asked, fingerprint)

@@ -216,10 +216,10 @@ def start(request):
 @staff_only
 def queue(request, agency_code):
     """One tab of an agency's queue. Its content is kept in the cache per member of staff (the "mine" tab
-    is theirs), tab, order and page until a change to the agency's dossiers commits or one of them is
-    opened (selectors.forget_agency_queues), the day changes, or QUEUE_PAGE_CACHE_SECONDS pass: the most
-    it lags is that long, for what changes with the clock alone (an answer deadline passing) and for the
-    other apps' flags and columns (a parcel back at the desk)."""
+    is theirs), tab, order and page until a change to the agency's dossiers commits, one of them is opened
+    or a step of one of their parcels commits (selectors.forget_agency_queues), the day changes, or
+    QUEUE_PAGE_CACHE_SECONDS pass: the most it lags is that long, for what changes with the clock alone (an
+    answer deadline passing, the at-risk forecast)."""
     agency = member_agency(request.user, agency_code)
     version = selectors.queue_version(agency)
     view = request.GET.get("view")

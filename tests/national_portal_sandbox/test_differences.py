@@ -124,6 +124,7 @@ def test_the_list_page_reads_a_fixed_number_of_queries_whatever_the_number_of_do
     dossier = filed_dossier()
     send_to_national(dossier, status_code="4", steps=[submit_time(dossier)])
     filed_dossier()
+    queries()  # the session and the header's unread count (kept in the cache): warm
     few = queries()
     for _ in range(4):
         dossier = filed_dossier()
