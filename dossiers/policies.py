@@ -5,7 +5,7 @@ Each rule is a plain function of the person and the dossier; none changes anythi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,9 @@ def agency_worked_at(user: Person, agency_code: str) -> Agency | None:
     if not (user.is_authenticated and user.is_active):
         return None
     memberships = list(user.memberships.select_related("agency").order_by())
-    user._portal_memberships = {m.agency_id: m.is_supervisor for m in memberships}
+    cast(Any, user)._portal_memberships = {
+        m.agency_id: m.is_supervisor for m in memberships
+    }  # memberships_of
     found = next((m.agency for m in memberships if m.agency.code == agency_code), None)
     if found is None and user.is_superuser:
         from procedures.models import Agency

@@ -44,7 +44,7 @@ def my_dossiers(user) -> QuerySet[Dossier]:
 
 
 class DossiersFingerprint(NamedTuple):
-    count: int
+    dossiers: int
     ids: int
     changed: datetime.datetime | None
     answers_late: int
@@ -372,7 +372,7 @@ def agency_versions(agency_ids) -> tuple[str, ...]:
 
 def queue_version(agency) -> str:
     """The agency's queue version (forget_agency_queues changes it): in every cached count and page key."""
-    return cache.get_or_set(_queue_version_key(agency.pk), lambda: uuid.uuid4().hex, timeout=None)
+    return str(cache.get_or_set(_queue_version_key(agency.pk), lambda: uuid.uuid4().hex, timeout=None))
 
 
 def queue_counts(user, agency, version: str | None = None) -> dict[str, int]:

@@ -773,7 +773,7 @@ def my_dossiers(request):
     content = cache.get(key)
     if content is None:
         paginator = Paginator(selectors.my_dossiers(request.user), MY_DOSSIERS_PER_PAGE)
-        paginator.count = fingerprint.count  # already counted: no second COUNT
+        paginator.count = fingerprint.dossiers  # already counted: no second COUNT
         page = paginator.get_page(asked)
         rows = [(dossier, next_action(dossier)) for dossier in page]
         content = render_to_string("dossiers/citizen/_mine.html", {"page": page, "rows": rows}, request)
