@@ -3,6 +3,7 @@ without sideways scrolling; the transfer form's "assign to" list follows the age
 script); refusing a dossier asks to confirm on a second page before anything changes."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,9 +13,11 @@ from dossiers import services
 from dossiers.models import Dossier, State
 from procedures.models import Agency
 from tests.accounts.factories_extra import PASSWORD, TOTPAuthenticatorFactory, fresh_totp_code, verified_user
+from tests.e2e.support import shoot
 from tests.factories import AgencyFactory, AgencyMembershipFactory, ProcedureVersionFactory, filed_dossier
 
 pytestmark = pytest.mark.django_db(transaction=True)
+SHOTS = Path("/tmp/shots/queue")
 
 
 @pytest.fixture
@@ -92,3 +95,30 @@ def test_the_queue_is_a_card_per_dossier_on_a_phone_without_sideways_scrolling(b
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert rows.first.evaluate("row => getComputedStyle(row).display") == "grid"
     context.close()
+
+
+def test_the_queue_kept_in_the_cache_follows_its_dossiers(page, base, desk):
+    """The queue's page is kept in the cache (dossiers/views/staff.py): opening a dossier ends its "new" at
+    once, and a step another clerk takes shows on the next load, not after the page's time runs out."""
+    sign_in(page, base, desk["clerk"], desk["totp"])
+    queue = f"{base}/staff/{desk['ward'].code}/queue/?view=new"
+    page.goto(queue)
+    rows = page.locator("table.queue-lines tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".badge-new")).to_be_visible()
+    shoot(page, SHOTS, "1-new-to-us")
+
+    rows.first.locator("a.dossier-code").click()
+    expect(page.locator("main")).to_contain_text(desk["waiting"].code)
+    page.goto(queue)
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".badge-new")).to_have_count(0)
+    shoot(page, SHOTS, "2-opened")
+
+    colleague = verified_user(role=Role.CLERK, full_name="Lê Thị Nhận")
+    AgencyMembershipFactory(user=colleague, agency=desk["ward"])
+    services.receive(dossier=Dossier.objects.get(pk=desk["waiting"].pk), clerk=colleague)
+    page.goto(queue)
+    expect(rows).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Không có hồ sơ nào")
+    shoot(page, SHOTS, "3-received-elsewhere")
