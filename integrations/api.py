@@ -1,8 +1,6 @@
 """The dossier API for the province's systems, /api/v1/ (README: "API for integrators"). Each view names the
 scope it needs; the client's agencies decide which dossiers exist for it (selectors)."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from rest_framework.views import APIView
 from common import clock
 from common.downloads import user_file
 from common.http import client_ip
+from common.kept import kept_key
 from dossiers import selectors as dossier_selectors
 from dossiers.forms import LookupForm
 from dossiers.models import DocumentAccess
@@ -101,7 +100,7 @@ class DossierListAPI(ClientAPIView, generics.ListAPIView):
         asked = sorted((name, tuple(request.query_params.getlist(name))) for name in request.query_params)
         versions = dossier_selectors.agency_versions(identity.agency_ids)
         parts = (identity.client.pk, sorted(identity.agency_ids), versions, asked)
-        key = "integrations:dossier-list:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        key = kept_key("integrations:dossier-list", parts)
         kept = cache.get(key)
         if kept is not None:
             return Response(kept)

@@ -4,12 +4,10 @@ every visitor: their content is kept in the cache until the catalogue changes (a
 commits) or CATALOGUE_PAGE_CACHE_SECONDS pass, the staleness left for what changes outside the services
 (an agency's name or address edited in the admin)."""
 
-import hashlib
 from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from common.downloads import sandboxed
+from common.kept import kept
 from common.replica import reads_lag_tolerant
 
 from . import selectors
@@ -39,13 +38,13 @@ class PublicContent(NamedTuple):
 def _public_page(request, parts: tuple, build: Callable[[], PublicContent]):
     """The page's content from the cache, or built and kept there when it is a 200 (a refused search and a
     404 are built each time)."""
-    generation = selectors.catalogue_generation()
-    key = "procedures:page:" + hashlib.sha256(repr((get_language(), generation, parts)).encode()).hexdigest()
-    content = cache.get(key)
-    if content is None:
-        content = build()
-        if content.status == 200:
-            cache.set(key, content, settings.CATALOGUE_PAGE_CACHE_SECONDS)
+    content = kept(
+        "procedures:page",
+        (get_language(), selectors.catalogue_generation(), parts),
+        build,
+        settings.CATALOGUE_PAGE_CACHE_SECONDS,
+        keep=lambda built: built.status == 200,
+    )
     return render(
         request,
         "procedures/public_page.html",

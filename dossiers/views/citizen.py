@@ -4,12 +4,10 @@ Every page finds the dossier through `Dossier.objects.owned_by(user)`: another p
 Every change goes through `dossiers.services`; a ValidationError from a service is shown where it belongs.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -27,6 +25,7 @@ from accounts import simple_mode
 from accounts.identity import current_loa
 from common import clock
 from common.decorators import citizen_only
+from common.kept import kept
 from procedures import selectors as catalogue
 from procedures.models import Agency, FeePaymentStage
 
@@ -768,16 +767,16 @@ def my_dossiers(request):
     late is shown at once; at most MY_DOSSIERS_CACHE_SECONDS old for a name changed on someone's account."""
     fingerprint = selectors.my_dossiers_fingerprint(request.user)
     asked = request.GET.get("page", "")
-    parts = (request.user.pk, get_language(), asked, fingerprint)
-    key = "dossiers:mine:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    content = cache.get(key)
-    if content is None:
+
+    def build() -> str:
         paginator = Paginator(selectors.my_dossiers(request.user), MY_DOSSIERS_PER_PAGE)
         paginator.count = fingerprint.dossiers  # already counted: no second COUNT
         page = paginator.get_page(asked)
         rows = [(dossier, next_action(dossier)) for dossier in page]
-        content = render_to_string("dossiers/citizen/_mine.html", {"page": page, "rows": rows}, request)
-        cache.set(key, content, settings.MY_DOSSIERS_CACHE_SECONDS)
+        return render_to_string("dossiers/citizen/_mine.html", {"page": page, "rows": rows}, request)
+
+    parts = (request.user.pk, get_language(), asked, fingerprint)
+    content = kept("dossiers:mine", parts, build, settings.MY_DOSSIERS_CACHE_SECONDS)
     return render(request, "dossiers/citizen/mine.html", {"content": content})
 
 

@@ -6,13 +6,11 @@ through `selectors.dossier_for` (visible_to: 404 otherwise). Each action parses 
 service; the services check again who may act and lock the row against a stale page (`expected_version`).
 """
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -29,6 +27,7 @@ from common import clock
 from common.actions import ServiceAction
 from common.decorators import staff_only
 from common.downloads import XLSX, private_download
+from common.kept import kept
 from common.replica import reads_lag_tolerant
 from notifications import selectors as notification_selectors
 from procedures.models import Agency
@@ -232,11 +231,12 @@ def queue(request, agency_code):
     order = order if order in dict(sorts) else sorts[0][0]
     where = request.GET.get("after" if view == QueueView.ALL else "page", "")
     parts = (agency.pk, request.user.pk, get_language(), clock.localdate(), version, view, order, where)
-    key = "dossiers:queue-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    content = cache.get(key)
-    if content is None:
-        content = _queue_content(request, agency, view, order, sorts, version)
-        cache.set(key, content, settings.QUEUE_PAGE_CACHE_SECONDS)
+    content = kept(
+        "dossiers:queue-page",
+        parts,
+        lambda: _queue_content(request, agency, view, order, sorts, version),
+        settings.QUEUE_PAGE_CACHE_SECONDS,
+    )
     return render(request, "dossiers/staff/queue.html", {"agency": agency, "content": content})
 
 
