@@ -38,18 +38,17 @@ def agency_worked_at(user: Person, agency_code: str) -> Agency | None:
     """The agency with this code, when the user works there (works_at); None otherwise. For its staff, one
     query that reads all their memberships with their agencies, kept for memberships_of; a superuser who is
     no member reads the agency by its code."""
-    if not (user.is_authenticated and user.is_active):
+    if not user.is_authenticated:
         return None
     memberships = list(user.memberships.select_related("agency").order_by())
-    cast(Any, user)._portal_memberships = {
-        m.agency_id: m.is_supervisor for m in memberships
-    }  # memberships_of
+    kept_for_memberships_of = {m.agency_id: m.is_supervisor for m in memberships}
+    cast(Any, user)._portal_memberships = kept_for_memberships_of
     found = next((m.agency for m in memberships if m.agency.code == agency_code), None)
     if found is None and user.is_superuser:
         from procedures.models import Agency
 
         found = next(iter(Agency.objects.filter(code=agency_code).order_by()[:1]), None)  # the code is unique
-    return found
+    return found if found is not None and works_at(user, found) else None
 
 
 def is_member(user: Person, agency: Agency | None) -> bool:

@@ -1,12 +1,10 @@
 """Read queries shared by the citizen pages, the staff queue, the register and the API."""
 
 import datetime
-import uuid
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.http import Http404
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common import clock
+from common.kept import kept, new_versions, versions
 from common.links import absolute_url
 
 from . import fee_lines, panels, policies, working_days
@@ -353,26 +352,13 @@ def _queue_version_key(agency_id: int) -> str:
 def forget_agency_queues(*agency_ids: int | None) -> None:
     """Called after a change to the agencies' dossiers commits: their tab counts and kept queue pages are
     read anew."""
-    cache.set_many(
-        {_queue_version_key(pk): uuid.uuid4().hex for pk in set(agency_ids) if pk is not None}, timeout=None
-    )
+    new_versions(*(_queue_version_key(pk) for pk in agency_ids if pk is not None))
 
 
 def agency_versions(agency_ids) -> tuple[str, ...]:
-    """The queue versions of several agencies, in the order of their ids: one cache round trip (a version
-    not yet in the cache is set)."""
-    ids = sorted(set(agency_ids))
-    keys = [_queue_version_key(pk) for pk in ids]
-    found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
-    if missing:
-        cache.set_many(missing, timeout=None)
-    return tuple({**missing, **found}[key] for key in keys)
-
-
-def queue_version(agency) -> str:
-    """The agency's queue version (forget_agency_queues changes it): in every cached count and page key."""
-    return str(cache.get_or_set(_queue_version_key(agency.pk), lambda: uuid.uuid4().hex, timeout=None))
+    """The queue versions of several agencies (forget_agency_queues changes them), in the order of their
+    ids: in every cached count and page key."""
+    return versions(*(_queue_version_key(pk) for pk in sorted(set(agency_ids))))
 
 
 def queue_counts(user, agency, version: str | None = None) -> dict[str, int]:
@@ -380,16 +366,13 @@ def queue_counts(user, agency, version: str | None = None) -> dict[str, int]:
     change to the agency's dossiers commits (forget_agency_queues) or QUEUE_COUNTS_STALE_SECONDS pass — the
     staleness left is the day's clock (due soon / overdue move at midnight) and rows changed outside the
     services (a bulk import); one query over the agency's open dossiers otherwise."""
-    key = queue_counts_key(user, agency, version or queue_version(agency))
-    counts = cache.get(key)
-    if counts is None:
-        counts = _count_queues(user, agency)
-        cache.set(key, counts, settings.QUEUE_COUNTS_STALE_SECONDS)
-    return counts
-
-
-def queue_counts_key(user, agency, version: str) -> str:
-    return f"dossiers:queue-counts:{agency.pk}:{user.pk}:{clock.localdate().isoformat()}:{version}"
+    version = version or agency_versions([agency.pk])[0]
+    return kept(
+        "dossiers:queue-counts",
+        (agency.pk, user.pk, clock.localdate(), version),
+        lambda: _count_queues(user, agency),
+        settings.QUEUE_COUNTS_STALE_SECONDS,
+    )
 
 
 def _count_queues(user, agency) -> dict[str, int]:

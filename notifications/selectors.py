@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from common.kept import kept, kept_key
+
 from .models import Notification
 
 if TYPE_CHECKING:  # accounts sits above notifications: a type-only import
@@ -18,26 +20,25 @@ def inbox(user: "Actor") -> QuerySet[Notification]:
     )
 
 
+UNREAD = "notifications:unread"  # kept per user
+
+
 def unread_count(user: "Visitor") -> int:
     """The header's count on every page: one COUNT on a partial index (recipient, portal, unread), kept in the
     cache until a notice to the user or their reading one commits (forget_unread_count), or at most
     NOTIFICATIONS_UNREAD_CACHE_SECONDS (a row deleted outside the services: an erasure, the admin)."""
     if not user.is_authenticated:
         return 0
-    key = _unread_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.unread_by(user).count()
-        cache.set(key, count, settings.NOTIFICATIONS_UNREAD_CACHE_SECONDS)
-    return count
+    return kept(
+        UNREAD,
+        (user.pk,),
+        lambda: Notification.objects.unread_by(user).count(),
+        settings.NOTIFICATIONS_UNREAD_CACHE_SECONDS,
+    )
 
 
-def forget_unread_count(*user_ids: int | None) -> None:
-    cache.delete_many([_unread_key(pk) for pk in set(user_ids) if pk is not None])
-
-
-def _unread_key(user_id: int) -> str:
-    return f"notifications:unread:{user_id}"
+def forget_unread_count(user_id: int) -> None:
+    cache.delete(kept_key(UNREAD, (user_id,)))
 
 
 def for_dossier(dossier_id: int) -> QuerySet[Notification]:

@@ -451,14 +451,15 @@ def record_sms_receipt(
 # --- the inbox ------------------------------------------------------------------------------------------
 def mark_read(*, user: "Actor", notification_id: int) -> bool:
     """Only the recipient can mark a notice read; True when it was unread."""
-    marked = Notification.objects.unread_by(user).filter(pk=notification_id).update(read_at=clock.now())
-    if marked:
-        transaction.on_commit(lambda: selectors.forget_unread_count(user.pk))
-    return bool(marked)
+    return bool(_mark_read(user, Notification.objects.unread_by(user).filter(pk=notification_id)))
 
 
 def mark_all_read(*, user: "Actor") -> int:
-    marked = Notification.objects.unread_by(user).update(read_at=clock.now())
-    if marked:
+    return _mark_read(user, Notification.objects.unread_by(user))
+
+
+def _mark_read(user: "Actor", unread) -> int:
+    marked = unread.update(read_at=clock.now())
+    if marked:  # the header counts anew once the reading commits
         transaction.on_commit(lambda: selectors.forget_unread_count(user.pk))
     return marked

@@ -2,7 +2,6 @@
 
 import bisect
 import operator
-import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
@@ -11,6 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
+
+from common.kept import new_versions, versions
 
 from .models import Agency, CatalogueWord, GovernmentLevel, ProcedureVersion, ServiceLevel, VersionStatus
 from .text import fold, spelling_variants, split_glued, trigram_similarity, within_one_edit
@@ -210,11 +211,11 @@ CATALOGUE_GENERATION_KEY = "procedures:catalogue-generation"
 def catalogue_generation() -> str:
     """Changes whenever the public catalogue does (forget_catalogue_pages, after a publish or an archive
     commits): the public pages kept in the cache are keyed by it."""
-    return str(cache.get_or_set(CATALOGUE_GENERATION_KEY, lambda: uuid.uuid4().hex, timeout=None))
+    return versions(CATALOGUE_GENERATION_KEY)[0]
 
 
 def forget_catalogue_pages() -> None:
-    cache.set(CATALOGUE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    new_versions(CATALOGUE_GENERATION_KEY)
 
 
 def published_version_of(national_code: str) -> ProcedureVersion | None:

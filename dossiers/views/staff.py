@@ -220,7 +220,7 @@ def queue(request, agency_code):
     QUEUE_PAGE_CACHE_SECONDS pass: the most it lags is that long, for what changes with the clock alone (an
     answer deadline passing, the at-risk forecast)."""
     agency = member_agency(request.user, agency_code)
-    version = selectors.queue_version(agency)
+    [version] = selectors.agency_versions([agency.pk])
     view = request.GET.get("view")
     if view not in QueueView.CHOICES:
         # No tab asked for: the first one with dossiers, never an empty one when there is work.

@@ -210,12 +210,12 @@ def test_opening_a_dossier_that_is_no_longer_new_leaves_the_kept_queue_pages_alo
     sign_in(client, w.desk.clerk)
     with django_capture_on_commit_callbacks(execute=True):
         page(client, dossier)
-    version = selectors.queue_version(w.desk.agency)
+    version = selectors.agency_versions([w.desk.agency.pk])
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         page(client, dossier)  # nothing left to clear: no DELETE that cleared anything
 
-    assert callbacks == [] and selectors.queue_version(w.desk.agency) == version
+    assert callbacks == [] and selectors.agency_versions([w.desk.agency.pk]) == version
 
 
 def test_acting_on_a_dossier_ends_its_new_there_and_handing_it_back_makes_it_new_again():

@@ -275,14 +275,21 @@ def test_dossiers_with_a_due_date_come_before_those_not_yet_received_on_every_da
 
 
 # --- the kept page ------------------------------------------------------------------------------------------
-def test_a_tab_read_again_comes_from_the_cache_until_a_change_to_the_agencys_dossiers_commits(
-    client, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def kept_new_tab(client):
+    """A ward with one new filing, its clerk having read the "new" tab once: (world, filing, tab URL)."""
     w = world()
     first = file_online(w)
     sign_in(client, w.desk.clerk)
     url = queue_url(w.desk.agency, view=QueueView.NEW)
     assert codes_on(client.get(url)) == [first.code]
+    return w, first, url
+
+
+def test_a_tab_read_again_comes_from_the_cache_until_a_change_to_the_agencys_dossiers_commits(
+    client, kept_new_tab, django_capture_on_commit_callbacks
+):
+    w, first, url = kept_new_tab
 
     with CaptureQueriesContext(connection) as again:
         assert codes_on(client.get(url)) == [first.code]
@@ -295,13 +302,9 @@ def test_a_tab_read_again_comes_from_the_cache_until_a_change_to_the_agencys_dos
 
 
 def test_a_change_that_has_not_committed_leaves_the_kept_page_as_it_was(
-    client, django_capture_on_commit_callbacks
+    client, kept_new_tab, django_capture_on_commit_callbacks
 ):
-    w = world()
-    first = file_online(w)
-    sign_in(client, w.desk.clerk)
-    url = queue_url(w.desk.agency, view=QueueView.NEW)
-    client.get(url)
+    w, first, url = kept_new_tab
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         file_online(w)
