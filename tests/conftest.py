@@ -22,7 +22,7 @@ def _own_redis_database_per_xdist_worker(worker_id):
         return
     database = (int(numbered.group(2)) + 1 + int(worker_id.removeprefix("gw"))) % 16
     own = {**cache_settings, "LOCATION": f"{numbered.group(1)}{database}"}
-    with override_settings(CACHES={"default": own}):
+    with override_settings(CACHES={**settings.CACHES, "default": own}):
         yield
 
 

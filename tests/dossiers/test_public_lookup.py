@@ -233,7 +233,10 @@ def test_misses_far_apart_do_not_add_up_and_old_rows_are_forgotten(client, dossi
 
 def test_the_code_lock_holds_without_the_cache(client, dossier, settings):
     """Kept in the database: a cache that forgets everything (an outage, a restart) does not lift it."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
     miss_from_many_addresses(client, dossier.code, LOOKUP_CODE_MISS_LIMIT)
 
     assert look_up(client, dossier.code, "3344", REMOTE_ADDR="192.0.2.9").status_code == 429

@@ -276,11 +276,12 @@ def test_with_redis_down_the_rate_limit_still_counts_in_the_process(client, worl
     from tests.services_support import free_port
 
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "common.cache.FallbackRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"FALLBACK_SECONDS": 30, "socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
     monkeypatch.setattr(throttling, "seconds_now", lambda: 1_800_000_015.0)
     _client, headers = api_client([world["x"]], rate=2, name="redis down")

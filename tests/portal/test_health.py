@@ -54,7 +54,10 @@ def test_healthz_reports_an_unreachable_broker_without_failing_the_database_chec
 
 def test_healthz_is_degraded_when_another_cache_backend_does_not_keep_what_it_is_given(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "degraded" and response.json()["cache"] == {"ok": False}

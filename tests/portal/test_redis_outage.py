@@ -30,6 +30,7 @@ def _no_outage_left_over():
 def use_redis_cache(settings, url: str, fallback_seconds: float = 30) -> None:
     """The production shape's cache (portal/settings.py with REDIS_URL) pointed at `url`."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "common.cache.FallbackRedisCache",
             "LOCATION": url,
@@ -38,7 +39,7 @@ def use_redis_cache(settings, url: str, fallback_seconds: float = 30) -> None:
                 "socket_connect_timeout": 1,
                 "socket_timeout": 1,
             },
-        }
+        },
     }
 
 
