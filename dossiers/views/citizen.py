@@ -723,7 +723,8 @@ def _review_step(request, dossier, problems=None, status=200):
 @require_POST
 def submit(request, pk):
     """File the dossier. On a problem the review page comes back with the list; nothing is filed."""
-    dossier = selectors.own_dossier(request.user, pk)
+    # The service locks the row and reads its version again: only the agency (the code) is reused from here.
+    dossier = selectors.own_dossier(request.user, pk, related=("receiving_agency",))
     if not dossier.is_draft:
         messages.info(request, _("This dossier has already been filed."))
         return redirect("dossiers:detail", dossier.pk)
