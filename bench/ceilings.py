@@ -2,10 +2,12 @@
 gunicorn, Django and middleware as the portal's pages, so a page's requests per second divided by its
 ceiling's is a ratio that does not depend on how busy the machine is."""
 
-from django.db import connection
-from django.http import HttpResponse
+from django.db import connection, transaction
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template import engines
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from bench.filing import CEILING_TABLE
 
 # Compiled once, as the cached template loader keeps the portal's templates.
 ROWS_TEMPLATE = engines["django"].from_string(
@@ -56,3 +58,12 @@ def pk_select(request):
         cursor.execute("SELECT code FROM dossiers_dossier WHERE id = %s", [pk])
         row = cursor.fetchone()
     return HttpResponse(ONE_ROW_TEMPLATE.render({"code": row[0] if row else ""}))
+
+
+@require_POST
+def insert_row(request):
+    """A form's POST (the CSRF check included) doing one INSERT in a transaction, answered with a redirect as
+    the wizard's submit is (post, redirect, get)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {CEILING_TABLE} (note) VALUES (%s)", ["ceiling"])
+    return HttpResponseRedirect("/bench/ceiling/template/")

@@ -27,16 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.support import ensure_database
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-filing-media-"))
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
-
 PROCEDURE = "1.001193"  # Đăng ký khai sinh: free, so filing also starts the 8-working-hour answer clock
 DOCUMENTS = 10
 CEILING_TABLE = "bench_filing_ceiling"
 
 
-def _procedure_version():
+def ten_document_version():
     """The published version of PROCEDURE asking for DOCUMENTS required documents: made once (a new
     version through the catalogue's create → review → publish), then found again on later runs."""
     from accounts.models import User
@@ -64,7 +60,7 @@ def _procedure_version():
     return catalogue.publish(version=draft, by=reviewer)
 
 
-def _drafts(version, citizen, count: int) -> list:
+def ready_drafts(version, citizen, count: int) -> list:
     """`count` drafts ready to file, each with the DOCUMENTS files reused from the citizen's data store."""
     from dossiers import services
     from portal.demo.dossiers import pdf_upload
@@ -92,7 +88,7 @@ def _drafts(version, citizen, count: int) -> list:
     return drafts
 
 
-def _create_ceiling_table(connection) -> None:
+def create_ceiling_table(connection) -> None:
     key = (
         "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY AUTOINCREMENT"
     )
@@ -133,6 +129,9 @@ def main():
     args = parser.parse_args()
     if args.filings < args.rounds or args.rounds < 1:
         parser.error("--filings must be at least --rounds, and --rounds at least 1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-filing-media-"))
+    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
 
     ensure_database()
     import django
@@ -149,12 +148,12 @@ def main():
     call_command("migrate", verbosity=0)
     if not ProcedureVersion.objects.published().exists():  # a copy of a demo database (bench_smoke.sh)
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (the command writes and exits)
-    _create_ceiling_table(connection)
+    create_ceiling_table(connection)
 
     citizen = User.objects.get(email="citizen@demo.vn")
     started = time.perf_counter()
-    version = _procedure_version()
-    drafts = _drafts(version, citizen, args.filings)
+    version = ten_document_version()
+    drafts = ready_drafts(version, citizen, args.filings)
     print(
         f"{connection.vendor}: {args.filings} drafts of {version.procedure.national_code} "
         f"(version {version.version_number}, {DOCUMENTS} documents each) prepared in "

@@ -4,11 +4,12 @@
     .venv/bin/python bench/http_pages.py --smoke     # a few thousand dossiers, a second per page: CI
 
 Loads a year of dossiers (bench/dossiers_1m.py's loader; reused when the database already holds that many),
-serves the portal under gunicorn (production settings, sync workers, the psycopg pool, JIT off) with two
+serves the portal under gunicorn (production settings, sync workers, the psycopg pool, JIT off) with three
 ceiling pages mounted beside it (bench/ceilings.py: a 25-row template page without a query, a one-PK-SELECT
-page), and loads each page with wrk, interleaved with its ceiling (ceiling, page, ceiling, page, …). Prints
-requests per second, p50 / p95 and the ratio page ÷ ceiling per page, the median over the rounds; the ratio
-is the figure (the machine is shared), milliseconds are the second figure. See bench/README.md.
+page, a form's POST of one INSERT in a transaction), and loads each page with wrk, interleaved with its
+ceiling (ceiling, page, ceiling, page, …). Prints requests per second, p50 / p95 and the ratio page ÷ ceiling
+per page, the median over the rounds; the ratio is the figure (the machine is shared), milliseconds are the
+second figure. See bench/README.md.
 """
 
 import argparse
@@ -46,11 +47,18 @@ BENCH_ENV = {
 }
 STAFF_AGENCY = "000.01.30.H43"  # UBND phường Hoa Lư, the demo clerk's ward
 CLERK_EMAIL = "clerk@demo.vn"
+FILING_CITIZEN_EMAIL = "citizen@demo.vn"
 QUEUE_TABS = ["new", "mine", "due_soon", "overdue", "supplement", "in_progress", "all"]
 DEEP_PAGE = 40  # a page a clerk reaches by paging through a long tab
 # In smoke mode every page is still requested once (check_pages); wrk loads only these, one per kind of page
 # (the lookup's PK ceiling, a queue's template ceiling, an API key header), so the smoke stays a few seconds.
-SMOKE_MEASURED = ("public lookup", "queue new", "API dossier list")
+SMOKE_MEASURED = ("public lookup", "queue new", "API dossier list", "filing (wizard's submit)")
+# The form's and the cookie's CSRF token of the POSTs (an unmasked secret is accepted as the form's token).
+CSRF_TOKEN = "benchcsrftokenbenchcsrftoken0123"
+CSRF_COOKIE = f"csrftoken={CSRF_TOKEN}"
+CSRF_FORM = f"csrfmiddlewaretoken={CSRF_TOKEN}"
+# Drafts ready to file: more than two rounds of 5 s can file on this kind of machine (about 60 a second).
+FILING_DRAFTS = 1500
 SEARCHES = ["chung thuc", "chứng thực bản sao", "khai sinh", "ket hon", "dat dai", "giay phep kinh doanh"]
 
 
@@ -58,9 +66,10 @@ SEARCHES = ["chung thuc", "chứng thực bản sao", "khai sinh", "ket hon", "d
 class Page:
     name: str
     paths: list[str]
-    ceiling: str  # "template" or "pk"
+    ceiling: str  # "template", "pk" or "insert"
     cookie: str = ""
     header: str = ""  # one more request header, "Name: value" (the API's key)
+    form: str = ""  # a POST's urlencoded body; each path is then posted once (a draft is filed once)
     goal_ratio: float = 0.30
     goal_p95_ms: float | None = None
     runs: list[dict] = field(default_factory=list)
@@ -144,7 +153,12 @@ def prepare_database(dossiers: int, citizens: int) -> None:
     if not ProcedureVersion.objects.published().exists():
         call_command("load_demo", stdout=io.StringIO())
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM dossiers_dossier")
+        # Not counted: the dossiers the filing page of earlier runs filed (the demo citizen's).
+        cursor.execute(
+            "SELECT count(*) FROM dossiers_dossier WHERE applicant_id IS DISTINCT FROM "
+            "(SELECT id FROM accounts_user WHERE email = %s)",
+            [FILING_CITIZEN_EMAIL],
+        )
         present = cursor.fetchone()[0]
     # The demo's own few dossiers stay beside the loaded ones; a count within 100 of N is the same load.
     if abs(present - dossiers) > 100:
@@ -253,6 +267,7 @@ def build_pages(args) -> list[Page]:
             goal_p95_ms=100,
         ),
     ]
+    pages.append(filing_page(150 if args.smoke else FILING_DRAFTS))
     queue = f"/staff/{STAFF_AGENCY}/queue/"
     for tab in QUEUE_TABS:
         pages.append(Page(f"queue {tab}", [f"{queue}?view={tab}"], "template", cookie=clerk, goal_p95_ms=50))
@@ -277,6 +292,43 @@ def appointment_page() -> Page:
     book = reverse("appointments:book", args=[dossier.pk])
     paths = [f"{book}?purpose={purpose}", f"{book}?purpose={purpose}&day={day.isoformat()}"]
     return Page("appointment times (citizen)", paths, "template", cookie=citizen_cookie(dossier.applicant))
+
+
+def filing_page(count: int) -> Page:
+    """The wizard's last step: the citizen posts "file" on a draft of a procedure asking for 10 documents,
+    each attached from their data store (bench/filing.py's version and drafts), beside a form's POST of one
+    INSERT in a transaction. Each draft is filed once: see run_all."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from accounts.models import User
+    from bench import filing
+    from dossiers.models import Dossier, State
+
+    filing.create_ceiling_table(connection)
+    citizen = User.objects.get(email=FILING_CITIZEN_EMAIL)
+    version = filing.ten_document_version()
+    # The drafts an earlier run left unfiled are used first (preparing one takes ~70 ms).
+    left = list(
+        Dossier.objects.filter(applicant=citizen, procedure_version=version, state=State.DRAFT)
+        .annotate(attached=Count("documents"))
+        .filter(attached=filing.DOCUMENTS)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:count]
+    )
+    started = time.perf_counter()
+    made = [draft.pk for draft in filing.ready_drafts(version, citizen, count - len(left))]
+    took = time.perf_counter() - started
+    print(f"{len(left)} drafts of {filing.DOCUMENTS} documents reused, {len(made)} prepared in {took:.0f} s.")
+    return Page(
+        "filing (wizard's submit)",
+        [reverse("dossiers:submit", args=[pk]) for pk in left + made],
+        "insert",
+        cookie=f"{citizen_cookie(citizen)}; {CSRF_COOKIE}",
+        form=CSRF_FORM,
+        goal_ratio=0.15,
+    )
 
 
 def api_key_header() -> str:
@@ -355,17 +407,25 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def check_pages(base: str, pages: list[Page]) -> None:
     """Each page answers 200 to its first path (a redirect to the sign-in page would be measured as fast)."""
     opener = urllib.request.build_opener(NoRedirect)
-    for page in [*pages, Page("template ceiling", ["/bench/ceiling/template/"], "")]:
+    insert = Page("insert ceiling", ["/bench/ceiling/insert/"], "", cookie=CSRF_COOKIE, form=CSRF_FORM)
+    for page in [*pages, Page("template ceiling", ["/bench/ceiling/template/"], ""), insert]:
         headers = {"Cookie": page.cookie}
         if page.header:
             name, value = page.header.split(": ", 1)
             headers[name] = value
-        request = urllib.request.Request(base + page.paths[0], headers=headers)
+        data = page.form.encode() if page.form else None
+        request = urllib.request.Request(base + page.paths[0], headers=headers, data=data)
         try:
             with opener.open(request, timeout=30) as response:
                 status, body = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, body = error.code, error.read()
+        if page.form:  # a POST answers with a redirect; a draft filed here is not posted again
+            if status != 302:
+                raise SystemExit(f"{page.name}: POST {page.paths[0]} answered {status}:\n{body[:2000]!r}")
+            if page.ceiling:
+                page.paths = page.paths[1:]
+            continue
         if status != 200:
             raise SystemExit(
                 f"{page.name}: {page.paths[0]} answered {status}:\n{body[:2000].decode(errors='replace')}"
@@ -377,12 +437,12 @@ def smoke_measured(pages: list[Page], names: tuple[str, ...]) -> list[Page]:
     return [page for page in pages if page.name in names] or pages[:1]
 
 
-def wrk(base: str, paths: list[str], cookie: str, args, work: Path, header: str = "") -> dict:
+def wrk(base: str, paths: list[str], cookie: str, args, work: Path, header: str = "", form: str = "") -> dict:
     paths_file = work / f"paths-{random.random()}.txt"
     paths_file.write_text("\n".join(paths) + "\n")
     command = [
         "wrk",
-        f"-t{min(2, args.connections)}",
+        f"-t{wrk_threads(args)}",
         f"-c{args.connections}",
         f"-d{args.seconds:g}s",
         "--timeout=10s",
@@ -393,6 +453,9 @@ def wrk(base: str, paths: list[str], cookie: str, args, work: Path, header: str 
         str(paths_file),
         cookie,
         header,
+        "POST" if form else "GET",
+        form,
+        str(wrk_threads(args)),
     ]
     finished = subprocess.run(command, capture_output=True, text=True)
     if finished.returncode:
@@ -406,18 +469,54 @@ def wrk(base: str, paths: list[str], cookie: str, args, work: Path, header: str 
     return result
 
 
+def wrk_threads(args) -> int:
+    return min(2, args.connections)
+
+
 def run_all(base: str, pages: list[Page], args, work: Path) -> None:
-    ceilings = {"template": ["/bench/ceiling/template/"], "pk": pk_paths(pages)}
+    ceilings = {
+        "template": Page("template ceiling", ["/bench/ceiling/template/"], ""),
+        "pk": Page("PK ceiling", pk_paths(pages), ""),
+        "insert": Page("insert ceiling", ["/bench/ceiling/insert/"], "", cookie=CSRF_COOKIE, form=CSRF_FORM),
+    }
     for page in pages:
         for _ in range(args.rounds):
-            page.ceiling_runs.append(wrk(base, ceilings[page.ceiling], "", args, work))
-            page.runs.append(wrk(base, page.paths, page.cookie, args, work, page.header))
+            ceiling = ceilings[page.ceiling]
+            page.ceiling_runs.append(wrk(base, ceiling.paths, ceiling.cookie, args, work, form=ceiling.form))
+            if page.form:
+                page.paths = unfiled(page.paths)
+            page.runs.append(wrk(base, page.paths, page.cookie, args, work, page.header, page.form))
+            if page.form:
+                check_each_posted_once(page.paths, wrk_threads(args))
         row = summary(page)
         print(
             f"  {page.name:<32} {row['rps']:8.1f} req/s  p95 {row['p95_ms']:7.1f} ms   ceiling "
             f"{row['ceiling_rps']:8.1f} req/s   ratio {row['ratio']:.3f}",
             flush=True,
         )
+
+
+def draft_pk(path: str) -> int:
+    return int(path.rstrip("/").split("/")[-2])
+
+
+def unfiled(paths: list[str]) -> list[str]:
+    """The submit paths of the drafts not filed yet, in order (a run starts again at the list's head)."""
+    from dossiers.models import Dossier, State
+
+    drafts = set(
+        Dossier.objects.filter(pk__in=[draft_pk(path) for path in paths], state=State.DRAFT).values_list(
+            "pk", flat=True
+        )
+    )
+    return [path for path in paths if draft_pk(path) in drafts]
+
+
+def check_each_posted_once(paths: list[str], threads: int) -> None:
+    """Thread n of t posts paths n+1, n+1+t, …: when the last t are still drafts, no thread came to the end of
+    the list and posted a draft a second time (answered "already filed", at a fraction of a filing's cost)."""
+    if len(unfiled(paths[-threads:])) < threads:
+        raise SystemExit(f"The filing page ran out of drafts: raise FILING_DRAFTS ({FILING_DRAFTS}).")
 
 
 def pk_paths(pages: list[Page]) -> list[str]:
@@ -464,7 +563,7 @@ def print_table(pages: list[Page], args) -> None:
         row = summary(page)
         goal = f"≥ {page.goal_ratio:.2f}" + (f", p95 ≤ {page.goal_p95_ms:g} ms" if page.goal_p95_ms else "")
         met = row["ratio"] >= page.goal_ratio and (not page.goal_p95_ms or row["p95_ms"] <= page.goal_p95_ms)
-        ceiling = "one PK SELECT" if page.ceiling == "pk" else "25-row template"
+        ceiling = {"pk": "one PK SELECT", "insert": "one-INSERT POST"}.get(page.ceiling, "25-row template")
         print(
             f"| {page.name} | {row['rps']:.1f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {ceiling} | "
             f"{row['ceiling_rps']:.1f} | {row['ratio']:.3f} | {goal} {'✓' if met else '✗'} |"

@@ -5,5 +5,6 @@ from bench import ceilings
 urlpatterns = [
     path("bench/ceiling/template/", ceilings.template_rows),
     path("bench/ceiling/pk/", ceilings.pk_select),
+    path("bench/ceiling/insert/", ceilings.insert_row),
     path("", include("portal.urls")),
 ]

@@ -2,11 +2,21 @@
 -- line), sends the given Cookie header, and comes from its own client address (X-Forwarded-For, as behind the
 -- province's load balancer) so that per-address limits count each simulated citizen apart.
 -- Arguments (after --): paths file, cookie header (may be empty), one more header "Name: value" (may be
--- empty: an API key). Prints one JSON line at the end.
+-- empty: an API key), the method (GET when empty), the form body of a POST (may be empty), and the number of
+-- wrk threads. A POST path is used once: thread n of t sends paths n+1, n+1+t, n+1+2t, … (filing a draft
+-- twice would only be answered "already filed"); a GET thread starts anywhere in the list. Prints one JSON
+-- line at the end.
 local paths = {}
 local cookie = ""
 local extra_name, extra_value = nil, nil
-local index = 0
+local method, body = "GET", nil
+local index, step = 0, 1
+local threads_made = 0
+
+function setup(thread)
+  thread:set("thread_number", threads_made)
+  threads_made = threads_made + 1
+end
 
 function init(args)
   for line in io.lines(args[1]) do
@@ -16,17 +26,30 @@ function init(args)
   if args[3] and #args[3] > 0 then
     extra_name, extra_value = args[3]:match("^([^:]+):%s*(.*)$")
   end
-  index = math.random(#paths)
+  if args[4] and #args[4] > 0 then method = args[4] end
+  if args[5] and #args[5] > 0 then body = args[5] end
+  if method == "POST" then
+    step = tonumber(args[6]) or 1
+    index = thread_number + 1 - step
+  else
+    index = math.random(#paths)
+  end
 end
 
 function request()
-  index = index % #paths + 1
+  if method == "POST" then
+    index = index + step
+  else
+    index = index % #paths + 1
+  end
   local headers = {
     ["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254)),
   }
   if cookie ~= "" then headers["Cookie"] = cookie end
   if extra_name then headers[extra_name] = extra_value end
-  return wrk.format("GET", paths[index], headers)
+  if body then headers["Content-Type"] = "application/x-www-form-urlencoded" end
+  -- Past the end of a POST list the path repeats; http_pages.py counts what was filed and stops on a shortfall.
+  return wrk.format(method, paths[(index - 1) % #paths + 1], headers, body)
 end
 
 function done(summary, latency, requests)
