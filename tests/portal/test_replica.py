@@ -218,7 +218,7 @@ def databases_for(**env) -> dict:
 def test_the_replica_alias_exists_only_with_database_replica_url_and_is_set_up_like_the_primary():
     primary_only = databases_for(DATABASE_URL="postgres://portal:x@db1:5432/portal")
     assert list(primary_only) == ["default"]
-    assert primary_only["default"]["OPTIONS"]["options"] == "-c jit=off"
+    assert primary_only["default"]["OPTIONS"]["options"] == "-c jit=off -c join_collapse_limit=4"
 
     both = databases_for(
         DATABASE_URL="postgres://portal:x@db1:5432/portal",
@@ -232,8 +232,8 @@ def test_the_replica_alias_exists_only_with_database_replica_url_and_is_set_up_l
     assert replica["OPTIONS"]["pool"] == default["OPTIONS"]["pool"]
     assert replica["CONN_MAX_AGE"] == default["CONN_MAX_AGE"] == 0
     # The middleware sets the web requests' statement timeout on the primary's connection only.
-    assert replica["OPTIONS"]["options"] == "-c jit=off -c statement_timeout=4000"
-    assert default["OPTIONS"]["options"] == "-c jit=off"
+    assert replica["OPTIONS"]["options"] == "-c jit=off -c join_collapse_limit=4 -c statement_timeout=4000"
+    assert default["OPTIONS"]["options"] == "-c jit=off -c join_collapse_limit=4"
 
 
 def test_a_replica_of_the_embedded_sqlite_database_is_refused(tmp_path):
@@ -247,7 +247,9 @@ def test_a_replica_of_the_embedded_sqlite_database_is_refused(tmp_path):
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_the_primary_connection_runs_without_jit():
+def test_the_primary_connection_runs_without_jit_and_with_a_short_join_search():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW join_collapse_limit")
+        assert cursor.fetchone()[0] == "4"
