@@ -60,8 +60,9 @@ def ten_document_version():
     return catalogue.publish(version=draft, by=reviewer)
 
 
-def ready_drafts(version, citizen, count: int) -> list:
-    """`count` drafts ready to file, each with the DOCUMENTS files reused from the citizen's data store."""
+def ready_drafts(version, citizen, count: int, receiving_agency=None) -> list:
+    """`count` drafts ready to file, each with the DOCUMENTS files reused from the citizen's data store, to
+    `receiving_agency` (None: the one the wizard would preselect)."""
     from dossiers import services
     from portal.demo.dossiers import pdf_upload
 
@@ -78,7 +79,10 @@ def ready_drafts(version, citizen, count: int) -> list:
     drafts = []
     for _ in range(count):
         draft = services.start_draft(
-            version=version, applicant=citizen, form_data={"purpose": "Đề nghị cấp giấy theo quy định"}
+            version=version,
+            applicant=citizen,
+            receiving_agency=receiving_agency,
+            form_data={"purpose": "Đề nghị cấp giấy theo quy định"},
         )
         for document, stored_file in zip(required, stored, strict=True):
             services.reuse_stored_file(
