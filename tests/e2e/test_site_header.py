@@ -83,3 +83,30 @@ def test_on_a_desk_the_links_are_in_the_header_row(browser, browser_context_args
     expect(page.locator("#site-menu").get_by_role("link", name="Tra cứu hồ sơ")).to_be_visible()
     assert header_height(page) <= HEADER_MAX_HEIGHT
     context.close()
+
+
+@pytest.mark.parametrize(("language", "width"), [("vi", 1366), ("en", 1366), ("vi", 800)])
+def test_a_signed_in_headers_name_is_whole_on_a_desk(
+    browser, browser_context_args, base, citizen, language, width
+):
+    """Signed in, the menu is longer (notices, my dossiers, my account, sign out): on a 1366 px screen it
+    used to squeeze the portal's name to "Cổng dịch vụ …" (at 800 px to "Cổng d…", with the unread count
+    over the next link); the links now wrap under it instead."""
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": width, "height": 768}})
+    page = context.new_page()
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_login").fill(citizen.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page.locator(".nav-notices .nav-count")).to_have_text("12")
+    if language == "en":
+        page.locator("#language-select").select_option("en")  # submitted on change
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(base + "/procedures/")
+    expect(page.get_by_role("button", name="Đăng xuất" if language == "vi" else "Sign out")).to_be_visible()
+    name = page.locator(".brand strong")
+    assert name.evaluate("element => element.scrollWidth <= element.clientWidth"), name.inner_text()
+    assert header_height(page) <= 2 * HEADER_MAX_HEIGHT
+    notices, menu = page.locator(".nav-notices").bounding_box(), page.locator(".site-menu").bounding_box()
+    assert notices["x"] >= 0 and notices["x"] + notices["width"] <= menu["x"]  # the count beside, not over
+    context.close()
