@@ -29,6 +29,7 @@ from bench.support import ensure_database
 
 PROCEDURE = "1.001193"  # Đăng ký khai sinh: free, so filing also starts the 8-working-hour answer clock
 DOCUMENTS = 10
+CITIZEN_EMAIL = "citizen@demo.vn"  # the demo's citizen, who files every dossier of the bench
 CEILING_TABLE = "bench_filing_ceiling"
 
 
@@ -66,6 +67,8 @@ def ready_drafts(version, citizen, count: int, receiving_agency=None) -> list:
     from dossiers import services
     from portal.demo.dossiers import pdf_upload
 
+    if count <= 0:
+        return []
     required = list(version.documents.order_by("position"))
     stored = [
         services.store_upload(
@@ -154,7 +157,7 @@ def main():
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (the command writes and exits)
     create_ceiling_table(connection)
 
-    citizen = User.objects.get(email="citizen@demo.vn")
+    citizen = User.objects.get(email=CITIZEN_EMAIL)
     started = time.perf_counter()
     version = ten_document_version()
     drafts = ready_drafts(version, citizen, args.filings)

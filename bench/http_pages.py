@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.filing import CITIZEN_EMAIL as FILING_CITIZEN_EMAIL  # noqa: E402
 from bench.support import ensure_database, free_port  # noqa: E402
 
 # The server runs the production settings; this process (load_demo refuses production) the development ones,
@@ -47,7 +48,6 @@ BENCH_ENV = {
 }
 STAFF_AGENCY = "000.01.30.H43"  # UBND phường Hoa Lư, the demo clerk's ward
 CLERK_EMAIL = "clerk@demo.vn"
-FILING_CITIZEN_EMAIL = "citizen@demo.vn"
 QUEUE_TABS = ["new", "mine", "due_soon", "overdue", "supplement", "in_progress", "all"]
 DEEP_PAGE = 40  # a page a clerk reaches by paging through a long tab
 # In smoke mode every page is still requested once (check_pages); wrk loads only these, one per kind of page
@@ -115,10 +115,10 @@ def main():
         try:
             base = f"http://127.0.0.1:{port}"
             wait_until_up(base, server)
-            check_pages(base, pages)
+            ceilings = check_pages(base, pages)
             if args.smoke:
                 pages = smoke_measured(pages, SMOKE_MEASURED)
-            run_all(base, pages, args, work)
+            run_all(base, pages, ceilings, args, work)
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -239,9 +239,7 @@ def build_pages(args) -> list[Page]:
     open_here = list(
         Dossier.objects.filter(receiving_agency__code=STAFF_AGENCY)
         .exclude(state__in=[State.DRAFT])
-        .exclude(
-            applicant__email=FILING_CITIZEN_EMAIL
-        )  # the filing page's (runs before 6 December filed here)
+        .exclude(applicant__email=FILING_CITIZEN_EMAIL)  # what earlier filing pages filed here
         .order_by("-pk")
         .values_list("pk", flat=True)[:300]
     )
@@ -412,15 +410,12 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def check_pages(base: str, pages: list[Page]) -> None:
-    """Each page answers 200 to its first path (a redirect to the sign-in page would be measured as fast)."""
+def check_pages(base: str, pages: list[Page]) -> dict[str, Page]:
+    """Each page and each of its ceilings answers 200 to its first path (a redirect to the sign-in page would
+    be measured as fast), a POST 302. Returns the ceilings, for run_all."""
     opener = urllib.request.build_opener(NoRedirect)
-    ceilings = [Page("template ceiling", ["/bench/ceiling/template/"], "")]
-    if any(page.ceiling == "insert" for page in pages):  # its table is made by filing_page
-        ceilings.append(
-            Page("insert ceiling", ["/bench/ceiling/insert/"], "", cookie=CSRF_COOKIE, form=CSRF_FORM)
-        )
-    for page in [*pages, *ceilings]:
+    ceilings = ceiling_pages(pages)
+    for page in [*pages, *ceilings.values()]:
         headers = {"Cookie": page.cookie}
         if page.header:
             name, value = page.header.split(": ", 1)
@@ -432,16 +427,15 @@ def check_pages(base: str, pages: list[Page]) -> None:
                 status, body = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, body = error.code, error.read()
-        if page.form:  # a POST answers with a redirect; a draft filed here is not posted again
+        if page.form:  # a POST answers with a redirect (run_all leaves out the draft filed here)
             if status != 302:
                 raise SystemExit(f"{page.name}: POST {page.paths[0]} answered {status}:\n{body[:2000]!r}")
-            if page.ceiling:
-                page.paths = page.paths[1:]
             continue
         if status != 200:
             raise SystemExit(
                 f"{page.name}: {page.paths[0]} answered {status}:\n{body[:2000].decode(errors='replace')}"
             )
+    return ceilings
 
 
 def smoke_measured(pages: list[Page], names: tuple[str, ...]) -> list[Page]:
@@ -485,12 +479,21 @@ def wrk_threads(args) -> int:
     return min(2, args.connections)
 
 
-def run_all(base: str, pages: list[Page], args, work: Path) -> None:
-    ceilings = {
-        "template": Page("template ceiling", ["/bench/ceiling/template/"], ""),
-        "pk": Page("PK ceiling", pk_paths(pages), ""),
-        "insert": Page("insert ceiling", ["/bench/ceiling/insert/"], "", cookie=CSRF_COOKIE, form=CSRF_FORM),
-    }
+def ceiling_pages(pages: list[Page]) -> dict[str, Page]:
+    """The ceilings the pages are measured beside, by kind, and the template one always (the insert one
+    only when asked: its table is made by filing_page)."""
+    kinds = {page.ceiling for page in pages} | {"template"}
+    ceilings = {"template": Page("template ceiling", ["/bench/ceiling/template/"], "")}
+    if "pk" in kinds:
+        ceilings["pk"] = Page("PK ceiling", pk_paths(pages), "")
+    if "insert" in kinds:
+        ceilings["insert"] = Page(
+            "insert ceiling", ["/bench/ceiling/insert/"], "", cookie=CSRF_COOKIE, form=CSRF_FORM
+        )
+    return ceilings
+
+
+def run_all(base: str, pages: list[Page], ceilings: dict[str, Page], args, work: Path) -> None:
     for page in pages:
         for _ in range(args.rounds):
             ceiling = ceilings[page.ceiling]

@@ -166,10 +166,10 @@ def main():
         try:
             base = f"http://127.0.0.1:{port}"
             http_pages.wait_until_up(base, server)
-            http_pages.check_pages(base, pages)
+            ceilings = http_pages.check_pages(base, pages)
             if args.smoke:  # every page was requested once; wrk loads one
                 pages = http_pages.smoke_measured(pages, ("scorecard year",))
-            http_pages.run_all(base, pages, args, work)
+            http_pages.run_all(base, pages, ceilings, args, work)
         finally:
             server.terminate()
             server.wait(timeout=20)

@@ -169,12 +169,13 @@ if DATABASE_VENDOR == "postgresql":
     # machine code cost more than running them (45 ms of an 82 ms tab count), so JIT is off. A dossier read
     # with its procedure, agencies and people joins ten tables: searching every join order took 5.5-6 ms of
     # planning for a 0.5 ms read; at join_collapse_limit 4 it is 1.35 ms (README "PostgreSQL settings").
-    _postgresql(DATABASES["default"], "jit=off", "join_collapse_limit=4")
+    session_settings = ("jit=off", "join_collapse_limit=4")
+    _postgresql(DATABASES["default"], *session_settings)
     if "replica" in DATABASES:
         # Only views read from the replica (common/replica.py), and StatementTimeoutMiddleware sets the web
         # requests' limit on the primary's connection only: here it is the connection's own.
         timeout = [f"statement_timeout={DB_STATEMENT_TIMEOUT_MS}"] if DB_STATEMENT_TIMEOUT_MS else []
-        _postgresql(DATABASES["replica"], "jit=off", "join_collapse_limit=4", *timeout)
+        _postgresql(DATABASES["replica"], *session_settings, *timeout)
 else:
     VAR_DIR.mkdir(exist_ok=True)
     # WAL lets the web process read while a task writes; a busy timeout instead of "database is locked".
