@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from common.admin import WellFormedInitialMixin
+
 from .models import AgencySchedule, Appointment
 
 
 @admin.register(AgencySchedule)
-class AgencyScheduleAdmin(admin.ModelAdmin):
+class AgencyScheduleAdmin(WellFormedInitialMixin, admin.ModelAdmin):
     list_display = ["agency", "slot_minutes", "counters", "days_ahead", "change_until_hours"]
     search_fields = ["agency__name", "agency__code"]
     autocomplete_fields = ["agency"]

@@ -1,6 +1,8 @@
-"""The admin's read-only records: every change goes through the services, the admin only shows. And the
-inlines' formset that names each control."""
+"""The admin's read-only records: every change goes through the services, the admin only shows. The
+inlines' formset that names each control. Add pages that take only well-formed values from their query."""
 
+from django.core.exceptions import ValidationError
+from django.db.models import ForeignKey
 from django.forms.models import BaseInlineFormSet
 
 
@@ -31,3 +33,23 @@ class LabelledInlineFormSet(BaseInlineFormSet):
             inner = getattr(field.widget, "widget", None)
             if inner is not None:
                 inner.attrs.setdefault("aria-label", label)
+
+
+class WellFormedInitialMixin:
+    """An add page prefills its form from the query string (`?agency=3`). An autocomplete widget then reads
+    the prefilled row, and a value that is no key at all (`?agency=:`) made that read a 500: such values are
+    dropped, the page opens empty."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)  # type: ignore[misc]
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)  # type: ignore[attr-defined]
+            except Exception:  # not a model field: the form ignores it
+                continue
+            if isinstance(field, ForeignKey):
+                try:
+                    field.target_field.clean(value, None)  # the key's type and range (a 40-digit number)
+                except (ValidationError, TypeError, ValueError):
+                    del initial[name]
+        return initial

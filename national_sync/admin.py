@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
+from common.admin import WellFormedInitialMixin
+
 from . import services
 from .models import PortalSession, StatusMapping, SyncItem, UnitCode
 
@@ -24,7 +26,7 @@ class StatusMappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitCode)
-class UnitCodeAdmin(admin.ModelAdmin):
+class UnitCodeAdmin(WellFormedInitialMixin, admin.ModelAdmin):
     list_display = ["agency", "code"]
     search_fields = ["agency__name", "agency__code", "code"]
     autocomplete_fields = ["agency"]
