@@ -63,21 +63,26 @@ def my_dossiers_fingerprint(user) -> DossiersFingerprint:
 
 
 def dossier_for(user, pk: int) -> Dossier | None:
-    return (
-        Dossier.objects.visible_to(user)
-        .select_related(
-            "procedure_version__procedure",
-            "procedure_version__field",
-            "receiving_agency",
-            "handling_agency",
-            "assignee",
-            "applicant",
-            "filed_by",
-            "rule_set",
+    """The dossier `pk` if the user may see it (Dossier.objects.visible_to), with what its pages show.
+    `.get()`, not `.first()`: ordering a ten-table select costs the ORM milliseconds for one row."""
+    try:
+        return (
+            Dossier.objects.visible_to(user)
+            .select_related(
+                "procedure_version__procedure",
+                "procedure_version__field",
+                "receiving_agency",
+                "handling_agency",
+                "assignee",
+                "applicant",
+                "filed_by",
+                "rule_set",
+            )
+            .order_by()
+            .get(pk=pk)
         )
-        .filter(pk=pk)
-        .first()
-    )
+    except Dossier.DoesNotExist:
+        return None
 
 
 OWN_DOSSIER_RELATED = (

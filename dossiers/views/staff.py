@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
 from common import clock
@@ -286,38 +286,64 @@ def _timeline(dossier: Dossier) -> list[dict]:
     ]
 
 
+def _has_visible_fields(name: str) -> bool:
+    return any(not field.widget.is_hidden for field in ACTION_FORMS[name].base_fields.values())
+
+
+def _primary_action(dossier: Dossier, allowed: list[str]) -> str | None:
+    return next((name for name in PRIMARY_ACTIONS.get(dossier.state, []) if name in allowed), None)
+
+
+def _action(request, dossier: Dossier, name: str, *, primary: str | None, form=None, unfolded=False) -> dict:
+    """One action of the staff dossier page. Its form is built only when it is shown: the step the dossier
+    waits for, an action with no field to fill (a button), one unfolded (`unfolded`: posted with an error,
+    or asked for by ?open=). A folded form is fetched when it is opened (static/js/staff.js) or, without
+    scripts, served on a page of its own (the GET of its address): building every form on every view cost
+    a few queries each and most of the page's rendering."""
+    label = ACTION_LABELS[name]
+    help_text = ACTION_HELP.get(name, "")
+    if name == "request_supplement" and dossier.state == State.IN_PROGRESS:
+        if not policies.is_supervisor(request.user, dossier.handling_agency):
+            label = _("Propose a supplement request")
+            help_text = _("During processing a supervisor must approve it; give the reason.")
+    elif name == "request_supplement":
+        help_text = _("One complete list, once: the rules allow no second request at intake.")
+    group = "primary" if name == primary else "ending" if name in CONFIRMED_ACTIONS else "other"
+    has_fields = _has_visible_fields(name)
+    if form is None and (unfolded or group == "primary" or not has_fields):
+        form = ACTION_FORMS[name](dossier=dossier, auto_id=f"id_{name}_%s")
+    url = reverse("staff:act", args=[dossier.pk, name])
+    return {
+        "name": name,
+        "label": label,
+        "help": help_text,
+        "form": form,
+        "has_fields": has_fields,
+        "url": url,
+        "part_url": f"{url}?{urlencode({'part': 'form'})}",
+        "multipart": name == "approve",
+        "open": unfolded,
+        "group": group,
+    }
+
+
 def _action_forms(request, dossier: Dossier, bound: tuple | None) -> list[dict]:
+    allowed = policies.allowed_actions(dossier, request.user)
+    primary = _primary_action(dossier, allowed)
     actions = []
-    for name in policies.allowed_actions(dossier, request.user):
-        if bound is not None and bound[0] == name:
-            form = bound[1]
-        else:
-            form = ACTION_FORMS[name](dossier=dossier, auto_id=f"id_{name}_%s")
-        label = ACTION_LABELS[name]
-        help_text = ACTION_HELP.get(name, "")
-        if name == "request_supplement" and dossier.state == State.IN_PROGRESS:
-            if not policies.is_supervisor(request.user, dossier.handling_agency):
-                label = _("Propose a supplement request")
-                help_text = _("During processing a supervisor must approve it; give the reason.")
-        elif name == "request_supplement":
-            help_text = _("One complete list, once: the rules allow no second request at intake.")
+    for name in allowed:
+        is_bound = bound is not None and bound[0] == name
         actions.append(
-            {
-                "name": name,
-                "label": label,
-                "help": help_text,
-                "form": form,
-                "url": reverse("staff:act", args=[dossier.pk, name]),
-                "multipart": name == "approve",
+            _action(
+                request,
+                dossier,
+                name,
+                primary=primary,
+                form=bound[1] if is_bound else None,
                 # ?open=<action>: the early warning's link opens the apology form, prefilled.
-                "open": bound[0] == name if bound is not None else request.GET.get("open") == name,
-                "group": "ending" if name in CONFIRMED_ACTIONS else "other",
-            }
+                unfolded=is_bound if bound is not None else request.GET.get("open") == name,
+            )
         )
-    waits_for = PRIMARY_ACTIONS.get(dossier.state, [])
-    primary = next((a for name in waits_for for a in actions if a["name"] == name), None)
-    if primary is not None:
-        primary["group"] = "primary"
     return actions
 
 
@@ -540,14 +566,18 @@ def _apology(user, dossier, data, version):
     return _("The apology was issued; the new appointment date applies.")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_only
 def act(request, pk, action):
     """One action on a dossier. Invalid input or a rule the service enforces: the page again with the
-    message, nothing applied. A stale page: 409, nothing applied. Not allowed for this user: 403."""
+    message, nothing applied. A stale page: 409, nothing applied. Not allowed for this user: 403.
+    GET: the action's form alone, on its own page, or only the form (?part=form) for the page's folded
+    action opened (static/js/staff.js)."""
     if action not in ACTION_FORMS:
         raise Http404
     dossier = visible_dossier(request.user, pk)
+    if request.method == "GET":
+        return _action_page(request, dossier, action)
     form = ACTION_FORMS[action](request.POST, request.FILES, dossier=dossier, auto_id=f"id_{action}_%s")
     if not form.is_valid():
         messages.error(request, _("Check what you entered: nothing was changed."))
@@ -569,6 +599,20 @@ def act(request, pk, action):
         return _detail(request, visible_dossier(request.user, pk), bound=(action, form), status=400)
     messages.success(request, message)
     return redirect("staff:detail", dossier.pk)
+
+
+def _action_page(request, dossier: Dossier, name: str):
+    allowed = policies.allowed_actions(dossier, request.user)
+    if name not in allowed:
+        raise PermissionDenied(_("You may not do this on this dossier."))
+    action = _action(request, dossier, name, primary=_primary_action(dossier, allowed), unfolded=True)
+    if request.GET.get("part") == "form":
+        return render(request, "dossiers/staff/_action_form.html", {"action": action})
+    return render(
+        request,
+        "dossiers/staff/action.html",
+        {"dossier": dossier, "version": dossier.procedure_version, "action": action},
+    )
 
 
 def _digitise_slots(request, dossier: Dossier, bound: DigitiseForm | None = None) -> list[dict]:

@@ -3,21 +3,48 @@
 (function () {
   "use strict";
 
-  // Transfer: "assign to" lists the staff of the agency chosen, asked from the server when it changes.
-  document.querySelectorAll("select[data-assignees-url]").forEach(function (agency) {
+  function fetchHtml(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      });
+  }
+
+  // Transfer: "assign to" lists the staff of the agency chosen, asked from the server when it changes. The
+  // transfer form may be fetched after the page loaded (below), hence one listener on the document.
+  document.addEventListener("change", function (event) {
+    var agency = event.target;
+    if (!agency.matches || !agency.matches("select[data-assignees-url]")) { return; }
     var assignee = agency.form && agency.form.querySelector("select[name=assignee]");
     if (!assignee) { return; }
-    agency.addEventListener("change", function () {
-      var url = agency.dataset.assigneesUrl + "?to_agency=" + encodeURIComponent(agency.value);
-      assignee.disabled = true;
-      fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
-        .then(function (response) {
-          if (!response.ok) { throw new Error(String(response.status)); }
-          return response.text();
+    assignee.disabled = true;
+    fetchHtml(agency.dataset.assigneesUrl + "?to_agency=" + encodeURIComponent(agency.value))
+      .then(function (options) { assignee.innerHTML = options; })
+      .catch(function () {})
+      .then(function () { assignee.disabled = false; });
+  });
+
+  // A folded action of the dossier page holds a link to its form's page; opened, the form itself is
+  // fetched in its place. If that fails the link stays.
+  document.querySelectorAll("details[data-form-url]").forEach(function (details) {
+    details.addEventListener("toggle", function () {
+      var placeholder = details.querySelector(".action-load");
+      if (!details.open || !placeholder || details.dataset.loading) { return; }
+      details.dataset.loading = "1";
+      details.setAttribute("aria-busy", "true");
+      fetchHtml(details.dataset.formUrl)
+        .then(function (html) {
+          var holder = document.createElement("div");
+          holder.innerHTML = html;
+          var form = holder.querySelector("form");
+          if (form) { placeholder.replaceWith(form); }
         })
-        .then(function (options) { assignee.innerHTML = options; })
         .catch(function () {})
-        .then(function () { assignee.disabled = false; });
+        .then(function () {
+          delete details.dataset.loading;
+          details.removeAttribute("aria-busy");
+        });
     });
   });
 })();

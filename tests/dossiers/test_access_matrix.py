@@ -164,7 +164,6 @@ STAFF_AND_CITIZENS = [
     "catalogue_admin",
 ]
 EVERYONE_OK = cells(**dict.fromkeys(ACTORS, OK))
-EVERYONE_NOT_ALLOWED = cells(**dict.fromkeys(ACTORS, NOT_ALLOWED))
 
 
 # --- the people and the dossiers --------------------------------------------------------------------------
@@ -1118,13 +1117,33 @@ def staff_rows() -> list[Row]:
             at("staff:detail", pk),
             dossier_file(owner=FORBIDDEN, agency_x=NOT_FOUND) | {"citizen_b": FORBIDDEN},
         ),
+        # A folded action's form, on its own page or alone (?part=form, fetched by static/js/staff.js): for
+        # who may take the action, as its POST.
         Row(
             "staff:act",
-            "",
+            "refuse form",
             "GET",
             Scene.submitted,
-            at("staff:act", pk, "receive"),
-            EVERYONE_NOT_ALLOWED,
+            at("staff:act", pk, "refuse"),
+            staff_action(clerk=OK),
+            marker=lambda scene, target: 'name="reason"',
+        ),
+        Row(
+            "staff:act",
+            "refuse form alone",
+            "GET",
+            Scene.submitted,
+            lambda scene, target: reverse("staff:act", args=[target.pk, "refuse"]) + "?part=form",
+            staff_action(clerk=OK),
+            marker=lambda scene, target: 'name="reason"',
+        ),
+        Row(
+            "staff:act",
+            "approve form before reception",
+            "GET",
+            Scene.submitted,
+            at("staff:act", pk, "approve"),
+            staff_action(),
         ),
     ]
     for action, (setup, data, expect) in ACTIONS.items():

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from dossiers import services, working_days
@@ -307,12 +308,53 @@ def test_a_stale_page_changes_nothing_and_says_so(client, w):
     assert dossier.state == State.SUPPLEMENT_REQUESTED and dossier.closed_reason == ""
 
 
+def _action_forms_html(client, dossier) -> dict[str, str]:
+    """Each action's form as the clerk gets it: on the page, or fetched when its fold is opened."""
+    response = client.get(reverse("staff:detail", args=[dossier.pk]))
+    forms = {}
+    for action in response.context["actions"]:
+        if action["form"] is not None:
+            forms[action["name"]] = render_to_string(
+                "dossiers/staff/_action_form.html", {"action": action}, request=response.wsgi_request
+            )
+        else:
+            fetched = client.get(action["part_url"])
+            assert fetched.status_code == 200
+            forms[action["name"]] = fetched.content.decode()
+    return forms
+
+
 def test_every_action_form_carries_the_dossier_version(client, w):
     dossier = dossier_in(w, State.IN_PROGRESS)
     sign_in(client, w.handler.officer)
+    forms = _action_forms_html(client, dossier)
+    assert len(forms) > 3
+    for name, html in forms.items():
+        assert html.count(f'name="expected_version" value="{dossier.lock_version}"') == 1, name
+        assert 'name="csrfmiddlewaretoken"' in html, name
+
+
+def test_folded_action_forms_are_fetched_when_opened_not_built_with_the_page(client, w):
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.officer)
     html = page(client, dossier)
-    assert html.count('name="expected_version"') == len(actions_on(client, dossier)) > 3
-    assert f'name="expected_version" value="{dossier.lock_version}"' in html
+    # The step the dossier waits for is on the page; transfer and the others only when opened.
+    assert 'name="result_file"' in html
+    assert 'name="to_agency"' not in html and 'name="new_due_date"' not in html
+    transfer = reverse("staff:act", args=[dossier.pk, "transfer"])
+    assert f'data-form-url="{transfer}?part=form"' in html
+    assert f'<a href="{transfer}">' in html  # without scripts: the form on its own page
+
+    alone = client.get(transfer, {"part": "form"}).content.decode()
+    assert alone.lstrip().startswith("<form") and 'name="to_agency"' in alone and "<html" not in alone
+    own_page = client.get(transfer).content.decode()
+    assert "<html" in own_page and 'name="to_agency"' in own_page and dossier.code in own_page
+
+    # Posted with a mistake, the page shows that form unfolded, with what was typed and the message.
+    response = act(client, dossier, "transfer", to_agency="", note="Chuyển sở")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'name="to_agency"' in body and "Chuyển sở" in body
 
 
 def test_buttons_are_shown_only_to_whom_the_rules_allow_now(client, w):
@@ -345,11 +387,13 @@ def test_an_action_the_user_may_not_take_is_forbidden(client, w):
     assert reload(dossier).state == State.IN_PROGRESS
 
 
-def test_the_endpoint_takes_known_actions_by_post_only(client, w):
+def test_the_endpoint_takes_known_actions_by_post_and_shows_their_forms(client, w):
     dossier = file_online(w)
     sign_in(client, w.desk.clerk)
     assert act(client, dossier, "explode").status_code == 404
-    assert client.get(reverse("staff:act", args=[dossier.pk, "receive"])).status_code == 405
+    assert client.get(reverse("staff:act", args=[dossier.pk, "receive"])).status_code == 200  # the form
+    assert client.put(reverse("staff:act", args=[dossier.pk, "receive"])).status_code == 405
+    assert client.get(reverse("staff:act", args=[dossier.pk, "approve"])).status_code == 403  # not now
     other = world()
     sign_in(client, other.desk.clerk)
     assert act(client, dossier, "receive").status_code == 404

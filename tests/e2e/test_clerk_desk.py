@@ -122,3 +122,40 @@ def test_the_queue_kept_in_the_cache_follows_its_dossiers(page, base, desk):
     expect(rows).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Không có hồ sơ nào")
     shoot(page, SHOTS, "3-received-elsewhere")
+
+
+def test_a_folded_action_brings_its_form_when_opened_and_without_scripts_on_its_own_page(
+    browser, page, base, desk
+):
+    """The staff dossier page builds only the form of the step the dossier waits for; another action's form
+    comes when its fold is opened (static/js/staff.js), or, without scripts, on a page of its own."""
+    sign_in(page, base, desk["clerk"], desk["totp"])
+    waiting = desk["waiting"]
+    page.goto(f"{base}/staff/dossiers/{waiting.pk}/")
+    assign = page.locator("details.action-assign")
+    expect(assign.locator("select")).to_have_count(0)
+    assign.locator("summary").click()
+    expect(assign.locator("select[name=assignee]")).to_contain_text(desk["clerk"].email)
+    expect(assign.locator(".action-load")).to_have_count(0)
+    refuse = page.locator("details.action-refuse")
+    refuse.locator("summary").click()
+    expect(refuse.locator("textarea[name=reason]")).to_be_visible()
+    shoot(page, SHOTS, "folded-actions-opened")
+
+    no_scripts = browser.new_context(
+        locale="vi-VN", java_script_enabled=False, storage_state=page.context.storage_state()
+    )
+    plain = no_scripts.new_page()
+    plain.goto(f"{base}/staff/dossiers/{waiting.pk}/")
+    folded = plain.locator("details.action-assign")
+    folded.locator("summary").click()
+    folded.get_by_role("link", name="Mở biểu mẫu").click()
+    expect(plain).to_have_url(re.compile(rf"/staff/dossiers/{waiting.pk}/assign/$"))
+    expect(plain.locator("h1")).to_have_text("Giao xử lý")
+    shoot(plain, SHOTS, "action-page")
+    plain.locator("select[name=assignee]").select_option(label=f"Phạm Văn Tiếp ({desk['clerk'].email})")
+    plain.locator("main form button[type=submit]").click()
+    expect(plain).to_have_url(re.compile(rf"/staff/dossiers/{waiting.pk}/$"))
+    expect(plain.locator("#status-title")).to_be_visible()
+    assert Dossier.objects.get(pk=waiting.pk).assignee == desk["clerk"]
+    no_scripts.close()
