@@ -213,7 +213,7 @@ def build_pages(args) -> list[Page]:
     from django.db.models import Count
 
     from accounts.models import User
-    from dossiers.models import Dossier, State
+    from dossiers.models import OPEN_STATES, Dossier, State
     from procedures.models import Procedure
 
     rng = random.Random(7)
@@ -243,6 +243,13 @@ def build_pages(args) -> list[Page]:
         .order_by("-pk")
         .values_list("pk", flat=True)[:300]
     )
+    # The dossiers the clerk works on (their actions' forms on the page), beside the history above.
+    open_work = list(
+        Dossier.objects.filter(receiving_agency__code=STAFF_AGENCY, state__in=OPEN_STATES)
+        .exclude(applicant__email=FILING_CITIZEN_EMAIL)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:300]
+    )
     codes = list(Procedure.objects.values_list("national_code", flat=True))
     pages = [
         Page("public lookup", lookups, "pk", goal_ratio=0.50, goal_p95_ms=25),
@@ -255,6 +262,12 @@ def build_pages(args) -> list[Page]:
         ),
         Page("my dossiers (citizen)", ["/dossiers/"], "template", cookie=citizen_cookie(citizen)),
         Page("staff dossier page", [f"/staff/dossiers/{pk}/" for pk in open_here], "template", cookie=clerk),
+        Page(
+            "staff dossier page, open ones",
+            [f"/staff/dossiers/{pk}/" for pk in open_work],
+            "template",
+            cookie=clerk,
+        ),
     ]
     pages.append(appointment_page())
     api_key = api_key_header()
