@@ -362,6 +362,13 @@ def _next_steps(dossier: Dossier) -> list[dict]:
     return lines
 
 
+def _my_agencies(user, dossier: Dossier) -> list[Agency]:
+    """The dossier's agencies the viewer works at (the breadcrumb's queues), from the rows read with it."""
+    mine = policies.memberships_of(user)
+    agencies = {a.pk: a for a in (dossier.receiving_agency, dossier.handling_agency) if a is not None}
+    return [agency for pk, agency in agencies.items() if pk in mine]
+
+
 def _detail(
     request,
     dossier: Dossier,
@@ -384,7 +391,11 @@ def _detail(
             "url": reverse("staff:slip", args=[dossier.pk, kind]),
             "kind": kind,
         }
-        for kind in slips.available_kinds(dossier)
+        for kind in slips.available_kinds(
+            dossier,
+            has_supplement=any(r.sent_at is not None for r in requests),
+            has_apology=False if dossier.received_at is None else None,  # an apology follows reception
+        )
     ]
     context = {
         "dossier": dossier,
@@ -409,11 +420,7 @@ def _detail(
         "digitise_slots": _digitise_slots(request, dossier, digitise_form),
         "intake_late": dossier.intake_answer_late(),
         "overdue": dossier.is_overdue(),
-        "my_agencies": [
-            m.agency
-            for m in request.user.memberships.select_related("agency")
-            if m.agency_id in {dossier.receiving_agency_id, dossier.handling_agency_id}
-        ],
+        "my_agencies": _my_agencies(request.user, dossier),
     }
     return render(request, "dossiers/staff/detail.html", context, status=status)
 

@@ -1,7 +1,9 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dossiers import services, working_days
@@ -15,7 +17,7 @@ from dossiers.models import (
     SupplementRequest,
 )
 from tests.dossiers.staff_support import Clock, act, dossier_in, file_online, page, reload, sign_in, vn, world
-from tests.factories import CitizenProfileFactory, pdf_upload, staff_member
+from tests.factories import AgencyFactory, CitizenProfileFactory, pdf_upload, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -499,3 +501,22 @@ def test_a_dossier_registered_at_the_desk_and_received_at_once_is_on_time(client
 def test_only_clerks_register_at_the_desk(client, w):
     sign_in(client, w.desk.officer)
     assert client.get(reverse("staff:desk", args=[w.desk.agency.code])).status_code == 403
+
+
+def test_the_staff_dossier_page_reads_the_same_few_rows_however_many_agencies_and_staff(client, w):
+    """The folded forms are not built (transfer lists every agency and the staff of one; apology computes a
+    forecast), the slips' links and the breadcrumb use the rows already read."""
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.officer)
+    url = reverse("staff:detail", args=[dossier.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        staff_member(AgencyFactory(), role="officer")
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before) <= 13, [q["sql"][:120] for q in after.captured_queries]
+    statements = [q["sql"] for q in after.captured_queries]
+    assert not [sql for sql in statements if sql.startswith('SELECT "procedures_agency"')]  # transfer's list
+    assert not [sql for sql in statements if sql.startswith('SELECT "accounts_agencymembership"."id"')]
