@@ -313,6 +313,9 @@ def _action(request, dossier: Dossier, name: str, *, primary: str | None, form=N
     if form is None and (unfolded or group == "primary" or not has_fields):
         form = ACTION_FORMS[name](dossier=dossier, auto_id=f"id_{name}_%s")
     url = reverse("staff:act", args=[dossier.pk, name])
+    # The version the page shows goes with the address of a folded form: fetched after someone else changed
+    # the dossier, the form would otherwise carry the new version and pass the stale-page check.
+    shown = {"version": dossier.lock_version}
     return {
         "name": name,
         "label": label,
@@ -320,7 +323,8 @@ def _action(request, dossier: Dossier, name: str, *, primary: str | None, form=N
         "form": form,
         "has_fields": has_fields,
         "url": url,
-        "part_url": f"{url}?{urlencode({'part': 'form'})}",
+        "page_url": f"{url}?{urlencode(shown)}",
+        "part_url": f"{url}?{urlencode({'part': 'form', **shown})}",
         "multipart": name == "approve",
         "open": unfolded,
         "group": group,
@@ -609,11 +613,19 @@ def act(request, pk, action):
 
 
 def _action_page(request, dossier: Dossier, name: str):
+    """A folded action's form (staff._action). `version`: the dossier's version on the page it was opened
+    from; changed since, the page is stale and the form is not given (409, as its POST would be)."""
+    alone = request.GET.get("part") == "form"
+    shown = request.GET.get("version")
+    if shown is not None and shown != str(dossier.lock_version):
+        context = {"dossier": dossier, "message": str(services.DossierChanged())}
+        template = "dossiers/staff/_stale_notice.html" if alone else "dossiers/staff/conflict.html"
+        return render(request, template, context, status=409)
     allowed = policies.allowed_actions(dossier, request.user)
     if name not in allowed:
         raise PermissionDenied(_("You may not do this on this dossier."))
     action = _action(request, dossier, name, primary=_primary_action(dossier, allowed), unfolded=True)
-    if request.GET.get("part") == "form":
+    if alone:
         return render(request, "dossiers/staff/_action_form.html", {"action": action})
     return render(
         request,

@@ -26,19 +26,24 @@
   });
 
   // A folded action of the dossier page holds a link to its form's page; opened, the form itself is
-  // fetched in its place. If that fails the link stays.
+  // fetched in its place, or the notice that the page is stale (409: someone else changed the dossier).
+  // If that fails the link stays.
   document.querySelectorAll("details[data-form-url]").forEach(function (details) {
     details.addEventListener("toggle", function () {
       var placeholder = details.querySelector(".action-load");
       if (!details.open || !placeholder || details.dataset.loading) { return; }
       details.dataset.loading = "1";
       details.setAttribute("aria-busy", "true");
-      fetchHtml(details.dataset.formUrl)
+      fetch(details.dataset.formUrl, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) {
+          if (!response.ok && response.status !== 409) { throw new Error(String(response.status)); }
+          return response.text();
+        })
         .then(function (html) {
           var holder = document.createElement("div");
           holder.innerHTML = html;
-          var form = holder.querySelector("form");
-          if (form) { placeholder.replaceWith(form); }
+          var part = holder.querySelector("form, [role=alert]");
+          if (part) { placeholder.replaceWith(part); }
         })
         .catch(function () {})
         .then(function () {

@@ -344,13 +344,19 @@ def test_folded_action_forms_are_fetched_when_opened_not_built_with_the_page(cli
     assert 'name="result_file"' in html
     assert 'name="to_agency"' not in html and 'name="new_due_date"' not in html
     transfer = reverse("staff:act", args=[dossier.pk, "transfer"])
-    assert f'data-form-url="{transfer}?part=form"' in html
-    assert f'<a href="{transfer}">' in html  # without scripts: the form on its own page
+    shown = dossier.lock_version
+    assert f'data-form-url="{transfer}?part=form&amp;version={shown}"' in html
+    assert f'<a href="{transfer}?version={shown}">' in html  # without scripts: the form on its own page
 
     alone = client.get(transfer, {"part": "form"}).content.decode()
     assert alone.lstrip().startswith("<form") and 'name="to_agency"' in alone and "<html" not in alone
     own_page = client.get(transfer).content.decode()
     assert "<html" in own_page and 'name="to_agency"' in own_page and dossier.code in own_page
+
+    assert (
+        f'name="expected_version" value="{shown}"'
+        in client.get(transfer, {"part": "form", "version": shown}).content.decode()
+    )
 
     # Posted with a mistake, the page shows that form unfolded, with what was typed and the message.
     response = act(client, dossier, "transfer", to_agency="", note="Chuyển sở")
@@ -520,3 +526,26 @@ def test_the_staff_dossier_page_reads_the_same_few_rows_however_many_agencies_an
     statements = [q["sql"] for q in after.captured_queries]
     assert not [sql for sql in statements if sql.startswith('SELECT "procedures_agency"')]  # transfer's list
     assert not [sql for sql in statements if sql.startswith('SELECT "accounts_agencymembership"."id"')]
+
+
+def test_a_folded_form_opened_on_a_stale_page_is_not_given(client, w):
+    """The page showed version n; someone else acted since. The form fetched now would carry the new version
+    and pass the stale-page check: the page's version goes with the request, and the answer is the notice."""
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.officer)
+    html = page(client, dossier)
+    shown = dossier.lock_version
+    stop = reverse("staff:act", args=[dossier.pk, "stop"])
+    assert f"{stop}?part=form&amp;version={shown}" in html
+    services.assign(dossier=reload(dossier), by=w.handler.officer, assignee=w.handler.officer)
+    assert reload(dossier).lock_version != shown
+
+    alone = client.get(stop, {"part": "form", "version": shown})
+    assert alone.status_code == 409
+    body = alone.content.decode()
+    assert "<form" not in body and 'role="alert"' in body and "changed by someone else" in body
+    own_page = client.get(stop, {"version": shown})
+    assert own_page.status_code == 409 and 'name="reason"' not in own_page.content.decode()
+    fresh = client.get(stop, {"part": "form", "version": reload(dossier).lock_version})
+    assert fresh.status_code == 200 and 'name="reason"' in fresh.content.decode()
+    assert client.get(stop, {"part": "form", "version": "x' OR 1=1"}).status_code == 409

@@ -128,7 +128,8 @@ def test_a_folded_action_brings_its_form_when_opened_and_without_scripts_on_its_
     browser, page, base, desk
 ):
     """The staff dossier page builds only the form of the step the dossier waits for; another action's form
-    comes when its fold is opened (static/js/staff.js), or, without scripts, on a page of its own."""
+    comes when its fold is opened (static/js/staff.js), or, without scripts, on a page of its own; opened on
+    a page someone else's change made stale, a fold says so."""
     sign_in(page, base, desk["clerk"], desk["totp"])
     waiting = desk["waiting"]
     page.goto(f"{base}/staff/dossiers/{waiting.pk}/")
@@ -150,7 +151,7 @@ def test_a_folded_action_brings_its_form_when_opened_and_without_scripts_on_its_
     folded = plain.locator("details.action-assign")
     folded.locator("summary").click()
     folded.get_by_role("link", name="Mở biểu mẫu").click()
-    expect(plain).to_have_url(re.compile(rf"/staff/dossiers/{waiting.pk}/assign/$"))
+    expect(plain).to_have_url(re.compile(rf"/staff/dossiers/{waiting.pk}/assign/\?version=\d+$"))
     expect(plain.locator("h1")).to_have_text("Giao xử lý")
     shoot(plain, SHOTS, "action-page")
     plain.locator("select[name=assignee]").select_option(label=f"Phạm Văn Tiếp ({desk['clerk'].email})")
@@ -159,3 +160,11 @@ def test_a_folded_action_brings_its_form_when_opened_and_without_scripts_on_its_
     expect(plain.locator("#status-title")).to_be_visible()
     assert Dossier.objects.get(pk=waiting.pk).assignee == desk["clerk"]
     no_scripts.close()
+
+    # The first page still shows the dossier as it was: a fold opened now says so instead of a form.
+    stale = page.locator("details.action-request_supplement")
+    stale.locator("summary").click()
+    expect(stale.get_by_role("alert")).to_contain_text("Hồ sơ vừa được người khác thay đổi")
+    expect(stale.locator("form")).to_have_count(0)
+    expect(stale.get_by_role("link", name="Tải lại hồ sơ")).to_be_visible()
+    shoot(page, SHOTS, "folded-action-stale")
