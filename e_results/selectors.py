@@ -5,6 +5,10 @@ from .models import SignedResult
 
 
 def signed_results_of(dossier: Dossier) -> list[SignedResult]:
+    """Its results to sign or signed. None before the decision: they are planned when it is approved
+    (services.plan_signing), which sets `decided_at` — no query for a dossier still being processed."""
+    if dossier.decided_at is None:
+        return []
     return list(SignedResult.objects.filter(dossier=dossier).select_related("signed_file"))
 
 

@@ -522,7 +522,7 @@ def test_the_staff_dossier_page_reads_the_same_few_rows_however_many_agencies_an
         staff_member(AgencyFactory(), role="officer")
     with CaptureQueriesContext(connection) as after:
         client.get(url)
-    assert len(after) == len(before) <= 13, [q["sql"][:120] for q in after.captured_queries]
+    assert len(after) == len(before) <= 12, [q["sql"][:120] for q in after.captured_queries]
     statements = [q["sql"] for q in after.captured_queries]
     assert not [sql for sql in statements if sql.startswith('SELECT "procedures_agency"')]  # transfer's list
     assert not [sql for sql in statements if sql.startswith('SELECT "accounts_agencymembership"."id"')]

@@ -3,10 +3,13 @@
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from dossiers.models import State
 from e_results.models import SignedResult
+from e_results.selectors import signed_results_of
 from e_results.verification import Verdict, verify_pdf
 from tests.dossiers.factories_extra import approved, sign_in
 from tests.factories import filed_dossier, staff_member
@@ -96,3 +99,18 @@ def test_the_signed_result_lands_in_the_applicants_store_as_a_result_of_the_agen
     stored = result.signed_file
     assert stored.source == stored.Source.RESULT
     assert (stored.issuer, stored.number) == (dossier.handling_agency.name, result.result_number)
+
+
+def test_before_the_decision_the_pages_do_not_look_for_results_and_after_it_they_show_them(
+    give_agency_a_key, django_capture_on_commit_callbacks
+):
+    """Results are planned when the dossier is approved (which sets decided_at): a dossier still being
+    processed has none, so its pages spend no query looking."""
+    undecided = filed_dossier()
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_results_of(undecided) == []
+    assert len(queries) == 0
+
+    dossier = approve_with_key(give_agency_a_key, django_capture_on_commit_callbacks)
+    assert dossier.decided_at is not None
+    assert [r.status for r in signed_results_of(dossier)] == [SignedResult.Status.SIGNED]
