@@ -236,20 +236,18 @@ def build_pages(args) -> list[Page]:
     owner = min(owners, key=lambda row: abs(row["n"] - 200))
     citizen = User.objects.get(pk=owner["applicant"])
     print(f"Citizen pages as {citizen.email}, who has {owner['n']} dossiers.")
-    open_here = list(
-        Dossier.objects.filter(receiving_agency__code=STAFF_AGENCY)
-        .exclude(state__in=[State.DRAFT])
-        .exclude(applicant__email=FILING_CITIZEN_EMAIL)  # what earlier filing pages filed here
-        .order_by("-pk")
-        .values_list("pk", flat=True)[:300]
-    )
-    # The dossiers the clerk works on (their actions' forms on the page), beside the history above.
-    open_work = list(
-        Dossier.objects.filter(receiving_agency__code=STAFF_AGENCY, state__in=OPEN_STATES)
-        .exclude(applicant__email=FILING_CITIZEN_EMAIL)
-        .order_by("-pk")
-        .values_list("pk", flat=True)[:300]
-    )
+
+    def ward_dossier_pages(states) -> list[str]:
+        """The staff pages of the ward's 300 newest dossiers in `states` (not those earlier filing pages
+        filed there)."""
+        newest = (
+            Dossier.objects.filter(receiving_agency__code=STAFF_AGENCY, state__in=states)
+            .exclude(applicant__email=FILING_CITIZEN_EMAIL)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:300]
+        )
+        return [f"/staff/dossiers/{pk}/" for pk in newest]
+
     codes = list(Procedure.objects.values_list("national_code", flat=True))
     pages = [
         Page("public lookup", lookups, "pk", goal_ratio=0.50, goal_p95_ms=25),
@@ -261,13 +259,9 @@ def build_pages(args) -> list[Page]:
             "template",
         ),
         Page("my dossiers (citizen)", ["/dossiers/"], "template", cookie=citizen_cookie(citizen)),
-        Page("staff dossier page", [f"/staff/dossiers/{pk}/" for pk in open_here], "template", cookie=clerk),
-        Page(
-            "staff dossier page, open ones",
-            [f"/staff/dossiers/{pk}/" for pk in open_work],
-            "template",
-            cookie=clerk,
-        ),
+        # The newest, most of them returned (history), and the open ones a clerk works on (their forms).
+        Page("staff dossier page", ward_dossier_pages(set(State) - {State.DRAFT}), "template", cookie=clerk),
+        Page("staff dossier page, open ones", ward_dossier_pages(OPEN_STATES), "template", cookie=clerk),
     ]
     pages.append(appointment_page())
     api_key = api_key_header()

@@ -1,7 +1,7 @@
 """The admin's read-only records: every change goes through the services, the admin only shows. The
 inlines' formset that names each control. Add pages that take only well-formed values from their query."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import ForeignKey
 from django.forms.models import BaseInlineFormSet
 
@@ -45,7 +45,7 @@ class WellFormedInitialMixin:
         for name, value in list(initial.items()):
             try:
                 field = self.model._meta.get_field(name)  # type: ignore[attr-defined]
-            except Exception:  # not a model field: the form ignores it
+            except FieldDoesNotExist:  # not a model field: the form ignores it
                 continue
             if isinstance(field, ForeignKey):
                 try:

@@ -310,7 +310,8 @@ def _action(request, dossier: Dossier, name: str, *, primary: str | None, form=N
         help_text = _("One complete list, once: the rules allow no second request at intake.")
     group = "primary" if name == primary else "ending" if name in CONFIRMED_ACTIONS else "other"
     has_fields = _has_visible_fields(name)
-    if form is None and (unfolded or group == "primary" or not has_fields):
+    button_only = group == "other" and not has_fields  # a button, its help beside it, never folded
+    if form is None and (unfolded or group == "primary" or button_only):
         form = ACTION_FORMS[name](dossier=dossier, auto_id=f"id_{name}_%s")
     url = reverse("staff:act", args=[dossier.pk, name])
     # The version the page shows goes with the address of a folded form: fetched after someone else changed
@@ -322,6 +323,7 @@ def _action(request, dossier: Dossier, name: str, *, primary: str | None, form=N
         "help": help_text,
         "form": form,
         "has_fields": has_fields,
+        "button_only": button_only,
         "url": url,
         "page_url": f"{url}?{urlencode(shown)}",
         "part_url": f"{url}?{urlencode({'part': 'form', **shown})}",
@@ -597,13 +599,8 @@ def act(request, pk, action):
         return _confirm(request, dossier, action, form)
     try:
         message = _perform(action, request.user, dossier, form.cleaned_data)
-    except services.DossierChanged as changed:
-        return render(
-            request,
-            "dossiers/staff/conflict.html",
-            {"dossier": dossier, "message": str(changed)},
-            status=409,
-        )
+    except services.DossierChanged:
+        return _stale(request, dossier)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
@@ -612,15 +609,21 @@ def act(request, pk, action):
     return redirect("staff:detail", dossier.pk)
 
 
+def _stale(request, dossier: Dossier, *, alone: bool = False):
+    """409: someone else changed the dossier since the page was loaded; the page to reload (`alone`: only
+    the notice, for a folded action of that page)."""
+    template = "dossiers/staff/_stale_notice.html" if alone else "dossiers/staff/conflict.html"
+    context = {"dossier": dossier, "message": str(services.DossierChanged())}
+    return render(request, template, context, status=409)
+
+
 def _action_page(request, dossier: Dossier, name: str):
     """A folded action's form (staff._action). `version`: the dossier's version on the page it was opened
     from; changed since, the page is stale and the form is not given (409, as its POST would be)."""
     alone = request.GET.get("part") == "form"
     shown = request.GET.get("version")
     if shown is not None and shown != str(dossier.lock_version):
-        context = {"dossier": dossier, "message": str(services.DossierChanged())}
-        template = "dossiers/staff/_stale_notice.html" if alone else "dossiers/staff/conflict.html"
-        return render(request, template, context, status=409)
+        return _stale(request, dossier, alone=alone)
     allowed = policies.allowed_actions(dossier, request.user)
     if name not in allowed:
         raise PermissionDenied(_("You may not do this on this dossier."))

@@ -3,10 +3,11 @@
 (function () {
   "use strict";
 
-  function fetchHtml(url) {
+  // The HTML the server answers; `alsoStatus`: a status besides 2xx whose answer is wanted too.
+  function fetchHtml(url, alsoStatus) {
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) {
-        if (!response.ok) { throw new Error(String(response.status)); }
+        if (!response.ok && response.status !== alsoStatus) { throw new Error(String(response.status)); }
         return response.text();
       });
   }
@@ -34,11 +35,7 @@
       if (!details.open || !placeholder || details.dataset.loading) { return; }
       details.dataset.loading = "1";
       details.setAttribute("aria-busy", "true");
-      fetch(details.dataset.formUrl, { credentials: "same-origin", headers: { "Accept": "text/html" } })
-        .then(function (response) {
-          if (!response.ok && response.status !== 409) { throw new Error(String(response.status)); }
-          return response.text();
-        })
+      fetchHtml(details.dataset.formUrl, 409)
         .then(function (html) {
           var holder = document.createElement("div");
           holder.innerHTML = html;
