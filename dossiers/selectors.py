@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -27,6 +27,7 @@ from .models import (
     Channel,
     Dossier,
     DossierEvent,
+    LookupCodeGuard,
     State,
     StoredFile,
     StoredFileShare,
@@ -444,26 +445,49 @@ PUBLIC_LOOKUP_COLUMNS = (
 )
 
 
-def public_lookup(code: str, secret: str) -> Dossier | None:
+def public_lookup(
+    code: str, secret: str, *, code_lock_after: datetime.datetime | None = None
+) -> Dossier | None:
     """A dossier by code and the last 4 digits of the applicant's phone or ID number — both must match,
-    and a miss says nothing about whether the code exists."""
-    code, secret = code.strip().upper(), secret.strip()
-    if len(secret) != 4 or not secret.isdigit() or not code:
+    and a miss says nothing about whether the code exists. `code_lock_after`: the same read also brings the
+    end of the code's lookup lock, when it ends after that moment (`code_locked_until`, else None)."""
+    if not _secret_well_formed(secret):
         return None
-    found = list(
+    dossier = public_lookup_candidate(code, code_lock_after=code_lock_after)
+    return dossier if dossier is not None and secret_matches(dossier, secret) else None
+
+
+def public_lookup_candidate(code: str, *, code_lock_after: datetime.datetime | None = None) -> Dossier | None:
+    """The dossier with this code that a public lookup may show (not a draft), before its 4 digits are
+    checked: read with only what the page and the API's status show. See public_lookup."""
+    code = code.strip().upper()
+    if not code:
+        return None
+    dossiers = (
         # Codes are stored upper-case: an exact match uses the unique index (iexact would scan the table).
         Dossier.objects.filter(code=code)
         .exclude(state=State.DRAFT)
         .select_related("procedure_version", "receiving_agency")
         .only(*PUBLIC_LOOKUP_COLUMNS)  # what the page and the API's status show: ~15 columns, not ~150
-        .order_by()[:1]  # the code is unique: no ORDER BY to compile and run
+        .order_by()  # the code is unique: no ORDER BY to compile and run
     )
-    if not found:
-        return None
-    dossier = found[0]
-    if dossier.applicant_phone.endswith(secret) or dossier.applicant_id_number.endswith(secret):
-        return dossier
-    return None
+    if code_lock_after is not None:
+        locks = LookupCodeGuard.objects.filter(code=code[:40], locked_until__gt=code_lock_after)
+        dossiers = dossiers.annotate(code_locked_until=Subquery(locks.values("locked_until")[:1]))
+    return next(iter(dossiers[:1]), None)
+
+
+def secret_matches(dossier: Dossier, secret: str) -> bool:
+    """The 4 digits only the applicant knows: the end of their phone number or of their ID number."""
+    secret = secret.strip()
+    if not _secret_well_formed(secret):
+        return False
+    return dossier.applicant_phone.endswith(secret) or dossier.applicant_id_number.endswith(secret)
+
+
+def _secret_well_formed(secret: str) -> bool:
+    secret = secret.strip()
+    return len(secret) == 4 and secret.isdigit()
 
 
 def register(user, agency, *, date_from=None, date_to=None, state: str = "", procedure_code: str = ""):

@@ -17,6 +17,7 @@ from .data_store import (
 from .fees import FeesNotPayable, exempt_fees, record_fees_refunded, settle_fees
 from .filing import (
     DRAFT_FIELDS,
+    AlreadyFiled,
     AssuranceTooLow,
     applicant_prefill,
     attach_upload,
@@ -48,6 +49,7 @@ from .supplements import (
 __all__ = [
     "DRAFT_FIELDS",
     "SHARE_DAYS",
+    "AlreadyFiled",
     "AssuranceTooLow",
     "DossierChanged",
     "FeesNotPayable",

@@ -36,13 +36,18 @@ def require(allowed: bool) -> None:
         raise PermissionDenied(_("You may not do this on this dossier."))
 
 
-def lock(dossier: Dossier | int, expected_version: int | None = None) -> Dossier:
+def lock(
+    dossier: Dossier | int, expected_version: int | None = None, related: tuple[str, ...] = ()
+) -> Dossier:
     """The dossier row, locked until the transaction ends. Always the first lock a use case takes (then its
-    payment attempts, its delivery orders): one order everywhere, so two transactions never deadlock."""
+    payment attempts, its delivery orders): one order everywhere, so two transactions never deadlock.
+    `related`: rows read with it besides its procedure version (never locked)."""
     pk = dossier if isinstance(dossier, int) else dossier.pk
     # of=("self",): lock the dossier row only, not its procedure version (shared by every dossier of it).
     locked: Dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version").get(pk=pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version", *related)
+        .get(pk=pk)
     )
     if expected_version is not None and locked.lock_version != expected_version:
         raise DossierChanged
@@ -173,11 +178,13 @@ def changing(
     *,
     expected_version: int | None = None,
     may: Callable[[Dossier], bool] | None = None,
+    related: tuple[str, ...] = (),
 ) -> Iterator[Change]:
     """One audited use case in one transaction: the dossier locked (and checked against the version the
-    user saw), `may(dossier)` checked on the locked row, then the body, which must `record()` the change."""
+    user saw), `may(dossier)` checked on the locked row, then the body, which must `record()` the change.
+    `related`: see lock()."""
     with transaction.atomic():
-        locked = lock(dossier, expected_version)
+        locked = lock(dossier, expected_version, related)
         if may is not None:
             require(may(locked))
         change = Change(locked)

@@ -474,30 +474,30 @@ def _file(dossier: Dossier, now: datetime.datetime, fees: list[ProcedureFee] | N
     start_intake_clock(dossier, now)
 
 
-def _reuse_loaded(locked: Dossier, *, loaded: Dossier, by: Actor) -> None:
-    """Spare the locked row two lookups of rows the caller already holds: the receiving agency the page
-    loaded (when the locked row still names it) and the applicant, who is the person filing."""
-    if (
-        Dossier._meta.get_field("receiving_agency").is_cached(loaded)
-        and loaded.receiving_agency_id == locked.receiving_agency_id
-    ):
-        locked.receiving_agency = loaded.receiving_agency
-    if by.pk == locked.applicant_id:
-        locked.applicant = by
+class AlreadyFiled(ValidationError):
+    """The dossier is no longer a draft: filed already (a second click, another tab)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This dossier has already been submitted."))
 
 
-def submit(*, dossier: Dossier, by: Actor, assurance: int = 0) -> Dossier:
-    """File the dossier: it gets its code and the one-stop shop must answer within 8 working hours.
-    `assurance`: the sign-in's level of assurance, checked again here against the dossier's version (the
-    sign-in may be another one than the one that started the draft)."""
-    require(policies.is_owner(by, dossier))
-    with changing(dossier) as change:
-        _reuse_loaded(change.dossier, loaded=dossier, by=by)
+def submit(*, dossier: Dossier | int, by: Actor, assurance: int = 0) -> Dossier:
+    """File the dossier (or the dossier of that id): it gets its code and the one-stop shop must answer
+    within 8 working hours. Only its owner may (PermissionDenied), only a draft (AlreadyFiled), and only
+    once nothing is missing (ValidationError listing the problems). `assurance`: the sign-in's level of
+    assurance, checked here against the dossier's version (the sign-in may be another one than the one
+    that started the draft). The row is read once, locked, with the agency its code is made from."""
+    with changing(
+        dossier, may=lambda locked: policies.is_owner(by, locked), related=("receiving_agency",)
+    ) as change:
         dossier = change.dossier
-        if dossier.state == State.DRAFT:
-            check_assurance(dossier.procedure_version, assurance)
+        if dossier.state != State.DRAFT:
+            raise AlreadyFiled
+        if by.pk == dossier.applicant_id:
+            dossier.applicant = by  # the notice's recipient, without reading them again
+        check_assurance(dossier.procedure_version, assurance)
         fees = list(dossier.procedure_version.fees.all())
-        problems = problems_before_submit(dossier, fees) if dossier.state == State.DRAFT else []
+        problems = problems_before_submit(dossier, fees)
         if problems:
             raise ValidationError(problems)
         change.proceed(dossier.submit, _("This dossier has already been submitted."))

@@ -54,6 +54,21 @@ def look_up(code: str, digits: str) -> LookupResult:
     """The lookup behind the per-code guard: a locked code is refused before its digits are checked, and a
     miss counts toward its lock, whether or not a dossier has the code. A miss says nothing about whether
     the code exists; a dossier found shows no name and no document."""
+    if replica_configured():
+        return _look_up_beside_replica(code, digits)
+    # One read: the dossier with its code's lock. A code no dossier has is read in the miss's transaction,
+    # which answers the lock it finds there (counting a miss on a locked code changes nothing).
+    dossier = selectors.public_lookup_candidate(code, code_lock_after=clock.now())
+    if dossier is not None and dossier.code_locked_until is not None:
+        return LookupResult(locked_until=dossier.code_locked_until)
+    if dossier is not None and selectors.secret_matches(dossier, digits):
+        return LookupResult(dossier=dossier, timeline=plain_timeline(dossier, public=True))
+    return LookupResult(locked_until=record_lookup_miss(code))
+
+
+def _look_up_beside_replica(code: str, digits: str) -> LookupResult:
+    """look_up with a replica: the code's guard read on the primary first (its lock must hold at once), the
+    dossier from the replica."""
     locked_until = lookup_code_locked_until(code)
     if locked_until is not None:
         return LookupResult(locked_until=locked_until)
@@ -64,15 +79,13 @@ def look_up(code: str, digits: str) -> LookupResult:
 
 
 def _find(code: str, digits: str) -> tuple[Dossier, list[TimelineEntry]] | None:
-    """The dossier and its public timeline, read from the replica when there is one. The code's guard is
-    read and written on the primary (its lock must hold at once), and a miss on the replica is asked again
-    of the primary before it counts toward that lock: a dossier filed a moment ago may not be there yet."""
+    """The dossier and its public timeline, read from the replica. The code's guard is read and written on
+    the primary, and a miss on the replica is asked again of the primary before it counts toward that lock:
+    a dossier filed a moment ago may not be there yet."""
     with lag_tolerant():
         dossier = selectors.public_lookup(code, digits)
         if dossier is not None:
             return dossier, plain_timeline(dossier, public=True)
-    if not replica_configured():
-        return None
     dossier = selectors.public_lookup(code, digits)
     return (dossier, plain_timeline(dossier, public=True)) if dossier is not None else None
 

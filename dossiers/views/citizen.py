@@ -722,21 +722,22 @@ def _review_step(request, dossier, problems=None, status=200):
 @citizen_only
 @require_POST
 def submit(request, pk):
-    """File the dossier. On a problem the review page comes back with the list; nothing is filed."""
-    # The service locks the row and reads its version again: only the agency (the code) is reused from here.
-    dossier = selectors.own_dossier(request.user, pk, related=("receiving_agency",))
-    if not dossier.is_draft:
-        messages.info(request, _("This dossier has already been filed."))
-        return redirect("dossiers:detail", dossier.pk)
-    problems = []
+    """File the dossier. On a problem the review page comes back with the list; nothing is filed. The
+    service reads and locks the row once (someone else's dossier is a 404, as on every citizen page)."""
     try:
-        dossier = services.submit(dossier=dossier, by=request.user, assurance=current_loa(request))
+        dossier = services.submit(dossier=pk, by=request.user, assurance=current_loa(request))
+    except (Dossier.DoesNotExist, PermissionDenied):
+        raise Http404 from None
+    except services.AlreadyFiled:
+        messages.info(request, _("This dossier has already been filed."))
+        return redirect("dossiers:detail", pk)
     except services.AssuranceTooLow:
-        return _review_step(request, dossier, status=403)  # the page says why and how to sign in again
+        # The page says why and how to sign in again.
+        return _review_step(request, selectors.own_dossier(request.user, pk), status=403)
     except ValidationError as error:
-        problems = error.messages
-    if problems:
-        return _review_step(request, dossier, problems=problems, status=400)
+        return _review_step(
+            request, selectors.own_dossier(request.user, pk), problems=error.messages, status=400
+        )
     messages.success(request, _filed_message(dossier))
     return redirect("dossiers:detail", dossier.pk)
 

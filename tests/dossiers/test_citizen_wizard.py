@@ -259,6 +259,16 @@ def test_a_filed_dossier_is_not_filed_twice_and_its_wizard_is_closed(client):
     assert Dossier.objects.get(pk=dossier.pk).events.filter(action="submit").count() == 1
 
 
+def test_filing_someone_elses_or_no_dossier_is_a_404_and_files_nothing(client):
+    dossier = complete_draft(applicant=citizen())
+    sign_in(client, citizen())
+
+    assert client.post(reverse("dossiers:submit", args=[dossier.pk])).status_code == 404
+    assert client.post(reverse("dossiers:submit", args=[dossier.pk + 1000])).status_code == 404
+    dossier.refresh_from_db()
+    assert dossier.state == State.DRAFT and not dossier.code and not dossier.events.exists()
+
+
 # --- documents ----------------------------------------------------------------------------------------------
 def test_a_stored_file_is_reused_in_one_click_without_a_new_upload(client):
     person = citizen()

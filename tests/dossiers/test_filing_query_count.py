@@ -11,11 +11,12 @@ from tests.factories import AgencyFactory, ProcedureVersionFactory, filed_dossie
 
 pytestmark = pytest.mark.django_db
 
-# The submit POST: session and user; the page's dossier; the lock (after SQLite's BEGIN IMMEDIATE, which
-# PostgreSQL's driver does not log); the documents and the required ones; the day's code number (one
-# upsert) and the fees (rule sets and calendar are cached); the saved dossier and the audit row (a draft
-# has no earlier link); the applicant's notice (profile, one bulk insert in a savepoint).
-SUBMIT_QUERIES = 15
+# The submit POST: session and user; the dossier, read once, locked, with its receiving agency (after
+# SQLite's BEGIN IMMEDIATE, which PostgreSQL's driver does not log); the fees, the documents and the required
+# ones; the day's code number (one upsert; rule sets and calendar are cached); the saved dossier and the
+# audit row (a draft has no earlier link); its arrival at the agency; the applicant's notice (profile, one
+# bulk insert in a savepoint); the national portal's sync row.
+SUBMIT_QUERIES = 13
 # Transaction control (BEGIN, COMMIT; in a test, the savepoints that stand for them) is not counted.
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 

@@ -242,12 +242,21 @@ def test_the_code_lock_holds_without_the_cache(client, dossier, settings):
     assert look_up(client, dossier.code, "3344", REMOTE_ADDR="192.0.2.9").status_code == 429
 
 
-def test_a_found_dossier_costs_three_queries_whatever_its_history(client, dossier, django_assert_num_queries):
+def test_a_found_dossier_costs_two_queries_whatever_its_history(client, dossier, django_assert_num_queries):
     elsewhere = AgencyFactory(name="Sở Tư pháp tỉnh Ninh Bình")
     services.transfer(dossier=dossier, by=staff_member(dossier.receiving_agency), to_agency=elsewhere)
     look_up(client, dossier.code, "3344")  # the calendar and the language: warm
 
-    # The code's guard, the dossier with what the page shows, its events: no column read later row by row.
-    with django_assert_num_queries(3):
+    # The dossier with what the page shows and its code's lock, then its events: no column read later row by
+    # row, no separate read of the code's guard.
+    with django_assert_num_queries(2):
         page = look_up(client, dossier.code, "3344", REMOTE_ADDR="10.0.0.9").content.decode()
     assert dossier.procedure_version.name in page and elsewhere.name in page
+
+
+def test_a_locked_code_is_refused_from_the_same_one_read(client, dossier, django_assert_num_queries):
+    miss_from_many_addresses(client, dossier.code, LOOKUP_CODE_MISS_LIMIT)
+
+    with django_assert_num_queries(1):  # the dossier and its code's lock: no digits checked, no events read
+        refused = look_up(client, dossier.code, "3344", REMOTE_ADDR="192.0.2.77")
+    assert refused.status_code == 429 and LOCKED in refused.content.decode()
