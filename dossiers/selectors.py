@@ -445,36 +445,54 @@ PUBLIC_LOOKUP_COLUMNS = (
 )
 
 
-def public_lookup(
-    code: str, secret: str, *, code_lock_after: datetime.datetime | None = None
-) -> Dossier | None:
+def public_lookup(code: str, secret: str) -> Dossier | None:
     """A dossier by code and the last 4 digits of the applicant's phone or ID number — both must match,
-    and a miss says nothing about whether the code exists. `code_lock_after`: the same read also brings the
-    end of the code's lookup lock, when it ends after that moment (`code_locked_until`, else None)."""
-    if not _secret_well_formed(secret):
+    and a miss says nothing about whether the code exists."""
+    if not _secret_well_formed(secret) or not code.strip():
         return None
-    dossier = public_lookup_candidate(code, code_lock_after=code_lock_after)
+    dossier = _first(_lookup_candidates(code))
     return dossier if dossier is not None and secret_matches(dossier, secret) else None
 
 
-def public_lookup_candidate(code: str, *, code_lock_after: datetime.datetime | None = None) -> Dossier | None:
-    """The dossier with this code that a public lookup may show (not a draft), before its 4 digits are
-    checked: read with only what the page and the API's status show. See public_lookup."""
+class LookupCandidate(NamedTuple):
+    """The dossier a public lookup of a code may show (before its 4 digits are checked), or None; and when
+    that dossier's code is locked, the end of the lock (None when no dossier has the code: see
+    services.lookups.look_up)."""
+
+    dossier: Dossier | None
+    code_locked_until: datetime.datetime | None
+
+
+def public_lookup_candidate(code: str, *, now: datetime.datetime) -> LookupCandidate:
+    """One read: the dossier with this code that a public lookup may show, with its code's lock when the
+    lock lasts beyond `now`."""
     code = code.strip().upper()
     if not code:
-        return None
-    dossiers = (
-        # Codes are stored upper-case: an exact match uses the unique index (iexact would scan the table).
-        Dossier.objects.filter(code=code)
+        return LookupCandidate(None, None)
+    locks = LookupCodeGuard.objects.filter(code=code[:40], locked_until__gt=now)
+    dossier = _first(
+        _lookup_candidates(code).annotate(code_locked_until=Subquery(locks.values("locked_until")[:1]))
+    )
+    locked_until = dossier.code_locked_until if dossier is not None else None  # type: ignore[attr-defined]
+    return LookupCandidate(dossier, locked_until)
+
+
+def _lookup_candidates(code: str) -> QuerySet[Dossier]:
+    """The dossier with this code, if filed (never a draft), with only what the page and the API's status
+    show (~15 columns, not ~150). Codes are stored upper-case: an exact match uses the unique index (iexact
+    would scan the table)."""
+    return (
+        Dossier.objects.filter(code=code.strip().upper())
         .exclude(state=State.DRAFT)
         .select_related("procedure_version", "receiving_agency")
-        .only(*PUBLIC_LOOKUP_COLUMNS)  # what the page and the API's status show: ~15 columns, not ~150
-        .order_by()  # the code is unique: no ORDER BY to compile and run
+        .only(*PUBLIC_LOOKUP_COLUMNS)
     )
-    if code_lock_after is not None:
-        locks = LookupCodeGuard.objects.filter(code=code[:40], locked_until__gt=code_lock_after)
-        dossiers = dossiers.annotate(code_locked_until=Subquery(locks.values("locked_until")[:1]))
-    return next(iter(dossiers[:1]), None)
+
+
+def _first(dossiers: QuerySet[Dossier]) -> Dossier | None:
+    """The one row, without the ORDER BY that first() adds (the code is unique: nothing to order, and
+    compiling it costs)."""
+    return next(iter(dossiers.order_by()[:1]), None)
 
 
 def secret_matches(dossier: Dossier, secret: str) -> bool:

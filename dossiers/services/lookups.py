@@ -58,9 +58,9 @@ def look_up(code: str, digits: str) -> LookupResult:
         return _look_up_beside_replica(code, digits)
     # One read: the dossier with its code's lock. A code no dossier has is read in the miss's transaction,
     # which answers the lock it finds there (counting a miss on a locked code changes nothing).
-    dossier = selectors.public_lookup_candidate(code, code_lock_after=clock.now())
-    if dossier is not None and dossier.code_locked_until is not None:
-        return LookupResult(locked_until=dossier.code_locked_until)
+    dossier, locked_until = selectors.public_lookup_candidate(code, now=clock.now())
+    if locked_until is not None:
+        return LookupResult(locked_until=locked_until)
     if dossier is not None and selectors.secret_matches(dossier, digits):
         return LookupResult(dossier=dossier, timeline=plain_timeline(dossier, public=True))
     return LookupResult(locked_until=record_lookup_miss(code))
