@@ -50,9 +50,10 @@ def wait_for(condition, timeout: float = 20.0, interval: float = 0.05, message: 
 class RedisServer:
     """A private redis-server: no persistence, so stopping it loses whatever was queued (the worst case)."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, *settings: str):
         self.port = free_port()
         self.workdir = workdir
+        self.settings = settings  # more redis-server arguments, e.g. "--maxmemory", "2mb"
         self.process: subprocess.Popen | None = None
 
     @property
@@ -76,6 +77,7 @@ class RedisServer:
                 str(self.workdir),
                 "--loglevel",
                 "warning",
+                *self.settings,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
