@@ -72,7 +72,7 @@ class Page:
     cookie: str = ""
     header: str = ""  # one more request header, "Name: value" (the API's key)
     form: str = ""  # a POST's urlencoded body; each path is then posted once (a draft is filed once)
-    goal_ratio: float = 0.30
+    goal_ratio: float | None = 0.30  # None: a floor (bench/ceilings.py), no goal of its own
     goal_p95_ms: float | None = None
     runs: list[dict] = field(default_factory=list)
     ceiling_runs: list[dict] = field(default_factory=list)
@@ -253,6 +253,12 @@ def build_pages(args) -> list[Page]:
     codes = list(Procedure.objects.values_list("national_code", flat=True))
     pages = [
         Page("public lookup", lookups, "pk", goal_ratio=0.50, goal_p95_ms=25),
+        Page(
+            "floor: public lookup's required work",
+            [path.replace("/dossiers/lookup/", "/bench/floor/lookup/") for path in lookups],
+            "pk",
+            goal_ratio=None,
+        ),
         Page("home", ["/"], "template"),
         Page("procedure page", [f"/procedures/{code}/" for code in codes], "template"),
         Page(
@@ -264,6 +270,16 @@ def build_pages(args) -> list[Page]:
         # The newest, most of them returned (history), and the open ones a clerk works on (their forms).
         Page("staff dossier page", ward_dossier_pages(set(State) - {State.DRAFT}), "template", cookie=clerk),
         Page("staff dossier page, open ones", ward_dossier_pages(OPEN_STATES), "template", cookie=clerk),
+        Page(
+            "floor: a staff page of one dossier",
+            [
+                path.replace("/staff/dossiers/", "/bench/floor/staff/")
+                for path in ward_dossier_pages(OPEN_STATES)
+            ],
+            "template",
+            cookie=clerk,
+            goal_ratio=None,
+        ),
     ]
     pages.append(appointment_page())
     api_key = api_key_header()
@@ -589,12 +605,20 @@ def print_table(pages: list[Page], args) -> None:
     print("|---|---:|---:|---:|---|---:|---:|---|")
     for page in pages:
         row = summary(page)
-        goal = f"≥ {page.goal_ratio:.2f}" + (f", p95 ≤ {page.goal_p95_ms:g} ms" if page.goal_p95_ms else "")
-        met = row["ratio"] >= page.goal_ratio and (not page.goal_p95_ms or row["p95_ms"] <= page.goal_p95_ms)
+        if page.goal_ratio is None:
+            goal = "(floor: the most that page could reach)"
+        else:
+            goal = f"≥ {page.goal_ratio:.2f}" + (
+                f", p95 ≤ {page.goal_p95_ms:g} ms" if page.goal_p95_ms else ""
+            )
+            met = row["ratio"] >= page.goal_ratio and (
+                not page.goal_p95_ms or row["p95_ms"] <= page.goal_p95_ms
+            )
+            goal += " ✓" if met else " ✗"
         ceiling = {"pk": "one PK SELECT", "insert": "one-INSERT POST"}.get(page.ceiling, "25-row template")
         print(
             f"| {page.name} | {row['rps']:.1f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {ceiling} | "
-            f"{row['ceiling_rps']:.1f} | {row['ratio']:.3f} | {goal} {'✓' if met else '✗'} |"
+            f"{row['ceiling_rps']:.1f} | {row['ratio']:.3f} | {goal} |"
         )
 
 
