@@ -234,11 +234,15 @@ class Dossier(FSMModelMixin, models.Model):
     procedure_version = models.ForeignKey(
         ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure")
     )
+    # The three foreign keys below have no index of their own: the indexes of Meta.indexes that start with
+    # each serve its lookups (and the PROTECT checks), and every index is one more write on each filing and
+    # each step of the procedure.
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="dossiers",
         verbose_name=_("applicant's account"),
         help_text=_("Empty for a person without an account who filed at the desk or by post."),
@@ -279,13 +283,18 @@ class Dossier(FSMModelMixin, models.Model):
     steps_saved = models.JSONField(default=list, blank=True, editable=False)
 
     receiving_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="received_dossiers", verbose_name=_("receiving agency")
+        Agency,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="received_dossiers",
+        verbose_name=_("receiving agency"),
     )
     handling_agency = models.ForeignKey(
         Agency,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="handled_dossiers",
         verbose_name=_("handling agency"),
     )
