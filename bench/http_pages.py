@@ -270,6 +270,14 @@ def build_pages(args) -> list[Page]:
         # The newest, most of them returned (history), and the open ones a clerk works on (their forms).
         Page("staff dossier page", ward_dossier_pages(set(State) - {State.DRAFT}), "template", cookie=clerk),
         Page("staff dossier page, open ones", ward_dossier_pages(OPEN_STATES), "template", cookie=clerk),
+        # The template ceiling itself, signed in: what the session and the user cost every signed-in page.
+        Page(
+            "floor: the template page, signed in",
+            ["/bench/ceiling/template/"],
+            "template",
+            cookie=clerk,
+            goal_ratio=None,
+        ),
         Page(
             "floor: a staff page of one dossier",
             [
