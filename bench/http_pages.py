@@ -251,6 +251,7 @@ def build_pages(args) -> list[Page]:
         return [f"/staff/dossiers/{pk}/" for pk in newest]
 
     codes = list(Procedure.objects.values_list("national_code", flat=True))
+    open_ones = ward_dossier_pages(OPEN_STATES)
     pages = [
         Page("public lookup", lookups, "pk", goal_ratio=0.50, goal_p95_ms=25),
         Page(
@@ -269,7 +270,7 @@ def build_pages(args) -> list[Page]:
         Page("my dossiers (citizen)", ["/dossiers/"], "template", cookie=citizen_cookie(citizen)),
         # The newest, most of them returned (history), and the open ones a clerk works on (their forms).
         Page("staff dossier page", ward_dossier_pages(set(State) - {State.DRAFT}), "template", cookie=clerk),
-        Page("staff dossier page, open ones", ward_dossier_pages(OPEN_STATES), "template", cookie=clerk),
+        Page("staff dossier page, open ones", open_ones, "template", cookie=clerk),
         # The template ceiling itself, signed in: what the session and the user cost every signed-in page.
         Page(
             "floor: the template page, signed in",
@@ -280,10 +281,7 @@ def build_pages(args) -> list[Page]:
         ),
         Page(
             "floor: a staff page of one dossier",
-            [
-                path.replace("/staff/dossiers/", "/bench/floor/staff/")
-                for path in ward_dossier_pages(OPEN_STATES)
-            ],
+            [path.replace("/staff/dossiers/", "/bench/floor/staff/") for path in open_ones],
             "template",
             cookie=clerk,
             goal_ratio=None,

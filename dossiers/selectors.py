@@ -448,10 +448,17 @@ PUBLIC_LOOKUP_COLUMNS = (
 def public_lookup(code: str, secret: str) -> Dossier | None:
     """A dossier by code and the last 4 digits of the applicant's phone or ID number — both must match,
     and a miss says nothing about whether the code exists."""
-    if not _secret_well_formed(secret) or not code.strip():
+    code = code.strip().upper()
+    if not code or not _well_formed_secret(secret.strip()):
         return None
     dossier = _first(_lookup_candidates(code))
     return dossier if dossier is not None and secret_matches(dossier, secret) else None
+
+
+def lookup_guard_code(code: str) -> str:
+    """The key of a code's lookup guard (LookupCodeGuard.code): the code as stored (upper-case, no spaces
+    around it), cut to the column's 40 characters."""
+    return code.strip().upper()[:40]
 
 
 class LookupCandidate(NamedTuple):
@@ -469,7 +476,7 @@ def public_lookup_candidate(code: str, *, now: datetime.datetime) -> LookupCandi
     code = code.strip().upper()
     if not code:
         return LookupCandidate(None, None)
-    locks = LookupCodeGuard.objects.filter(code=code[:40], locked_until__gt=now)
+    locks = LookupCodeGuard.objects.filter(code=lookup_guard_code(code), locked_until__gt=now)
     dossier = _first(
         _lookup_candidates(code).annotate(code_locked_until=Subquery(locks.values("locked_until")[:1]))
     )
@@ -478,11 +485,11 @@ def public_lookup_candidate(code: str, *, now: datetime.datetime) -> LookupCandi
 
 
 def _lookup_candidates(code: str) -> QuerySet[Dossier]:
-    """The dossier with this code, if filed (never a draft), with only what the page and the API's status
-    show (~15 columns, not ~150). Codes are stored upper-case: an exact match uses the unique index (iexact
-    would scan the table)."""
+    """The dossier with this code (upper-case, as codes are stored: an exact match uses the unique index,
+    iexact would scan the table), if filed (never a draft), with only what the page and the API's status
+    show (~15 columns, not ~150)."""
     return (
-        Dossier.objects.filter(code=code.strip().upper())
+        Dossier.objects.filter(code=code)
         .exclude(state=State.DRAFT)
         .select_related("procedure_version", "receiving_agency")
         .only(*PUBLIC_LOOKUP_COLUMNS)
@@ -498,13 +505,12 @@ def _first(dossiers: QuerySet[Dossier]) -> Dossier | None:
 def secret_matches(dossier: Dossier, secret: str) -> bool:
     """The 4 digits only the applicant knows: the end of their phone number or of their ID number."""
     secret = secret.strip()
-    if not _secret_well_formed(secret):
-        return False
-    return dossier.applicant_phone.endswith(secret) or dossier.applicant_id_number.endswith(secret)
+    return _well_formed_secret(secret) and (
+        dossier.applicant_phone.endswith(secret) or dossier.applicant_id_number.endswith(secret)
+    )
 
 
-def _secret_well_formed(secret: str) -> bool:
-    secret = secret.strip()
+def _well_formed_secret(secret: str) -> bool:
     return len(secret) == 4 and secret.isdigit()
 
 

@@ -474,11 +474,15 @@ def _file(dossier: Dossier, now: datetime.datetime, fees: list[ProcedureFee] | N
     start_intake_clock(dossier, now)
 
 
+def _already_submitted() -> str:
+    return _("This dossier has already been submitted.")
+
+
 class AlreadyFiled(ValidationError):
     """The dossier is no longer a draft: filed already (a second click, another tab)."""
 
     def __init__(self) -> None:
-        super().__init__(_("This dossier has already been submitted."))
+        super().__init__(_already_submitted())
 
 
 def submit(*, dossier: Dossier | int, by: Actor, assurance: int = 0) -> Dossier:
@@ -500,7 +504,7 @@ def submit(*, dossier: Dossier | int, by: Actor, assurance: int = 0) -> Dossier:
         problems = problems_before_submit(dossier, fees)
         if problems:
             raise ValidationError(problems)
-        change.proceed(dossier.submit, _("This dossier has already been submitted."))
+        change.proceed(dossier.submit, _already_submitted())
         _file(dossier, change.now, fees)
         change.record(Action.SUBMIT, actor=by, to_agency=dossier.receiving_agency)
         return dossier
@@ -543,7 +547,7 @@ def register_at_desk(
         _attach_scans(draft, uploads, clerk=clerk, attested=attested)
         with changing(draft) as change:
             dossier = change.dossier
-            change.proceed(dossier.submit, _("This dossier has already been submitted."))
+            change.proceed(dossier.submit, _already_submitted())
             _file(dossier, change.now)
             change.record(Action.REGISTER_AT_DESK, actor=clerk, agency=receiving_agency)
             return dossier

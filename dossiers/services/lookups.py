@@ -24,10 +24,6 @@ LOOKUP_CODE_WINDOW = datetime.timedelta(hours=1)  # misses further apart than th
 LOOKUP_CODE_LOCK = datetime.timedelta(hours=1)
 
 
-def normalise_code(code: str) -> str:
-    return code.strip().upper()[:40]
-
-
 def lookup_allowed(address: str) -> bool:
     """Counts one lookup for the client's address; False once it made LOOKUP_LIMIT in the current window."""
     key = f"dossier-lookup:{address}"
@@ -93,7 +89,9 @@ def _find(code: str, digits: str) -> tuple[Dossier, list[TimelineEntry]] | None:
 def lookup_code_locked_until(code: str) -> datetime.datetime | None:
     """Until when lookups of this code are refused, or None. The same for a code no dossier has."""
     # [:1], not first(): the code is unique, an ORDER BY would only cost its compiling on every lookup.
-    locked = LookupCodeGuard.objects.filter(code=normalise_code(code), locked_until__gt=clock.now())
+    locked = LookupCodeGuard.objects.filter(
+        code=selectors.lookup_guard_code(code), locked_until__gt=clock.now()
+    )
     return next(iter(locked.values_list("locked_until", flat=True)[:1]), None)
 
 
@@ -102,7 +100,9 @@ def record_lookup_miss(code: str) -> datetime.datetime | None:
     lock when this miss reached the limit or the code was already locked."""
     now = clock.now()
     with transaction.atomic():
-        guard, _created = LookupCodeGuard.objects.select_for_update().get_or_create(code=normalise_code(code))
+        guard, _created = LookupCodeGuard.objects.select_for_update().get_or_create(
+            code=selectors.lookup_guard_code(code)
+        )
         expired_lock = guard.locked_until is not None and guard.locked_until <= now
         old_window = guard.first_miss_at is None or guard.first_miss_at <= now - LOOKUP_CODE_WINDOW
         if expired_lock or (guard.locked_until is None and old_window):
