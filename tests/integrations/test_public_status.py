@@ -1,8 +1,12 @@
 """GET /api/v1/status/{code}/?pin=: what the public lookup page answers, through the same service and with
 the same limits — the per-address count (shared with the page) and the per-code lock after wrong digits."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dossiers.services.lookups import LOOKUP_CODE_MISS_LIMIT, LOOKUP_LIMIT
 from tests.dossiers.factories_extra import citizen, received
@@ -75,3 +79,27 @@ def test_the_per_address_limit_is_the_lookup_page_s_own_count(client, dossier):
     limited = status(client, dossier.code, "3344")
     assert limited.status_code == 429 and int(limited["Retry-After"]) > 500
     assert client.get(page, {"code": dossier.code, "digits": "3344"}).status_code == 429
+
+
+def lookup_code_schema(client):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/status/{code}/"]["get"]
+    (code,) = [parameter for parameter in operation["parameters"] if parameter["name"] == "code"]
+    return code["schema"]
+
+
+@pytest.mark.parametrize("code", ["\x0c", " ", "\u00a0\t", "A\x00B", "0" * 41])
+def test_a_code_the_lookup_refuses_is_400_and_outside_the_documented_schema(client, dossier, code):
+    schema = lookup_code_schema(client)
+    assert not (len(code) <= schema["maxLength"] and re.search(schema["pattern"], code))
+    response = status(client, code, "3344")  # NUL is refused by the portal's middleware, before the form
+    assert response.status_code == 400 and {"code", "detail"} & set(response.json())
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_code_the_schema_documents_gets_past_validation(client, dossier, data):
+    schema = lookup_code_schema(client)
+    code = data.draw(st.from_regex(schema["pattern"]).filter(lambda text: len(text) <= schema["maxLength"]))
+    response = status(client, code, "3344", REMOTE_ADDR="10.9.9.9")
+    assert response.status_code in {200, 404, 429}, (code, response.content)
