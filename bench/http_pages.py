@@ -494,6 +494,7 @@ def wrk(base: str, paths: list[str], cookie: str, args, work: Path, header: str 
         "POST" if form else "GET",
         form,
         str(wrk_threads(args)),
+        str(random.SystemRandom().randrange(1, 2**31)),  # the client addresses' seed (paths.lua)
     ]
     finished = subprocess.run(command, capture_output=True, text=True)
     if finished.returncode:

@@ -2,10 +2,12 @@
 -- line), sends the given Cookie header, and comes from its own client address (X-Forwarded-For, as behind the
 -- province's load balancer) so that per-address limits count each simulated citizen apart.
 -- Arguments (after --): paths file, cookie header (may be empty), one more header "Name: value" (may be
--- empty: an API key), the method (GET when empty), the form body of a POST (may be empty), and the number of
--- wrk threads. A POST path is used once: thread n of t sends paths n+1, n+1+t, n+1+2t, … (filing a draft
--- twice would only be answered "already filed"); a GET thread starts anywhere in the list. Prints one JSON
--- line at the end.
+-- empty: an API key), the method (GET when empty), the form body of a POST (may be empty), the number of
+-- wrk threads, and a seed for the client addresses (each run its own: LuaJIT's generator starts from the
+-- same seed in every run, and the same addresses would reach the lookup's per-address limit after a few
+-- runs). A POST path is used once: thread n of t sends paths n+1, n+1+t, n+1+2t, … (filing a draft twice
+-- would only be answered "already filed"); a GET thread starts anywhere in the list. Prints one JSON line
+-- at the end.
 local paths = {}
 local cookie = ""
 local extra_name, extra_value = nil, nil
@@ -28,6 +30,7 @@ function init(args)
   end
   if args[4] and #args[4] > 0 then method = args[4] end
   if args[5] and #args[5] > 0 then body = args[5] end
+  math.randomseed((tonumber(args[7]) or 0) + thread_number)
   if method == "POST" then
     step = tonumber(args[6]) or 1
     index = thread_number + 1 - step

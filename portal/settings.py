@@ -154,6 +154,12 @@ def _postgresql(database: dict, *settings: str) -> None:
     options = database.setdefault("OPTIONS", {})
     given = options.get("options", "")
     options["options"] = " ".join([given, *(f"-c {setting}" for setting in settings)]).strip()
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # Parameters sent apart from the query, and a query run 5 times on a connection prepared there: its
+        # plan is kept (the ten-table dossier read planned once per connection, not per page; README
+        # "PostgreSQL settings"). Off behind a pooler that cannot carry prepared statements.
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 5
     if env.bool("DATABASE_POOL", default=True):
         # psycopg 3's pool, managed by Django (5.1+); incompatible with persistent connections.
         database["CONN_MAX_AGE"] = 0

@@ -253,3 +253,31 @@ def test_the_primary_connection_runs_without_jit_and_with_a_short_join_search():
         assert cursor.fetchone()[0] == "off"
         cursor.execute("SHOW join_collapse_limit")
         assert cursor.fetchone()[0] == "4"
+
+
+def test_the_connections_bind_on_the_server_and_prepare_repeated_queries_unless_told_not_to():
+    both = databases_for(
+        DATABASE_URL="postgres://portal:x@db1:5432/portal",
+        DATABASE_REPLICA_URL="postgres://portal:x@db2:5432/portal",
+    )
+    for database in both.values():
+        assert database["OPTIONS"]["server_side_binding"] is True
+        assert database["OPTIONS"]["prepare_threshold"] == 5
+    behind_a_pooler = databases_for(
+        DATABASE_URL="postgres://portal:x@db1:5432/portal", DATABASE_PREPARED_STATEMENTS="false"
+    )["default"]["OPTIONS"]
+    assert "server_side_binding" not in behind_a_pooler and "prepare_threshold" not in behind_a_pooler
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_query_run_again_on_the_connection_is_prepared_there_once():
+    dossier = filed_dossier()
+    # Its SQL, as sent: the parameters apart ($1), so every dossier's read is the same statement.
+    prepared = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
+    read = '%FROM "dossiers_dossier" WHERE "dossiers_dossier"."id" = $1%'
+    for _ in range(6):
+        assert Dossier.objects.filter(pk=dossier.pk).only("pk").get() == dossier
+    with connection.cursor() as cursor:
+        cursor.execute(prepared, [read])
+        assert cursor.fetchone()[0] == 1
