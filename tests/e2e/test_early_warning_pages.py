@@ -83,6 +83,15 @@ def no_sideways_scroll(page):
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+def nothing_cut_in_deadlines_and_fees(page):
+    """The queue's deadline and fee cells show their whole text (wrapped, never ending in "…")."""
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.queue-lines td.col-due, .queue-lines td.col-extra')]
+            .filter(cell => cell.scrollWidth > cell.clientWidth + 1).map(cell => cell.textContent.trim())"""
+    )
+    assert cut == []
+
+
 def test_the_queue_warns_before_late_and_the_advisor_lists_what_could_go_online(page, base, ward):
     SHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, base, ward["clerk"], ward["totp"])
@@ -94,6 +103,7 @@ def test_the_queue_warns_before_late_and_the_advisor_lists_what_could_go_online(
         flag = page.locator("tr", has_text=ward["at_risk"].code).locator(".at-risk")
         expect(flag).to_have_text("Có nguy cơ trễ hạn")
         no_sideways_scroll(page)
+        nothing_cut_in_deadlines_and_fees(page)
         page.screenshot(path=str(SHOTS / f"queue-{size}.png"), full_page=True)
 
         page.goto(f"{base}/staff/dossiers/{ward['at_risk'].pk}/")
