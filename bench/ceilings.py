@@ -15,6 +15,7 @@ from bench.filing import CEILING_TABLE
 from common import clock
 from common.decorators import staff_only
 from common.http import client_ip
+from dossiers import codes
 from dossiers.services import lookups
 
 # Compiled once, as the cached template loader keeps the portal's templates.
@@ -98,7 +99,7 @@ def lookup_floor(request):
     form, no history, no ORM."""
     if not lookups.lookup_allowed(client_ip(request)):
         return HttpResponse(status=429)
-    code, digits = request.GET.get("code", "").strip().upper(), request.GET.get("digits", "")
+    code, digits = codes.as_stored(request.GET.get("code", "")), request.GET.get("digits", "")
     with connection.cursor() as cursor:
         cursor.execute(LOOKUP_FLOOR_SQL, [clock.now(), code])
         row = cursor.fetchone()

@@ -5,7 +5,17 @@ import datetime
 
 from django.db import connection
 
-from .models import DossierCodeSequence
+from .models import Dossier, DossierCodeSequence
+
+# Also the length of LookupCodeGuard.code: a lookup's guard is keyed by the code as stored.
+CODE_LENGTH = Dossier._meta.get_field("code").max_length
+
+
+def as_stored(code: str) -> str:
+    """A dossier code as someone typed or sent it (any case, spaces around it) as the portal stores it:
+    upper-case, trimmed, and no longer than the column (a longer one matches no dossier either way). An
+    exact match on it uses the unique index; iexact would scan the table."""
+    return code.strip().upper()[:CODE_LENGTH]
 
 
 def next_sequence(*, agency_code: str, day: datetime.date) -> int:

@@ -11,6 +11,7 @@ from common import forms as choice_fields
 from procedures.models import DocumentKind
 from procedures.selectors import published_version_of
 
+from . import codes
 from .models import Authorisation, ReturnChannel
 from .uploads import ACCEPTED
 
@@ -214,7 +215,7 @@ class LookupForm(forms.Form):
 
     code = forms.CharField(
         label=_("Dossier code"),
-        max_length=40,
+        max_length=codes.CODE_LENGTH,
         help_text=_("As printed on your receipt, e.g. 000.00.15.H29-250105-0007."),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
@@ -234,7 +235,7 @@ class LookupForm(forms.Form):
     )
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().upper()
+        return codes.as_stored(self.cleaned_data["code"])
 
     def clean_digits(self):
         digits = self.cleaned_data["digits"].strip()

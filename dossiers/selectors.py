@@ -18,7 +18,7 @@ from common import clock
 from common.kept import kept, new_versions, versions
 from common.links import absolute_url
 
-from . import fee_lines, panels, policies, working_days
+from . import codes, fee_lines, panels, policies, working_days
 from .models import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -448,17 +448,11 @@ PUBLIC_LOOKUP_COLUMNS = (
 def public_lookup(code: str, secret: str) -> Dossier | None:
     """A dossier by code and the last 4 digits of the applicant's phone or ID number — both must match,
     and a miss says nothing about whether the code exists."""
-    code = code.strip().upper()
+    code = codes.as_stored(code)
     if not code or not _well_formed_secret(secret.strip()):
         return None
     dossier = _first(_lookup_candidates(code))
     return dossier if dossier is not None and secret_matches(dossier, secret) else None
-
-
-def lookup_guard_code(code: str) -> str:
-    """The key of a code's lookup guard (LookupCodeGuard.code): the code as stored (upper-case, no spaces
-    around it), cut to the column's 40 characters."""
-    return code.strip().upper()[:40]
 
 
 class LookupCandidate(NamedTuple):
@@ -473,10 +467,10 @@ class LookupCandidate(NamedTuple):
 def public_lookup_candidate(code: str, *, now: datetime.datetime) -> LookupCandidate:
     """One read: the dossier with this code that a public lookup may show, with its code's lock when the
     lock lasts beyond `now`."""
-    code = code.strip().upper()
+    code = codes.as_stored(code)
     if not code:
         return LookupCandidate(None, None)
-    locks = LookupCodeGuard.objects.filter(code=lookup_guard_code(code), locked_until__gt=now)
+    locks = LookupCodeGuard.objects.filter(code=code, locked_until__gt=now)
     dossier = _first(
         _lookup_candidates(code).annotate(code_locked_until=Subquery(locks.values("locked_until")[:1]))
     )
@@ -485,9 +479,8 @@ def public_lookup_candidate(code: str, *, now: datetime.datetime) -> LookupCandi
 
 
 def _lookup_candidates(code: str) -> QuerySet[Dossier]:
-    """The dossier with this code (upper-case, as codes are stored: an exact match uses the unique index,
-    iexact would scan the table), if filed (never a draft), with only what the page and the API's status
-    show (~15 columns, not ~150)."""
+    """The dossier with this code (`codes.as_stored`), if filed (never a draft), with only what the page
+    and the API's status show (~15 columns, not ~150)."""
     return (
         Dossier.objects.filter(code=code)
         .exclude(state=State.DRAFT)

@@ -66,11 +66,15 @@ NOT_FOUND = _error(
 )
 CLIENT_ERRORS = {400: BAD_REQUEST, 401: UNAUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED, 503: BUSY}
 CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Dossier code.")
-# What the lookup form takes (dossiers.forms.LookupForm): at most 40 characters, not blank once trimmed, no
-# NUL; anything else is a 400 before any lookup is counted.
+# What the lookup form takes (LookupForm): no longer than a code, not blank once trimmed, no NUL; anything
+# else is a 400 before any lookup is counted.
 LOOKUP_CODE = OpenApiParameter(
     "code",
-    {"type": "string", "maxLength": 40, "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$"},
+    {
+        "type": "string",
+        "maxLength": LookupForm.base_fields["code"].max_length,
+        "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$",
+    },
     OpenApiParameter.PATH,
     description="Dossier code as printed on the receipt, e.g. 000.00.15.H29-250105-0007 (case and surrounding"
     " spaces are ignored).",

@@ -9,6 +9,7 @@ from operator import or_
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from dossiers import codes
 from dossiers import selectors as dossier_selectors
 from dossiers.models import Dossier, DossierDocument, DossierEvent, State
 
@@ -91,7 +92,7 @@ def dossier_by_code(identity: ClientIdentity, code: str) -> Dossier | None:
         client_dossiers(identity)
         .select_related(*LIST_COLUMNS)
         .defer(*LIST_DEFERRED)
-        .filter(code=code.strip().upper()[:40])
+        .filter(code=codes.as_stored(code))
         .order_by()
         .first()
     )
@@ -115,7 +116,7 @@ def documents(dossier: Dossier) -> list[DossierDocument]:
 def document_of(identity: ClientIdentity, code: str, document_id: int) -> DossierDocument | None:
     return (
         DossierDocument.objects.filter(
-            pk=document_id, dossier__in=client_dossiers(identity).filter(code=code.strip().upper()[:40])
+            pk=document_id, dossier__in=client_dossiers(identity).filter(code=codes.as_stored(code))
         )
         .select_related("stored_file", "dossier")
         .first()

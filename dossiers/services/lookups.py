@@ -13,7 +13,7 @@ from django.db import transaction
 from common import clock
 from common.replica import lag_tolerant, replica_configured
 
-from .. import selectors
+from .. import codes, selectors
 from ..models import Dossier, LookupCodeGuard
 from ..timeline import TimelineEntry, plain_timeline
 
@@ -89,9 +89,7 @@ def _find(code: str, digits: str) -> tuple[Dossier, list[TimelineEntry]] | None:
 def lookup_code_locked_until(code: str) -> datetime.datetime | None:
     """Until when lookups of this code are refused, or None. The same for a code no dossier has."""
     # [:1], not first(): the code is unique, an ORDER BY would only cost its compiling on every lookup.
-    locked = LookupCodeGuard.objects.filter(
-        code=selectors.lookup_guard_code(code), locked_until__gt=clock.now()
-    )
+    locked = LookupCodeGuard.objects.filter(code=codes.as_stored(code), locked_until__gt=clock.now())
     return next(iter(locked.values_list("locked_until", flat=True)[:1]), None)
 
 
@@ -101,7 +99,7 @@ def record_lookup_miss(code: str) -> datetime.datetime | None:
     now = clock.now()
     with transaction.atomic():
         guard, _created = LookupCodeGuard.objects.select_for_update().get_or_create(
-            code=selectors.lookup_guard_code(code)
+            code=codes.as_stored(code)
         )
         expired_lock = guard.locked_until is not None and guard.locked_until <= now
         old_window = guard.first_miss_at is None or guard.first_miss_at <= now - LOOKUP_CODE_WINDOW

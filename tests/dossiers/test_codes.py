@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dossiers import codes, services
-from dossiers.models import Channel, Dossier, DossierCodeSequence, RuleSet
+from dossiers.models import Channel, Dossier, DossierCodeSequence, LookupCodeGuard, RuleSet
 from tests.dossiers.factories_core import Clock, draft_ready_to_submit, run_in_threads, vn
 from tests.factories import AgencyFactory, CitizenProfileFactory, ProcedureVersionFactory, staff_member
 
@@ -29,6 +29,12 @@ def test_format_code_follows_the_circular_example():
         "{agency}-{yymmdd}-{seq:04d}", agency_code=H29, day=datetime.date(2024, 1, 5), sequence=7
     )
     assert code == "000.00.15.H29-240105-0007"
+
+
+def test_a_code_as_typed_is_looked_up_as_stored_and_keys_its_lookup_guard_the_same_way():
+    assert codes.as_stored("  000.00.15.h29-240105-0007\t") == "000.00.15.H29-240105-0007"
+    assert len(codes.as_stored("A" * 60)) == codes.CODE_LENGTH
+    assert LookupCodeGuard._meta.get_field("code").max_length == codes.CODE_LENGTH
 
 
 @pytest.mark.django_db
