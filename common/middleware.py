@@ -1,6 +1,7 @@
 """Guards every request passes: input the portal cannot store is refused before any view runs, and on
 PostgreSQL no statement of a web request may hold the database longer than DB_STATEMENT_TIMEOUT_MS."""
 
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import unquote_to_bytes
@@ -88,13 +89,25 @@ class RejectMalformedInputMiddleware:
         return any("\x00" in text for text in fields)
 
 
+# The connections (psycopg's, lent by the pool from request to request) whose session already holds a
+# statement_timeout SET outside a transaction, and its value: their next requests send no SET.
+_timeouts_in_force: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+
+
+def forget_statement_timeouts() -> None:
+    """For code that changes statement_timeout on a connection behind the middleware's back (RESET)."""
+    _timeouts_in_force.clear()
+
+
 class _StatementTimeout:
-    """An execute wrapper: before the request's first statement on a connection, SET statement_timeout.
-    Set outside a transaction it lasts for the session; set inside one, it is set again after the
-    transaction (a rollback would undo it)."""
+    """An execute wrapper: before the request's first statement on a connection, SET statement_timeout,
+    unless the connection's session holds it from an earlier request (the pool lends the same connections
+    again: a SET each request cost a round trip). Set outside a transaction it lasts for the session; set
+    inside one, it is set again after the transaction (a rollback would undo it)."""
 
     def __init__(self, milliseconds: int) -> None:
-        self.sql = f"SET statement_timeout = {int(milliseconds)}"
+        self.milliseconds = int(milliseconds)
+        self.sql = f"SET statement_timeout = {self.milliseconds}"
         self.applied_to: object | None = None
         self.lasting = False
 
@@ -102,10 +115,17 @@ class _StatementTimeout:
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
     ) -> Any:
         db = context["connection"]
-        if self.applied_to is not db.connection or (not self.lasting and not db.in_atomic_block):
-            self.applied_to, self.lasting = db.connection, not db.in_atomic_block
-            with db.wrap_database_errors, db.connection.cursor() as cursor:
+        raw = db.connection
+        if _timeouts_in_force.get(raw) != self.milliseconds and (
+            self.applied_to is not raw or (not self.lasting and not db.in_atomic_block)
+        ):
+            self.applied_to, self.lasting = raw, not db.in_atomic_block
+            with db.wrap_database_errors, raw.cursor() as cursor:
                 cursor.execute(self.sql)
+            if self.lasting:
+                _timeouts_in_force[raw] = self.milliseconds
+            else:
+                _timeouts_in_force.pop(raw, None)
         return execute(sql, params, many, context)
 
 

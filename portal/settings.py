@@ -509,6 +509,8 @@ SESSION_WARNING_BEFORE = timedelta(minutes=2)
 # Simple mode (accounts.simple_mode): at least 30 idle minutes, and the warning comes 5 minutes ahead.
 SESSION_IDLE_TIMEOUT_SIMPLE = timedelta(minutes=max(30, env.int("SESSION_IDLE_MINUTES_SIMPLE", default=30)))
 SESSION_WARNING_BEFORE_SIMPLE = timedelta(minutes=5)
+# Django's database sessions, read by one SQL statement, not a query built per request (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import path
 
 from common import errors
+from common.middleware import _StatementTimeout, forget_statement_timeouts
 
 # transaction=True: the request runs as in production, outside a test transaction (a cancelled statement
 # would abort it); serialized_rollback, as every transactional test here: the migrated rows survive.
@@ -50,6 +51,7 @@ def short_timeout(settings):
     yield
     with connection.cursor() as cursor:  # the session keeps the request's setting: leave none behind
         cursor.execute("RESET statement_timeout")
+    forget_statement_timeouts()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -101,4 +103,55 @@ def test_no_timeout_when_it_is_turned_off(settings):
     settings.DB_STATEMENT_TIMEOUT_MS = 0
     with connection.cursor() as cursor:  # an earlier test's request may have left its setting
         cursor.execute("RESET statement_timeout")
+    forget_statement_timeouts()
     assert Client().get("/timeout/").json() == {"statement_timeout": "0"}
+
+
+def _show_timeout_in_a_request(milliseconds: int) -> str:
+    """A request's statement on the test's connection, through the middleware's wrapper."""
+    with connection.execute_wrapper(_StatementTimeout(milliseconds)), connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_connection_that_holds_the_timeout_is_not_sent_it_again():
+    """The pool lends the same connections from request to request: the SET is sent once per connection, not
+    once per request (a round trip each). Shown by changing the setting behind the middleware's back: the
+    next request on that connection sends nothing, so it sees the change."""
+    connection.close()
+    try:
+        assert _show_timeout_in_a_request(TIMEOUT_MS) == f"{TIMEOUT_MS}ms"
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 1234")
+        assert _show_timeout_in_a_request(TIMEOUT_MS) == "1234ms"  # no second SET
+        assert _show_timeout_in_a_request(500) == "500ms"  # another limit is sent
+        forget_statement_timeouts()
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 1234")
+        assert _show_timeout_in_a_request(500) == "500ms"  # forgotten: sent again
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+        forget_statement_timeouts()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_timeout_set_inside_a_transaction_is_not_taken_as_held():
+    """A SET inside a transaction is undone by its rollback: the next request sends it again."""
+    connection.close()
+    try:
+        with connection.execute_wrapper(_StatementTimeout(TIMEOUT_MS)):
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SELECT 1 / 0")
+            except Exception:
+                pass
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "0"  # rolled back with the transaction
+        assert _show_timeout_in_a_request(TIMEOUT_MS) == f"{TIMEOUT_MS}ms"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+        forget_statement_timeouts()
