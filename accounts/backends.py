@@ -1,7 +1,7 @@
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import connections, router
 
 
 class LockoutAwareAuthenticationBackend(AuthenticationBackend):
@@ -28,7 +28,12 @@ class LockoutAwareAuthenticationBackend(AuthenticationBackend):
             user_id = meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        sql = f"SELECT * FROM {meta.db_table} WHERE {meta.pk.column} = %s"
-        rows = model._default_manager.raw(sql, [user_id])
-        user = next(iter(rows.using(router.db_for_read(model))), None)
+        # The model's columns by name, not "*": a column added by a migration while the web processes run
+        # would change the result of "*", and PostgreSQL refuses to run a prepared statement whose result
+        # changed ("cached plan must not change result type").
+        alias = router.db_for_read(model)
+        quote = connections[alias].ops.quote_name
+        columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+        sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
+        user = next(iter(model._default_manager.raw(sql, [user_id]).using(alias)), None)
         return user if user is not None and self.user_can_authenticate(user) else None

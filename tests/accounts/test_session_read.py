@@ -4,8 +4,10 @@ is signed out, a signed-in user is the whole row."""
 
 import datetime
 
+import psycopg
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.db.models.query import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -99,3 +101,30 @@ def test_a_deactivated_account_is_signed_out_on_its_next_request(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_column_added_while_the_portal_runs_does_not_break_the_session_and_user_reads():
+    """PostgreSQL prepares the session and user reads on a connection after a few requests; a migration adding
+    a column must not change their result, which PostgreSQL refuses for a prepared statement ("cached plan
+    must not change result type"): the reads name their columns."""
+    user = verified_user()
+    store = SessionStore()
+    store["who"] = user.pk
+    store.save()
+    backend = LockoutAwareAuthenticationBackend()
+    for _request in range(10):  # past psycopg's prepare_threshold on this connection
+        assert backend.get_user(user.pk) == user
+        assert SessionStore(store.session_key).load() == {"who": user.pk}
+    # On another connection, as `migrate` runs (psycopg forgets its prepared statements on a connection that
+    # runs DDL itself).
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as migration:
+        migration.execute("ALTER TABLE accounts_user ADD COLUMN added_by_a_migration integer")
+        migration.execute("ALTER TABLE django_session ADD COLUMN added_by_a_migration integer")
+        try:
+            assert backend.get_user(user.pk) == user
+            assert SessionStore(store.session_key).load() == {"who": user.pk}
+        finally:
+            migration.execute("ALTER TABLE accounts_user DROP COLUMN added_by_a_migration")
+            migration.execute("ALTER TABLE django_session DROP COLUMN added_by_a_migration")
