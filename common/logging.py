@@ -15,7 +15,7 @@ import re
 import traceback
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # settings.py imports this module (Sentry's masking): nothing of Django's at import time
@@ -130,6 +130,41 @@ class RequestContextFilter(logging.Filter):
 
 def current_request_id() -> str | None:
     return _request_id.get()
+
+
+# --- Celery: a task's lines carry the id of the request that queued it ------------------------------------
+# The message header that carries it, beside Celery's own (protocol 2 puts a message's headers on the
+# worker's task.request).
+TASK_REQUEST_ID_HEADER = "portal_request_id"
+_task_tokens: dict[str, Token[str | None]] = {}
+
+
+def request_id_into_task(headers: dict[str, Any] | None = None, **_signal: Any) -> None:
+    """Celery's before_task_publish, in the process that queues: the request's id goes with the task."""
+    request_id = _request_id.get()
+    if headers is not None and request_id and TASK_REQUEST_ID_HEADER not in headers:
+        headers[TASK_REQUEST_ID_HEADER] = request_id
+
+
+def request_id_for_task(task_id: str | None = None, task: Any = None, **_signal: Any) -> None:
+    """Celery's task_prerun: every line the task logs carries the id of the request that queued it, or the
+    task's own id when nobody's request did (beat, a sweeper) — so a task's lines can be found together. A
+    task run in-process (the embedded default) keeps the id of the request it runs in."""
+    context = getattr(task, "request", None)
+    headers = getattr(context, "headers", None) or {}  # where Celery puts them for a task applied in-process
+    queued_by = getattr(context, TASK_REQUEST_ID_HEADER, None) or headers.get(TASK_REQUEST_ID_HEADER)
+    if _request_id.get() is not None and not queued_by:
+        return
+    request_id = queued_by if queued_by and SANE_REQUEST_ID.fullmatch(str(queued_by)) else f"task-{task_id}"
+    if task_id is not None:
+        _task_tokens[task_id] = _request_id.set(request_id)
+
+
+def request_id_after_task(task_id: str | None = None, **_signal: Any) -> None:
+    """Celery's task_postrun: the worker's next task starts without this one's id."""
+    token = _task_tokens.pop(task_id, None) if task_id is not None else None
+    if token is not None:
+        _request_id.reset(token)
 
 
 def request_id_from(header: str | None) -> str:

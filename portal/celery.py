@@ -2,6 +2,9 @@ import os
 
 from celery import Celery
 from celery.fixups.django import DjangoFixup, DjangoWorkerFixup
+from celery.signals import before_task_publish, task_postrun, task_prerun
+
+from common.logging import request_id_after_task, request_id_for_task, request_id_into_task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -30,3 +33,9 @@ class PooledDjangoFixup(DjangoFixup):
 app = Celery("portal", fixups=[lambda app: PooledDjangoFixup(app).install()])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# A task's log lines carry the id of the web request that queued it (common/logging.py): an error a citizen
+# reports with the page's X-Request-ID can be followed into the worker that sent their notification.
+before_task_publish.connect(request_id_into_task, weak=False)
+task_prerun.connect(request_id_for_task, weak=False)
+task_postrun.connect(request_id_after_task, weak=False)
