@@ -82,6 +82,7 @@ def notify(
     dossier: "Dossier | None" = None,
     dedupe_key: str = "",
     channels: list[tuple[str, str]] | None = None,
+    key_is_new: bool = False,
 ) -> list[Notification]:
     """Tell `recipient` about `event` on every channel they receive (in-portal always, email and SMS as
     chosen), in their language. Call it inside the transaction of the change; the rows are sent after
@@ -91,7 +92,11 @@ def notify(
 
     `recipient=None` is someone without an account (a feedback sender known by phone, a desk applicant):
     `channels` must then name where to send, never the portal (no inbox without an account), and the text
-    is in LANGUAGE_CODE, Vietnamese."""
+    is in LANGUAGE_CODE, Vietnamese.
+
+    `key_is_new`: the caller's `dedupe_key` names a row written in this same transaction (a dossier event
+    just recorded), so no earlier notice can hold it: the rows are inserted without the savepoint that
+    catches a repeat (two round trips on every filing and step)."""
     if event not in Event.values:
         raise ValueError(f"Unknown notification event: {event!r}")
     only = SINGLE_CHANNEL.get(event)
@@ -116,8 +121,11 @@ def notify(
         channels=channels,
     )
     try:
-        with transaction.atomic():
+        if key_is_new:
             Notification.objects.bulk_create(rows)
+        else:
+            with transaction.atomic():
+                Notification.objects.bulk_create(rows)
     except IntegrityError:
         if not dedupe_key:
             raise
