@@ -202,6 +202,27 @@ def test_a_new_filing_is_new_to_the_desk_until_a_clerk_opens_it(client, django_c
     assert [row.is_new for row in queue(client, w.desk.agency, view="new").context["rows"]] == [False]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_new_dossier_clears_it_with_one_statement_and_no_transaction(client):
+    """The page view's only write is one DELETE, run on its own (QuerySet.delete() wrapped it in a
+    transaction: BEGIN and COMMIT, two more round trips on every view of the page)."""
+    w = world()
+    dossier = file_online(w)
+    sign_in(client, w.desk.clerk)
+    deletes = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("DELETE"):
+            deletes.append(context["connection"].in_atomic_block)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        page(client, dossier)
+
+    assert deletes == [False]  # one DELETE, in no transaction
+    assert not Arrival.objects.filter(dossier=dossier).exists()
+
+
 def test_opening_a_dossier_that_is_no_longer_new_leaves_the_kept_queue_pages_alone(
     client, django_capture_on_commit_callbacks
 ):
