@@ -274,15 +274,20 @@ STAFF_ACTIONS = (
 )
 
 
+def _has_proposed_supplement(dossier: Dossier) -> bool:
+    """From the supplement requests a page already loaded with the dossier (prefetch_related), else asked."""
+    loaded = getattr(dossier, "_prefetched_objects_cache", {}).get("supplement_requests")
+    if loaded is not None:
+        return any(request.status == SupplementRequest.Status.PROPOSED for request in loaded)
+    return dossier.supplement_requests.filter(status=SupplementRequest.Status.PROPOSED).exists()
+
+
 def open_steps(dossier: Dossier) -> dict[str, tuple[Actors, ...]]:
     """The staff actions the dossier is open to now (its state machine, its dates, a pending proposal),
     each with who may take it, in workflow order: the one table behind `allowed_actions` (what a person may
     do) and `next_steps` (who can act next)."""
     state = dossier.state
-    proposed = (
-        state == State.IN_PROGRESS
-        and dossier.supplement_requests.filter(status=SupplementRequest.Status.PROPOSED).exists()
-    )
+    proposed = state == State.IN_PROGRESS and _has_proposed_supplement(dossier)
     in_processing = state == State.IN_PROGRESS and not proposed
     steps: dict[str, tuple[Actors, ...]] = {
         "check_originals": (DESK,)

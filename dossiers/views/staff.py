@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -386,9 +387,16 @@ def _detail(
     documents = list(dossier.documents.select_related("stored_file__attested_by", "required_document"))
     for document in documents:
         document.url = _document_url(document)
-    requests = list(
-        dossier.supplement_requests.select_related("requested_by", "approved_by").prefetch_related("items")
+    # Loaded onto the dossier (its prefetch cache): the actions' policy reads whether one is proposed from
+    # them instead of asking again, here and in the early warning's panel.
+    prefetch_related_objects(
+        [dossier],
+        Prefetch(
+            "supplement_requests",
+            SupplementRequest.objects.select_related("requested_by", "approved_by").prefetch_related("items"),
+        ),
     )
+    requests = list(dossier.supplement_requests.all())
     active = {SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED}
     actions = _action_forms(request, dossier, bound)
     slip_links = [

@@ -183,6 +183,24 @@ def test_a_supplement_during_processing_is_proposed_then_approved_by_a_superviso
     assert reload(dossier).state == State.SUPPLEMENT_REQUESTED
 
 
+def test_the_page_asks_no_second_time_whether_a_supplement_is_proposed(client, w):
+    """The actions (whether a proposal waits) and the early warning's panel take it from the requests the
+    page loaded with the dossier, instead of asking PostgreSQL again each."""
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    services.request_supplement(
+        dossier=dossier, by=w.handler.officer, items=[], details="Bản gốc", reason="Cần đối chiếu"
+    )
+    sign_in(client, w.handler.supervisor)
+
+    with CaptureQueriesContext(connection) as captured:
+        shown = actions_on(client, reload(dossier))
+
+    assert {"approve_supplement", "reject_supplement"} <= set(shown)
+    asked = [q["sql"] for q in captured.captured_queries if 'FROM "dossiers_supplementrequest"' in q["sql"]]
+    # The page's read of them all, and the approval form's read of the one it decides; no "is one proposed?".
+    assert len(asked) == 2 and not [sql for sql in asked if sql.startswith("SELECT 1 AS")], asked
+
+
 def test_a_supervisor_rejects_a_proposal_with_a_note(client, w):
     dossier = dossier_in(w, State.IN_PROGRESS)
     request = services.request_supplement(
