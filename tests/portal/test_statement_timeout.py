@@ -26,13 +26,24 @@ def slow(request):
     return HttpResponse("finished")
 
 
-def timeout_in_force(request):
-    """What a view sees, also after a transaction that rolled back (which undoes a SET made inside it)."""
+def a_transaction_that_rolls_back() -> None:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT 1 / 0")
     except Exception:
         pass
+
+
+def reset_timeout() -> None:
+    """The session keeps a request's setting: a test leaves none behind, and the middleware forgets it."""
+    with connection.cursor() as cursor:
+        cursor.execute("RESET statement_timeout")
+    forget_statement_timeouts()
+
+
+def timeout_in_force(request):
+    """What a view sees, also after a transaction that rolled back (which undoes a SET made inside it)."""
+    a_transaction_that_rolls_back()
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         return JsonResponse({"statement_timeout": cursor.fetchone()[0]})
@@ -49,9 +60,7 @@ urlpatterns = [
 def short_timeout(settings):
     settings.DB_STATEMENT_TIMEOUT_MS = TIMEOUT_MS
     yield
-    with connection.cursor() as cursor:  # the session keeps the request's setting: leave none behind
-        cursor.execute("RESET statement_timeout")
-    forget_statement_timeouts()
+    reset_timeout()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -101,9 +110,7 @@ def test_a_statement_cancelled_in_a_middleware_is_a_503_too(short_timeout):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_timeout_when_it_is_turned_off(settings):
     settings.DB_STATEMENT_TIMEOUT_MS = 0
-    with connection.cursor() as cursor:  # an earlier test's request may have left its setting
-        cursor.execute("RESET statement_timeout")
-    forget_statement_timeouts()
+    reset_timeout()  # an earlier test's request may have left its setting
     assert Client().get("/timeout/").json() == {"statement_timeout": "0"}
 
 
@@ -131,9 +138,7 @@ def test_a_connection_that_holds_the_timeout_is_not_sent_it_again():
             cursor.execute("SET statement_timeout = 1234")
         assert _show_timeout_in_a_request(500) == "500ms"  # forgotten: sent again
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET statement_timeout")
-        forget_statement_timeouts()
+        reset_timeout()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -142,16 +147,10 @@ def test_a_timeout_set_inside_a_transaction_is_not_taken_as_held():
     connection.close()
     try:
         with connection.execute_wrapper(_StatementTimeout(TIMEOUT_MS)):
-            try:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute("SELECT 1 / 0")
-            except Exception:
-                pass
+            a_transaction_that_rolls_back()
         with connection.cursor() as cursor:
             cursor.execute("SHOW statement_timeout")
             assert cursor.fetchone()[0] == "0"  # rolled back with the transaction
         assert _show_timeout_in_a_request(TIMEOUT_MS) == f"{TIMEOUT_MS}ms"
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET statement_timeout")
-        forget_statement_timeouts()
+        reset_timeout()
