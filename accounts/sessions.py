@@ -1,8 +1,9 @@
 """The session store: Django's database sessions, read by one prepared SQL statement.
 
 Every signed-in request reads its session row. Through the ORM that read cost more in building the query
-(~1 ms of Python per request) than PostgreSQL took to answer it; the SQL below is the ORM's own query, so
-the row, the expiry rule and every write (save, delete, clear_expired) are Django's.
+(~1 ms of Python per request) than PostgreSQL took to answer it. The SQL below asks what the ORM's query
+asked (the key, not expired) and names its one column (a prepared statement must keep its result's shape
+when a migration adds a column); the row and every write (save, delete, clear_expired) are Django's.
 """
 
 from django.contrib.sessions.backends import db
