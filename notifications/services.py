@@ -121,11 +121,7 @@ def notify(
         channels=channels,
     )
     try:
-        if key_is_new:
-            Notification.objects.bulk_create(rows)
-        else:
-            with transaction.atomic():
-                Notification.objects.bulk_create(rows)
+        _insert(rows, in_savepoint=not key_is_new)
     except IntegrityError:
         if not dedupe_key:
             raise
@@ -137,6 +133,15 @@ def notify(
     if to_send or inbox_of:
         transaction.on_commit(lambda: _after_commit(to_send, inbox_of))
     return rows
+
+
+def _insert(rows: list[Notification], *, in_savepoint: bool) -> None:
+    """In a savepoint when a repeated dedupe key may be refused: the caller's transaction goes on."""
+    if not in_savepoint:
+        Notification.objects.bulk_create(rows)
+        return
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows)
 
 
 def _after_commit(to_send: list[int], inbox_of: int | None) -> None:

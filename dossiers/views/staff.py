@@ -376,19 +376,9 @@ def _my_agencies(user, dossier: Dossier) -> list[Agency]:
     return [agency for pk, agency in agencies.items() if pk in mine]
 
 
-def _detail(
-    request,
-    dossier: Dossier,
-    *,
-    bound: tuple | None = None,
-    status: int = 200,
-    digitise_form: DigitiseForm | None = None,
-):
-    documents = list(dossier.documents.select_related("stored_file__attested_by", "required_document"))
-    for document in documents:
-        document.url = _document_url(document)
-    # Loaded onto the dossier (its prefetch cache): the actions' policy reads whether one is proposed from
-    # them instead of asking again, here and in the early warning's panel.
+def _supplement_requests(dossier: Dossier) -> list[SupplementRequest]:
+    """Loaded onto the dossier (its prefetch cache): the actions' policy reads from them whether one is
+    proposed instead of asking again, here and in the early warning's panel."""
     prefetch_related_objects(
         [dossier],
         Prefetch(
@@ -396,10 +386,11 @@ def _detail(
             SupplementRequest.objects.select_related("requested_by", "approved_by").prefetch_related("items"),
         ),
     )
-    requests = list(dossier.supplement_requests.all())
-    active = {SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED}
-    actions = _action_forms(request, dossier, bound)
-    slip_links = [
+    return list(dossier.supplement_requests.all())
+
+
+def _slip_links(dossier: Dossier, requests: list[SupplementRequest]) -> list[dict]:
+    return [
         {
             "label": slips.SLIP_LABELS[kind],
             "url": reverse("staff:slip", args=[dossier.pk, kind]),
@@ -411,6 +402,22 @@ def _detail(
             has_apology=False if dossier.received_at is None else None,  # an apology follows reception
         )
     ]
+
+
+def _detail(
+    request,
+    dossier: Dossier,
+    *,
+    bound: tuple | None = None,
+    status: int = 200,
+    digitise_form: DigitiseForm | None = None,
+):
+    documents = list(dossier.documents.select_related("stored_file__attested_by", "required_document"))
+    for document in documents:
+        document.url = _document_url(document)
+    requests = _supplement_requests(dossier)
+    active = {SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED}
+    actions = _action_forms(request, dossier, bound)
     context = {
         "dossier": dossier,
         "version": dossier.procedure_version,
@@ -430,7 +437,7 @@ def _detail(
         "next_steps": []
         if any(action["name"] not in policies.ALWAYS_OPEN | CONFIRMED_ACTIONS for action in actions)
         else _next_steps(dossier),
-        "slips": slip_links,
+        "slips": _slip_links(dossier, requests),
         "digitise_slots": _digitise_slots(request, dossier, digitise_form),
         "intake_late": dossier.intake_answer_late(),
         "overdue": dossier.is_overdue(),

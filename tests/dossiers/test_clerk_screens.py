@@ -202,7 +202,7 @@ def test_a_new_filing_is_new_to_the_desk_until_a_clerk_opens_it(client, django_c
     assert [row.is_new for row in queue(client, w.desk.agency, view="new").context["rows"]] == [False]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_opening_a_new_dossier_clears_it_with_one_statement_and_no_transaction(client):
     """The page view's only write is one DELETE, run on its own (QuerySet.delete() wrapped it in a
     transaction: BEGIN and COMMIT, two more round trips on every view of the page)."""
