@@ -54,7 +54,6 @@ def notify_applicant(event: DossierEvent) -> None:
         context={"link": link, **context},
         dossier=dossier,
         dedupe_key=f"dossier-event-{event.pk}",
-        key_is_new=True,  # the event was recorded in this transaction: no notice of it exists yet
     )
     helper = acting_subject(dossier)
     if helper is not None:
@@ -64,7 +63,6 @@ def notify_applicant(event: DossierEvent) -> None:
             context={"link": reverse("dossiers:detail", args=[dossier.pk]), **context},
             dossier=dossier,
             dedupe_key=f"dossier-event-{event.pk}-helper",
-            key_is_new=True,
         )
 
 

@@ -82,7 +82,6 @@ def notify(
     dossier: "Dossier | None" = None,
     dedupe_key: str = "",
     channels: list[tuple[str, str]] | None = None,
-    key_is_new: bool = False,
 ) -> list[Notification]:
     """Tell `recipient` about `event` on every channel they receive (in-portal always, email and SMS as
     chosen), in their language. Call it inside the transaction of the change; the rows are sent after
@@ -92,11 +91,7 @@ def notify(
 
     `recipient=None` is someone without an account (a feedback sender known by phone, a desk applicant):
     `channels` must then name where to send, never the portal (no inbox without an account), and the text
-    is in LANGUAGE_CODE, Vietnamese.
-
-    `key_is_new`: the caller's `dedupe_key` names a row written in this same transaction (a dossier event
-    just recorded), so no earlier notice can hold it: the rows are inserted without the savepoint that
-    catches a repeat (two round trips on every filing and step)."""
+    is in LANGUAGE_CODE, Vietnamese."""
     if event not in Event.values:
         raise ValueError(f"Unknown notification event: {event!r}")
     only = SINGLE_CHANNEL.get(event)
@@ -121,7 +116,8 @@ def notify(
         channels=channels,
     )
     try:
-        _insert(rows, in_savepoint=not key_is_new)
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows)
     except IntegrityError:
         if not dedupe_key:
             raise
@@ -133,15 +129,6 @@ def notify(
     if to_send or inbox_of:
         transaction.on_commit(lambda: _after_commit(to_send, inbox_of))
     return rows
-
-
-def _insert(rows: list[Notification], *, in_savepoint: bool) -> None:
-    """In a savepoint when a repeated dedupe key may be refused: the caller's transaction goes on."""
-    if not in_savepoint:
-        Notification.objects.bulk_create(rows)
-        return
-    with transaction.atomic():
-        Notification.objects.bulk_create(rows)
 
 
 def _after_commit(to_send: list[int], inbox_of: int | None) -> None:
