@@ -464,16 +464,24 @@ class LookupCandidate(NamedTuple):
     code_locked_until: datetime.datetime | None
 
 
+def code_lock_ends(
+    code: str, now: datetime.datetime
+) -> "QuerySet[LookupCodeGuard, datetime.datetime | None]":
+    """The end of the lookup lock on this code (`codes.as_stored`) when it lasts beyond `now`: no row
+    otherwise, whether or not a dossier has the code. [:1], not first(): the code is unique, an ORDER BY
+    would only cost its compiling on every lookup."""
+    return LookupCodeGuard.objects.filter(code=code, locked_until__gt=now).values_list(
+        "locked_until", flat=True
+    )[:1]
+
+
 def public_lookup_candidate(code: str, *, now: datetime.datetime) -> LookupCandidate:
     """One read: the dossier with this code that a public lookup may show, with its code's lock when the
     lock lasts beyond `now`."""
     code = codes.as_stored(code)
     if not code:
         return LookupCandidate(None, None)
-    locks = LookupCodeGuard.objects.filter(code=code, locked_until__gt=now)
-    dossier = _first(
-        _lookup_candidates(code).annotate(code_locked_until=Subquery(locks.values("locked_until")[:1]))
-    )
+    dossier = _first(_lookup_candidates(code).annotate(code_locked_until=Subquery(code_lock_ends(code, now))))
     locked_until = dossier.code_locked_until if dossier is not None else None  # type: ignore[attr-defined]
     return LookupCandidate(dossier, locked_until)
 

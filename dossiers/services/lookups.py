@@ -88,9 +88,7 @@ def _find(code: str, digits: str) -> tuple[Dossier, list[TimelineEntry]] | None:
 
 def lookup_code_locked_until(code: str) -> datetime.datetime | None:
     """Until when lookups of this code are refused, or None. The same for a code no dossier has."""
-    # [:1], not first(): the code is unique, an ORDER BY would only cost its compiling on every lookup.
-    locked = LookupCodeGuard.objects.filter(code=codes.as_stored(code), locked_until__gt=clock.now())
-    return next(iter(locked.values_list("locked_until", flat=True)[:1]), None)
+    return next(iter(selectors.code_lock_ends(codes.as_stored(code), clock.now())), None)
 
 
 def record_lookup_miss(code: str) -> datetime.datetime | None:
