@@ -102,30 +102,32 @@ def forget_statement_timeouts() -> None:
 class _StatementTimeout:
     """An execute wrapper: before the request's first statement on a connection, SET statement_timeout,
     unless the connection's session holds it from an earlier request (the pool lends the same connections
-    again: a SET each request cost a round trip). Set outside a transaction it lasts for the session; set
-    inside one, it is set again after the transaction (a rollback would undo it)."""
+    again: a SET each request cost a round trip). Set outside a transaction it lasts for the session
+    (`_timeouts_in_force`); set inside one, it holds until the transaction ends, and is set again after it
+    (a rollback would undo it)."""
 
     def __init__(self, milliseconds: int) -> None:
         self.milliseconds = int(milliseconds)
         self.sql = f"SET statement_timeout = {self.milliseconds}"
-        self.applied_to: object | None = None
-        self.lasting = False
+        self.set_in_transaction_on: object | None = None
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
     ) -> Any:
         db = context["connection"]
         raw = db.connection
-        if _timeouts_in_force.get(raw) != self.milliseconds and (
-            self.applied_to is not raw or (not self.lasting and not db.in_atomic_block)
-        ):
-            self.applied_to, self.lasting = raw, not db.in_atomic_block
+        held = _timeouts_in_force.get(raw) == self.milliseconds or (
+            db.in_atomic_block and self.set_in_transaction_on is raw
+        )
+        if not held:
             with db.wrap_database_errors, raw.cursor() as cursor:
                 cursor.execute(self.sql)
-            if self.lasting:
-                _timeouts_in_force[raw] = self.milliseconds
-            else:
+            if db.in_atomic_block:
+                # Whether it outlives the transaction depends on how that ends: not known to hold.
+                self.set_in_transaction_on = raw
                 _timeouts_in_force.pop(raw, None)
+            else:
+                _timeouts_in_force[raw] = self.milliseconds
         return execute(sql, params, many, context)
 
 
