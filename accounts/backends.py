@@ -1,3 +1,5 @@
+import functools
+
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -23,17 +25,21 @@ class LockoutAwareAuthenticationBackend(AuthenticationBackend):
         """The signed-in user of every request, read by one SQL statement (the ORM's get() spent more time
         building its query than PostgreSQL answering it); a deactivated account is signed out as before."""
         model = get_user_model()
-        meta = model._meta
         try:
-            user_id = meta.pk.to_python(user_id)
+            user_id = model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        # The model's columns by name, not "*": a column added by a migration while the web processes run
-        # would change the result of "*", and PostgreSQL refuses to run a prepared statement whose result
-        # changed ("cached plan must not change result type").
         alias = router.db_for_read(model)
-        quote = connections[alias].ops.quote_name
-        columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
-        sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
-        user = next(iter(model._default_manager.raw(sql, [user_id]).using(alias)), None)
+        user = next(iter(model._default_manager.raw(_user_by_pk(alias), [user_id]).using(alias)), None)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+@functools.cache
+def _user_by_pk(alias: str) -> str:
+    """The user read's SQL, written once per database. The model's columns by name, not "*": a column
+    added by a migration while the web processes run would change the result of "*", and PostgreSQL refuses
+    to run a prepared statement whose result changed ("cached plan must not change result type")."""
+    meta = get_user_model()._meta
+    quote = connections[alias].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"

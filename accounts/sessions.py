@@ -17,10 +17,10 @@ class SessionStore(db.SessionStore):
             return None
         model = self.model
         connection = connections[router.db_for_read(model)]
+        table = connection.ops.quote_name(model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT session_data FROM {model._meta.db_table} "
-                "WHERE session_key = %s AND expire_date > %s",
+                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
