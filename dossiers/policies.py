@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from accounts import selectors as accounts_selectors
 from accounts.models import Role
 from accounts.types import Visitor
 from common import clock
@@ -40,10 +41,9 @@ def agency_worked_at(user: Person, agency_code: str) -> Agency | None:
     no member reads the agency by its code."""
     if not user.is_authenticated:
         return None
-    memberships = list(user.memberships.select_related("agency").order_by())
-    kept_for_memberships_of = {m.agency_id: m.is_supervisor for m in memberships}
-    cast(Any, user)._portal_memberships = kept_for_memberships_of
-    found = next((m.agency for m in memberships if m.agency.code == agency_code), None)
+    agencies = accounts_selectors.agencies_of(user)
+    cast(Any, user)._portal_memberships = {agency.pk: supervises for agency, supervises in agencies}
+    found = next((agency for agency, _supervises in agencies if agency.code == agency_code), None)
     if found is None and user.is_superuser:
         from procedures.models import Agency
 
