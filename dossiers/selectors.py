@@ -56,8 +56,9 @@ class DossiersFingerprint(NamedTuple):
 # The fingerprint's statement for a citizen who holds no authorisation (almost every one): the aggregate the
 # ORM builds from Dossier.objects.owned_by(user) in my_dossiers_fingerprint_through_orm, written out because
 # building it cost the ORM ~2 ms a page, three times what PostgreSQL takes to answer. Its last column says
-# whether they hold one after all (then the ORM's is asked). Parameters: "submitted", now, the user's id
-# twice, then LIVE_AUTHORISATIONS_HELD_SQL's. tests/dossiers/test_owned_by_sql.py holds both equal.
+# whether they hold one after all (then the ORM's is asked). Parameters: "submitted", now,
+# LIVE_AUTHORISATIONS_HELD_SQL's, then the user's id twice. tests/dossiers/test_owned_by_sql.py holds both
+# equal.
 _MY_DOSSIERS_FINGERPRINT_SQL = f"""
 SELECT COUNT(*), COALESCE(SUM(id), 0), MAX(updated_at),
        COALESCE(SUM(CASE WHEN state = %s AND intake_deadline < %s THEN 1 ELSE 0 END), 0),
@@ -75,15 +76,15 @@ def my_dossiers_fingerprint(user) -> DossiersFingerprint:
     if not user.is_authenticated or not user.is_active:
         return DossiersFingerprint(0, 0, None, 0)
     now = clock.now()
-    connection = connections[Dossier.objects.all().db]
+    database = connections[Dossier.objects.all().db]
     params = [
         State.SUBMITTED.value,
-        connection.ops.adapt_datetimefield_value(now),
-        *live_authorisations_held_params(user, now, connection),
+        database.ops.adapt_datetimefield_value(now),
+        *live_authorisations_held_params(user, now, database),
         user.pk,
         user.pk,
     ]
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(_MY_DOSSIERS_FINGERPRINT_SQL, params)
         count, ids, changed, late, holds_authorisations = cursor.fetchone()
     if holds_authorisations:
