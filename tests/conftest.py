@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
@@ -40,6 +41,15 @@ def _english_outside_requests():
     request leaves its language active). Pages still get their language from the middleware."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Each test starts with Celery's process-wide "inside a task" flag cleared. An eager task sets it while
+    it runs and restores what it found: two eager tasks overlapping in threads (the concurrency tests) restore
+    in the wrong order and leave it set, and every later `.get()` in that process raised "Never call
+    result.get() within a task!" (CI failed so once, in the PostgreSQL run)."""
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

@@ -76,6 +76,4 @@ def test_a_task_run_in_process_keeps_the_request_it_runs_in(broker):
     """The embedded default runs tasks eagerly, inside the request: its lines are that request's."""
     _app, which_request, _queue = broker
 
-    # An eager result holds its value: nothing blocks. Without disable_sync_subtasks=False, get() refuses
-    # whenever an earlier test in this process left Celery's process-wide "inside a worker" flag set.
-    assert in_a_request(lambda: which_request.apply().get(disable_sync_subtasks=False)) == REPORTED
+    assert in_a_request(lambda: which_request.apply().get()) == REPORTED
