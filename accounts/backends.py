@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
+from common.sql import named_columns
+
 
 class LockoutAwareAuthenticationBackend(AuthenticationBackend):
     """allauth's email backend that also refuses a locked account, even with the right password.
@@ -36,10 +38,9 @@ class LockoutAwareAuthenticationBackend(AuthenticationBackend):
 
 @functools.cache
 def _user_by_pk(alias: str) -> str:
-    """The user read's SQL, written once per database. The model's columns by name, not "*": a column
-    added by a migration while the web processes run would change the result of "*", and PostgreSQL refuses
-    to run a prepared statement whose result changed ("cached plan must not change result type")."""
-    meta = get_user_model()._meta
-    quote = connections[alias].ops.quote_name
-    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
-    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
+    """The user read's SQL, written once per database."""
+    model = get_user_model()
+    meta, quote = model._meta, connections[alias].ops.quote_name
+    return (
+        f"SELECT {named_columns(model, alias)} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
+    )

@@ -14,6 +14,7 @@ from django.db import connections, router
 from django.db.models import Q
 
 from common import clock
+from common.sql import named_columns
 from procedures.models import Agency
 
 from .models import AgencyMembership, CitizenProfile, PhoneVerification, Role, User
@@ -123,10 +124,9 @@ def agencies_of(user: User) -> list[tuple[Agency, bool]]:
 
 @functools.cache
 def _agencies_of_sql(alias: str) -> str:
-    """The agency's columns by name, not "*" (accounts/backends.py _user_by_pk says why)."""
     quote = connections[alias].ops.quote_name
     agency, membership = Agency._meta, AgencyMembership._meta
-    columns = ", ".join(f"a.{quote(field.column)}" for field in agency.concrete_fields)
+    columns = named_columns(Agency, alias, table="a")
     column = {field.name: quote(field.column) for field in membership.concrete_fields}.__getitem__
     return (
         f"SELECT {columns}, m.{column('is_supervisor')} AS membership_is_supervisor"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, router
 from django.db.models import Count, F, Max, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.urls import reverse
@@ -76,7 +76,7 @@ def my_dossiers_fingerprint(user) -> DossiersFingerprint:
     if not user.is_authenticated or not user.is_active:
         return DossiersFingerprint(0, 0, None, 0)
     now = clock.now()
-    database = connections[Dossier.objects.all().db]
+    database = connections[router.db_for_read(Dossier)]
     params = [
         State.SUBMITTED.value,
         database.ops.adapt_datetimefield_value(now),
