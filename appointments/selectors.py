@@ -1,14 +1,23 @@
 import datetime
 from collections import Counter
 
+from common.prepared import PreparedRead
 from dossiers.models import Dossier
 
 from . import services
 from .models import Appointment, Status
 
+ACTIVE_APPOINTMENTS_READ = PreparedRead(
+    "a dossier's booked appointments",
+    lambda dossier_id: Appointment.objects.filter(dossier_id=dossier_id, status=Status.BOOKED).select_related(
+        "agency"
+    ),
+    (int,),
+)
+
 
 def active_appointments(dossier: Dossier) -> list[Appointment]:
-    return list(Appointment.objects.filter(dossier=dossier, status=Status.BOOKED).select_related("agency"))
+    return ACTIVE_APPOINTMENTS_READ(dossier.pk, known={"dossier": dossier})
 
 
 def bookable_days(slots: list[services.Slot]) -> list[tuple[datetime.date, int]]:

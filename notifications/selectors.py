@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from common.kept import kept, kept_key
+from common.prepared import PreparedRead
 
 from .models import Notification
 
@@ -49,3 +50,15 @@ def for_dossier(dossier_id: int) -> QuerySet[Notification]:
         .select_related("recipient")
         .order_by("-created_at", "channel")
     )
+
+
+LATEST_FOR_DOSSIER_READ = PreparedRead(
+    "the newest 30 notifications about a dossier",
+    lambda dossier_id: for_dossier(dossier_id)[:30],
+    (int,),
+)
+
+
+def latest_for_dossier(dossier_id: int) -> list[Notification]:
+    """The newest 30 of for_dossier(dossier_id): the staff dossier page's list (compiled once per process)."""
+    return LATEST_FOR_DOSSIER_READ(dossier_id)

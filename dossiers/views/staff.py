@@ -275,7 +275,7 @@ def _document_url(document: DossierDocument) -> str:
 
 
 def _timeline(dossier: Dossier) -> list[dict]:
-    events = list(selectors.timeline(dossier))
+    events = selectors.timeline_rows(dossier)
     labels = dict(Timeliness.choices)
     return [
         {
@@ -412,7 +412,7 @@ def _detail(
     status: int = 200,
     digitise_form: DigitiseForm | None = None,
 ):
-    documents = list(dossier.documents.select_related("stored_file__attested_by", "required_document"))
+    documents = selectors.documents_for_staff(dossier)
     for document in documents:
         document.url = _document_url(document)
     requests = _supplement_requests(dossier)
@@ -430,7 +430,7 @@ def _detail(
         "active_requests": [r for r in requests if r.status in active],
         "past_requests": [r for r in requests if r.status not in active],
         "timeline": _timeline(dossier),
-        "notifications": list(notification_selectors.for_dossier(dossier.pk)[:30]),
+        "notifications": notification_selectors.latest_for_dossier(dossier.pk),
         "actions": actions,
         "action_groups": {action["group"] for action in actions},
         # No step that moves the dossier on is the viewer's (at most assign, apologise or end it): who can.
