@@ -8,8 +8,9 @@ among its parameters; every later call sends that SQL with the real arguments an
 instances as the ORM's own iterable does (select_related objects, annotations, then prefetch_related).
 
 What it takes, checked when it compiles (a read that breaks a rule raises, it never answers wrongly):
-- the function's arguments are only `int` or `str` values it passes to the ORM as they are (`pk=`,
-  `dossier_id=`, `code=`), never to Python conditions that would change the query's shape;
+- the function's arguments are only `int`, `str` or aware `datetime` values it passes to the ORM as they
+  are (`pk=`, `dossier_id=`, `code=`, `locked_until__gt=`), never to Python conditions that would change the
+  query's shape;
 - every argument shows up among the compiled parameters, unchanged (not inside a LIKE pattern);
 - a queryset of model instances (not values()), with no known related objects (not a related manager).
 Arguments are checked at every call: None or a bool, which would change the SQL (IS NULL), are refused.
@@ -20,6 +21,7 @@ function with the same arguments.
 from __future__ import annotations
 
 import copy
+import datetime
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,13 +37,23 @@ M = TypeVar("M", bound=Model)
 # result, a different query) and unlike anything a query holds as a constant.
 _INT_STAND_IN = 1_987_650_001
 _STR_STAND_IN = "\ue000prepared-read-argument-{}\ue000"
-ARGUMENT_KINDS = (int, str)
+_DATETIME_STAND_IN = datetime.datetime(2091, 3, 7, 1, 2, 3, 456000, tzinfo=datetime.UTC)
+ARGUMENT_KINDS = (int, str, datetime.datetime)
+# How an argument is sent: as it is, as the backend's subclass of its type (psycopg's Int8 for a bigint),
+# or as the backend adapts a datetime (SQLite: text in UTC).
+_AS_IT_IS, _ADAPTED_DATETIME = "as it is", "adapted datetime"
 
 
 def stand_ins(kinds: Sequence[type]) -> tuple:
-    return tuple(
-        _INT_STAND_IN + i if kind is int else _STR_STAND_IN.format(i) for i, kind in enumerate(kinds)
-    )
+    return tuple(_stand_in(kind, i) for i, kind in enumerate(kinds))
+
+
+def _stand_in(kind: type, position: int) -> Any:
+    if kind is int:
+        return _INT_STAND_IN + position
+    if kind is str:
+        return _STR_STAND_IN.format(position)
+    return _DATETIME_STAND_IN + datetime.timedelta(seconds=position)
 
 
 @dataclass(frozen=True)
@@ -136,10 +148,9 @@ class PreparedRead(Generic[M]):
         sentinels = stand_ins(self.kinds)
         placed: list[tuple[str, Any]] = []
         for param in params:
-            position = _stand_in_position(param, sentinels)
+            position, sent_as = _stand_in_position(param, sentinels, compiler.connection)
             if position is not None:
-                # The backend may send a value as a subclass saying its type (psycopg's Int8 for a bigint).
-                placed.append(("arg", (position, type(param))))
+                placed.append(("arg", (position, sent_as)))
             elif isinstance(param, str) and any(str(s) in param for s in sentinels):
                 raise TypeError(f"{self.name}: an argument is changed before it is sent ({param!r})")
             else:
@@ -183,11 +194,14 @@ class PreparedRead(Generic[M]):
         return found
 
 
-def _stand_in_position(param: Any, sentinels: tuple) -> int | None:
+def _stand_in_position(param: Any, sentinels: tuple, connection) -> tuple[int | None, Any]:
     for position, value in enumerate(sentinels):
-        if isinstance(param, type(value)) and value == param:
-            return position
-    return None
+        if isinstance(value, datetime.datetime):
+            if param == connection.ops.adapt_datetimefield_value(value):
+                return position, _ADAPTED_DATETIME
+        elif isinstance(param, type(value)) and value == param:
+            return position, _AS_IT_IS if type(param) is type(value) else type(param)
+    return None, None
 
 
 def _params(compiled: _Compiled, args: tuple) -> list:
@@ -195,7 +209,12 @@ def _params(compiled: _Compiled, args: tuple) -> list:
     for where, value in compiled.params:
         if where == "const":
             params.append(value)
+            continue
+        position, sent_as = value
+        if sent_as == _AS_IT_IS:
+            params.append(args[position])
+        elif sent_as == _ADAPTED_DATETIME:
+            params.append(compiled.compiler.connection.ops.adapt_datetimefield_value(args[position]))
         else:
-            position, sent_as = value
-            params.append(args[position] if type(args[position]) is sent_as else sent_as(args[position]))
+            params.append(sent_as(args[position]))
     return params

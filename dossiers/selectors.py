@@ -132,10 +132,12 @@ def _staff_member(user_id: int) -> User:
 # The staff dossier page's read, compiled once per process (common.prepared). Unordered, as `.get()` reads.
 STAFF_DOSSIER_PAGE_READ = PreparedRead(
     "a dossier as a member of staff sees it",
-    lambda user_id, pk: Dossier.objects.visible_to(_staff_member(user_id))
-    .select_related(*DOSSIER_PAGE_RELATED)
-    .filter(pk=pk)
-    .order_by(),
+    lambda user_id, pk: (
+        Dossier.objects.visible_to(_staff_member(user_id))
+        .select_related(*DOSSIER_PAGE_RELATED)
+        .filter(pk=pk)
+        .order_by()
+    ),
     (int, int),
 )
 
@@ -184,9 +186,11 @@ def timeline(dossier: Dossier):
 
 TIMELINE_READ = PreparedRead(
     "a dossier's events, oldest first",
-    lambda dossier_id: DossierEvent.objects.filter(dossier_id=dossier_id)
-    .select_related("agency", "from_agency", "to_agency")
-    .order_by("at", "pk"),
+    lambda dossier_id: (
+        DossierEvent.objects.filter(dossier_id=dossier_id)
+        .select_related("agency", "from_agency", "to_agency")
+        .order_by("at", "pk")
+    ),
     (int,),
 )
 
@@ -211,10 +215,16 @@ def documents_for_staff(dossier: Dossier) -> list[DossierDocument]:
     return STAFF_DOCUMENTS_READ(dossier.pk, known={"dossier": dossier})
 
 
-def timeline_for_sentences(dossier: Dossier):
+def timeline_for_sentences(dossier: Dossier) -> list[DossierEvent]:
     """The events timeline.plain_timeline turns into sentences, with only the columns it reads."""
-    return (
-        dossier.events.select_related("agency", "from_agency", "to_agency")
+    return TIMELINE_FOR_SENTENCES_READ(dossier.pk, known={"dossier": dossier})
+
+
+TIMELINE_FOR_SENTENCES_READ = PreparedRead(
+    "a dossier's events, as sentences need them",
+    lambda dossier_id: (
+        DossierEvent.objects.filter(dossier_id=dossier_id)
+        .select_related("agency", "from_agency", "to_agency")
         .only(
             "dossier",  # set to the dossier the caller holds: read first, so not deferred
             "action",
@@ -228,7 +238,9 @@ def timeline_for_sentences(dossier: Dossier):
             "to_agency__name",
         )
         .order_by("at", "pk")
-    )
+    ),
+    (int,),
+)
 
 
 # Staff-only steps: who was assigned, a proposal waiting for a supervisor. Not the applicant's business: left
@@ -577,9 +589,21 @@ def public_lookup_candidate(code: str, *, now: datetime.datetime) -> LookupCandi
     code = codes.as_stored(code)
     if not code:
         return LookupCandidate(None, None)
-    dossier = _first(_lookup_candidates(code).annotate(code_locked_until=Subquery(code_lock_ends(code, now))))
+    dossier = next(iter(LOOKUP_CANDIDATE_READ(code, now)), None)
     locked_until = dossier.code_locked_until if dossier is not None else None  # type: ignore[attr-defined]
     return LookupCandidate(dossier, locked_until)
+
+
+# The ORDER BY that first() adds is left out: the code is unique, there is nothing to order.
+LOOKUP_CANDIDATE_READ = PreparedRead(
+    "the dossier a public lookup of a code may show, with the code's lock",
+    lambda code, now: (
+        _lookup_candidates(code)
+        .annotate(code_locked_until=Subquery(code_lock_ends(code, now)))
+        .order_by()[:1]
+    ),
+    (str, datetime.datetime),
+)
 
 
 def _lookup_candidates(code: str) -> QuerySet[Dossier]:

@@ -115,8 +115,7 @@ def _sentence(event: DossierEvent, public: bool) -> tuple[str, str] | None:
 def plain_timeline(dossier, *, public: bool) -> list[TimelineEntry]:
     """The dossier's history as sentences. `public`: no reasons or notes (they may name people)."""
     entries = []
-    for event in selectors.timeline_for_sentences(dossier):
-        event.dossier = dossier  # the channel is read from it: no query per row
+    for event in selectors.timeline_for_sentences(dossier):  # each holds `dossier`: no query per row
         sentence = _sentence(event, public)
         if sentence is not None:
             entries.append(TimelineEntry(at=event.at, text=sentence[0], note=sentence[1]))

@@ -2,6 +2,7 @@
 arguments, and gives the same instances; a function it cannot stand for is refused when it compiles."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -22,7 +23,15 @@ from tests.factories import AgencyFactory, UserFactory, filed_dossier, staff_mem
 
 pytestmark = pytest.mark.django_db
 
-ARGUMENTS = {int: st.integers(min_value=1, max_value=2**31 - 1), str: st.text(max_size=40)}
+ARGUMENTS = {
+    int: st.integers(min_value=1, max_value=2**31 - 1),
+    str: st.text(max_size=40),
+    datetime.datetime: st.datetimes(
+        min_value=datetime.datetime(2000, 1, 1),
+        max_value=datetime.datetime(2100, 1, 1),
+        timezones=st.sampled_from([datetime.UTC, zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")]),
+    ),
+}
 
 
 def test_the_portal_registers_its_reads():
@@ -33,6 +42,8 @@ def test_the_portal_registers_its_reads():
         "a dossier's documents, with who attested them",
         "the newest 30 notifications about a dossier",
         "a dossier's booked appointments",
+        "a dossier's events, as sentences need them",
+        "the dossier a public lookup of a code may show, with the code's lock",
     } <= names
 
 
