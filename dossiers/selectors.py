@@ -215,6 +215,28 @@ def documents_for_staff(dossier: Dossier) -> list[DossierDocument]:
     return STAFF_DOCUMENTS_READ(dossier.pk, known={"dossier": dossier})
 
 
+SUPPLEMENT_REQUESTS_READ = PreparedRead(
+    "a dossier's supplement requests, with who asked, who approved and their items",
+    lambda dossier_id: (
+        SupplementRequest.objects.filter(dossier_id=dossier_id)
+        .select_related("requested_by", "approved_by")
+        .prefetch_related("items")
+    ),
+    (int,),
+)
+
+
+def load_supplement_requests(dossier: Dossier) -> list[SupplementRequest]:
+    """The dossier's supplement requests, also left where prefetch_related("supplement_requests") leaves
+    them (the dossier's prefetch cache): the actions' policy reads from there whether one is proposed."""
+    requests = SUPPLEMENT_REQUESTS_READ(dossier.pk, known={"dossier": dossier})
+    loaded = dossier.supplement_requests.all()
+    loaded._result_cache, loaded._prefetch_done = requests, True
+    cache = getattr(dossier, "_prefetched_objects_cache", {})
+    dossier._prefetched_objects_cache = {**cache, "supplement_requests": loaded}
+    return requests
+
+
 def timeline_for_sentences(dossier: Dossier) -> list[DossierEvent]:
     """The events timeline.plain_timeline turns into sentences, with only the columns it reads."""
     return TIMELINE_FOR_SENTENCES_READ(dossier.pk, known={"dossier": dossier})

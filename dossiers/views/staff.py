@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -376,19 +375,6 @@ def _my_agencies(user, dossier: Dossier) -> list[Agency]:
     return [agency for pk, agency in agencies.items() if pk in mine]
 
 
-def _supplement_requests(dossier: Dossier) -> list[SupplementRequest]:
-    """Loaded onto the dossier (its prefetch cache): the actions' policy reads from them whether one is
-    proposed instead of asking again, here and in the early warning's panel."""
-    prefetch_related_objects(
-        [dossier],
-        Prefetch(
-            "supplement_requests",
-            SupplementRequest.objects.select_related("requested_by", "approved_by").prefetch_related("items"),
-        ),
-    )
-    return list(dossier.supplement_requests.all())
-
-
 def _slip_links(dossier: Dossier, requests: list[SupplementRequest]) -> list[dict]:
     return [
         {
@@ -415,7 +401,7 @@ def _detail(
     documents = selectors.documents_for_staff(dossier)
     for document in documents:
         document.url = _document_url(document)
-    requests = _supplement_requests(dossier)
+    requests = selectors.load_supplement_requests(dossier)
     active = {SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED}
     actions = _action_forms(request, dossier, bound)
     context = {

@@ -43,6 +43,7 @@ def test_the_portal_registers_its_reads():
         "the newest 30 notifications about a dossier",
         "a dossier's booked appointments",
         "a dossier's events, as sentences need them",
+        "a dossier's supplement requests, with who asked, who approved and their items",
         "the dossier a public lookup of a code may show, with the code's lock",
     } <= names
 
@@ -227,3 +228,20 @@ def test_it_compiles_once(worked_dossier):
         selectors.timeline_rows(dossier)
     assert selectors.TIMELINE_READ._compiled == compiled_before
     assert len(sent.captured_queries) == 1
+
+
+def test_supplement_requests_are_left_where_the_policy_reads_them(worked_dossier, django_assert_num_queries):
+    from dossiers import policies
+    from dossiers.models import SupplementRequest
+
+    dossier, clerk = worked_dossier
+    SupplementRequest.objects.create(
+        dossier=dossier, stage="processing", status="proposed", reason="Thiếu bản sao", requested_by=clerk
+    )
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    with django_assert_num_queries(2):  # the requests, then their items
+        (loaded,) = selectors.load_supplement_requests(dossier)
+    with django_assert_num_queries(0):
+        assert list(dossier.supplement_requests.all()) == [loaded]
+        assert policies._has_proposed_supplement(dossier)
+        assert loaded.dossier is dossier
