@@ -30,6 +30,7 @@ from typing import Any, Generic, TypeVar
 from django.db import connections, router
 from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
@@ -67,6 +68,7 @@ class _Compiled:
     model: type[Model]
     annotation_col_map: dict
     prefetch: tuple
+    locks: bool  # select_for_update(): only inside a transaction, as the ORM checks when it compiles
 
 
 class PreparedRead(Generic[M]):
@@ -96,6 +98,8 @@ class PreparedRead(Generic[M]):
         compiled = self._compiled.get(alias) or self._compile(alias)
         params = _params(compiled, args)
         connection = connections[alias]
+        if compiled.locks and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -170,6 +174,7 @@ class PreparedRead(Generic[M]):
             model=klass_info["model"],
             annotation_col_map=dict(compiler.annotation_col_map or {}),
             prefetch=tuple(queryset._prefetch_related_lookups),
+            locks=queryset.query.select_for_update,
         )
 
     @staticmethod

@@ -12,8 +12,18 @@ from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value,
 from django.db.models.functions import Concat
 
 from common.kept import new_versions, versions
+from common.prepared import PreparedRead
 
-from .models import Agency, CatalogueWord, GovernmentLevel, ProcedureVersion, ServiceLevel, VersionStatus
+from .models import (
+    Agency,
+    CatalogueWord,
+    GovernmentLevel,
+    ProcedureFee,
+    ProcedureVersion,
+    RequiredDocument,
+    ServiceLevel,
+    VersionStatus,
+)
 from .text import fold, spelling_variants, split_glued, trigram_similarity, within_one_edit
 
 FUZZY_THRESHOLD = 0.4
@@ -339,3 +349,25 @@ def open_version_of(national_code: str) -> ProcedureVersion | None:
     return ProcedureVersion.objects.filter(
         procedure__national_code=national_code, status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]
     ).first()
+
+
+VERSION_FEES_READ = PreparedRead(
+    "a procedure version's fees",
+    lambda version_id: ProcedureFee.objects.filter(version_id=version_id),
+    (int,),
+)
+VERSION_DOCUMENTS_READ = PreparedRead(
+    "a procedure version's required documents",
+    lambda version_id: RequiredDocument.objects.filter(version_id=version_id),
+    (int,),
+)
+
+
+def fees_of(version: ProcedureVersion) -> list[ProcedureFee]:
+    """version.fees.all(), in their order, read by one statement compiled once per process."""
+    return VERSION_FEES_READ(version.pk, known={"version": version})
+
+
+def required_documents_of(version: ProcedureVersion) -> list[RequiredDocument]:
+    """version.documents.all(), in their order, read by one statement compiled once per process."""
+    return VERSION_DOCUMENTS_READ(version.pk, known={"version": version})

@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 
 from accounts.types import Actor
 from common import clock
+from common.prepared import PreparedRead
 from procedures.models import Agency
 
 from .. import audit, hooks, notices, policies, selectors
@@ -43,15 +44,37 @@ def lock(
     payment attempts, its delivery orders): one order everywhere, so two transactions never deadlock.
     `related`: rows read with it besides its procedure version (never locked)."""
     pk = dossier if isinstance(dossier, int) else dossier.pk
-    # of=("self",): lock the dossier row only, not its procedure version (shared by every dossier of it).
-    locked: Dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure_version", *related)
-        .get(pk=pk)
-    )
+    found = _lock_read(related).one(pk)
+    if found is None:
+        raise Dossier.DoesNotExist("No dossier with this id.")
+    locked: Dossier = found
     if expected_version is not None and locked.lock_version != expected_version:
         raise DossierChanged
     return locked
+
+
+_LOCK_READS: dict[tuple[str, ...], PreparedRead[Dossier]] = {}
+
+
+def _lock_read(related: tuple[str, ...]) -> PreparedRead[Dossier]:
+    """The locking read of a dossier with these related rows, compiled once per process (common.prepared).
+    of=("self",): the dossier's row only, not its procedure version (shared by every dossier of it)."""
+    read = _LOCK_READS.get(related)
+    if read is None:
+        read = _LOCK_READS.setdefault(
+            related,
+            PreparedRead(
+                f"a dossier locked, with {', '.join(('procedure_version', *related))}",
+                lambda pk: (
+                    Dossier.objects.select_for_update(of=("self",))
+                    .select_related("procedure_version", *related)
+                    .filter(pk=pk)
+                    .order_by()
+                ),
+                (int,),
+            ),
+        )
+    return read
 
 
 def timeliness(dossier: Dossier, at: datetime.datetime, intake: bool) -> str:

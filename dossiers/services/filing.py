@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.types import Actor
 from common import clock
+from common.prepared import PreparedRead
+from procedures import selectors as catalogue
 from procedures.models import (
     Agency,
     DocumentKind,
@@ -404,12 +406,19 @@ def purpose_of(dossier: Dossier) -> str:
     return str(form_data.get("purpose") or "").strip()
 
 
+DOCUMENTS_WITH_FILES_READ = PreparedRead(
+    "a dossier's documents, with their files",
+    lambda dossier_id: DossierDocument.objects.filter(dossier_id=dossier_id).select_related("stored_file"),
+    (int,),
+)
+
+
 def problems_before_submit(dossier: Dossier, fees: list[ProcedureFee] | None = None) -> list[str]:
     """Everything the rules can check before filing, so a dossier is not sent back for it. `submit`
     refuses while this list is not empty; the review page shows the same list. `fees`: the version's
     fees when the caller already read them."""
     if fees is None:
-        fees = list(dossier.procedure_version.fees.all())
+        fees = catalogue.fees_of(dossier.procedure_version)
     problems = []
     if not dossier.applicant_name.strip():
         problems.append(_("Enter the applicant's full name."))
@@ -425,9 +434,9 @@ def problems_before_submit(dossier: Dossier, fees: list[ProcedureFee] | None = N
             problems.append(_("Answer “%(question)s” (step “Your request”).") % {"question": question.label})
     if dossier.return_channel == ReturnChannel.POST and not dossier.delivery_address.strip():
         problems.append(_("Enter the address the result should be posted to."))
-    documents = list(dossier.documents.select_related("stored_file"))
+    documents = DOCUMENTS_WITH_FILES_READ(dossier.pk, known={"dossier": dossier})
     attached = {doc.required_document_id for doc in documents if doc.kind == DossierDocument.Kind.APPLICATION}
-    for required in dossier.procedure_version.documents.all():
+    for required in catalogue.required_documents_of(dossier.procedure_version):
         if required.is_required and required.pk not in attached:
             problems.append(_("Missing document: %(name)s.") % {"name": required.name})
     for document in documents:
@@ -500,7 +509,7 @@ def submit(*, dossier: Dossier | int, by: Actor, assurance: int = 0) -> Dossier:
         if by.pk == dossier.applicant_id:
             dossier.applicant = by  # the notice's recipient, without reading them again
         check_assurance(dossier.procedure_version, assurance)
-        fees = list(dossier.procedure_version.fees.all())
+        fees = catalogue.fees_of(dossier.procedure_version)
         problems = problems_before_submit(dossier, fees)
         if problems:
             raise ValidationError(problems)

@@ -5,7 +5,8 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,6 +45,9 @@ def test_the_portal_registers_its_reads():
         "a dossier's booked appointments",
         "a dossier's events, as sentences need them",
         "a dossier's supplement requests, with who asked, who approved and their items",
+        "a dossier's documents, with their files",
+        "a procedure version's fees",
+        "a procedure version's required documents",
         "the dossier a public lookup of a code may show, with the code's lock",
     } <= names
 
@@ -245,3 +249,44 @@ def test_supplement_requests_are_left_where_the_policy_reads_them(worked_dossier
         assert list(dossier.supplement_requests.all()) == [loaded]
         assert policies._has_proposed_supplement(dossier)
         assert loaded.dossier is dossier
+
+
+@pytest.mark.parametrize("related", [(), ("receiving_agency",), ("receiving_agency", "applicant")])
+def test_the_locking_read_sends_what_the_orm_compiles(related):
+    from dossiers.services import base
+
+    read = base._lock_read(related)
+    expected = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version", *related)
+        .filter(pk=42)
+        .order_by()
+    )
+    with transaction.atomic():
+        sql, params = expected.query.get_compiler(using="default").as_sql()
+        assert read.sql_and_params(42) == (sql, list(params))
+    assert base._lock_read(related) is read, "one read per set of related rows"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_is_refused_outside_a_transaction():
+    from dossiers.services import base
+
+    dossier = filed_dossier()
+    with pytest.raises(TransactionManagementError):
+        base._lock_read(())(dossier.pk)
+    with transaction.atomic():
+        assert base.lock(dossier.pk) == dossier
+    with transaction.atomic(), pytest.raises(Dossier.DoesNotExist):
+        base.lock(dossier.pk + 1000)
+
+
+def test_filing_reads_the_version_through_prepared_reads(worked_dossier):
+    from procedures import selectors as catalogue
+
+    dossier, _clerk = worked_dossier
+    version = dossier.procedure_version
+    assert [row(f) for f in catalogue.fees_of(version)] == [row(f) for f in version.fees.all()]
+    required = catalogue.required_documents_of(version)
+    assert required and [row(d) for d in required] == [row(d) for d in version.documents.all()]
+    assert all(d.version is version for d in required)
