@@ -230,10 +230,10 @@ def load_supplement_requests(dossier: Dossier) -> list[SupplementRequest]:
     """The dossier's supplement requests, also left where prefetch_related("supplement_requests") leaves
     them (the dossier's prefetch cache): the actions' policy reads from there whether one is proposed."""
     requests = SUPPLEMENT_REQUESTS_READ(dossier.pk, known={"dossier": dossier})
-    loaded = dossier.supplement_requests.all()
-    loaded._result_cache, loaded._prefetch_done = requests, True
+    loaded: Any = dossier.supplement_requests.all()
+    loaded._result_cache, loaded._prefetch_done = requests, True  # as prefetch_related_objects leaves it
     cache = getattr(dossier, "_prefetched_objects_cache", {})
-    dossier._prefetched_objects_cache = {**cache, "supplement_requests": loaded}
+    setattr(dossier, "_prefetched_objects_cache", {**cache, "supplement_requests": loaded})  # noqa: B010
     return requests
 
 
