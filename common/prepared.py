@@ -5,12 +5,15 @@ tables, several times what PostgreSQL takes to answer it by primary key; a page 
 dozen such reads. A `PreparedRead` is a queryset built by a function of a few plain arguments (ids, codes).
 The first call builds it with stand-in values, compiles it, and keeps the SQL and where each argument sits
 among its parameters; every later call sends that SQL with the real arguments and builds the model
-instances as the ORM's own iterable does (select_related objects, annotations, then prefetch_related).
+instances as the ORM's own iterable does (select_related objects, annotations, then prefetch_related). It
+reads from the database the router gives, for a write when it locks rows (select_for_update), as the ORM
+does.
 
 What it takes, checked when it compiles (a read that breaks a rule raises, it never answers wrongly):
 - the function's arguments are only `int`, `str` or aware `datetime` values it passes to the ORM as they
   are (`pk=`, `dossier_id=`, `code=`, `locked_until__gt=`), never to Python conditions that would change the
-  query's shape;
+  query's shape, and it reads nothing else that changes (the clock, a row): it is built twice with
+  different values, and the two builds must give the same SQL and the same constants;
 - every argument shows up among the compiled parameters, unchanged (not inside a LIKE pattern);
 - a queryset of model instances (not values()), with no known related objects (not a related manager).
 Arguments are checked at every call: None or a bool, which would change the SQL (IS NULL), are refused.
@@ -45,16 +48,17 @@ ARGUMENT_KINDS = (int, str, datetime.datetime)
 _AS_IT_IS, _ADAPTED_DATETIME = "as it is", "adapted datetime"
 
 
-def stand_ins(kinds: Sequence[type]) -> tuple:
-    return tuple(_stand_in(kind, i) for i, kind in enumerate(kinds))
+def stand_ins(kinds: Sequence[type], variant: int = 0) -> tuple:
+    """Values for a first build (`variant` 0) and a second one (1) that must compile to the same query."""
+    return tuple(_stand_in(kind, i + 101 * variant) for i, kind in enumerate(kinds))
 
 
-def _stand_in(kind: type, position: int) -> Any:
+def _stand_in(kind: type, number: int) -> Any:
     if kind is int:
-        return _INT_STAND_IN + position
+        return _INT_STAND_IN + number
     if kind is str:
-        return _STR_STAND_IN.format(position)
-    return _DATETIME_STAND_IN + datetime.timedelta(seconds=position)
+        return _STR_STAND_IN.format(number)
+    return _DATETIME_STAND_IN + datetime.timedelta(seconds=number)
 
 
 @dataclass(frozen=True)
@@ -76,12 +80,12 @@ class PreparedRead(Generic[M]):
 
     def __init__(self, name: str, build: Callable[..., QuerySet[M]], kinds: Sequence[type]):
         if any(kind not in ARGUMENT_KINDS for kind in kinds):
-            raise TypeError(f"{name}: arguments are int or str, not {kinds}")
+            raise TypeError(f"{name}: arguments are int, str or datetime, not {kinds}")
         self.name = name
         self.build = build
         self.kinds = tuple(kinds)
         self._compiled: dict[str, _Compiled] = {}
-        self._model_class: type[Model] | None = None
+        self._target: tuple[type[Model], bool] | None = None  # the model; whether the read is for a write
         self._lock = threading.Lock()
         PreparedRead.registered.append(self)
 
@@ -94,10 +98,10 @@ class PreparedRead(Generic[M]):
         """The rows for `args`; `known` sets foreign keys to instances the caller holds (as reading through a
         related manager, `dossier.events`, would: `known={"dossier": dossier}`)."""
         self._check(args)
-        alias = using or router.db_for_read(self._model())
+        alias = using or self._alias()
         compiled = self._compiled.get(alias) or self._compile(alias)
-        params = _params(compiled, args)
         connection = connections[alias]
+        params = _params(compiled, args, connection)
         if compiled.locks and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         with connection.cursor() as cursor:
@@ -115,19 +119,28 @@ class PreparedRead(Generic[M]):
         """The only row, or None; more than one is a mistake in the read's definition."""
         found = self(*args, using=using)
         if len(found) > 1:
-            raise self._model().MultipleObjectsReturned(f"{self.name}: {len(found)} rows for {args}")
+            raise self._model_and_use()[0].MultipleObjectsReturned(
+                f"{self.name}: {len(found)} rows for {args}"
+            )
         return found[0] if found else None
 
     def sql_and_params(self, *args: Any, using: str = "default") -> tuple[str, list]:
         """What a call sends: for the tests that hold it equal to the ORM's compile of `build(*args)`."""
         self._check(args)
         compiled = self._compiled.get(using) or self._compile(using)
-        return compiled.sql, _params(compiled, args)
+        return compiled.sql, _params(compiled, args, connections[using])
 
-    def _model(self) -> type[Model]:
-        if self._model_class is None:
-            self._model_class = self.build(*stand_ins(self.kinds)).model
-        return self._model_class
+    def _model_and_use(self) -> tuple[type[Model], bool]:
+        if self._target is None:
+            queryset = self.build(*stand_ins(self.kinds))
+            self._target = (queryset.model, queryset._for_write)
+        return self._target
+
+    def _alias(self) -> str:
+        """The database the ORM would read from: the router's choice for a write when the read locks rows
+        (select_for_update), as QuerySet.db chooses (the replica router then also notes the write)."""
+        model, for_write = self._model_and_use()
+        return router.db_for_write(model) if for_write else router.db_for_read(model)
 
     def _check(self, args: tuple) -> None:
         if len(args) != len(self.kinds) or any(
@@ -139,17 +152,22 @@ class PreparedRead(Generic[M]):
         with self._lock:
             if alias in self._compiled:
                 return self._compiled[alias]
-            queryset = self.build(*stand_ins(self.kinds))
-            if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
-                raise TypeError(f"{self.name}: a prepared read gives model instances of a plain queryset")
-            compiler = queryset.query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
-            compiled = self._described(compiler, sql, params, queryset)
+            compiled = self._described(alias, variant=0)
+            # Built again with other values, it must give the same query: a function that reads the clock, a
+            # setting or a row, or that branches on an argument, would otherwise be frozen at its first call.
+            again = self._described(alias, variant=1)
+            if (again.sql, again.params) != (compiled.sql, compiled.params):
+                raise TypeError(f"{self.name}: the query depends on more than where its arguments are sent")
             self._compiled[alias] = compiled
             return compiled
 
-    def _described(self, compiler, sql: str, params: Sequence, queryset: QuerySet) -> _Compiled:
-        sentinels = stand_ins(self.kinds)
+    def _described(self, alias: str, variant: int) -> _Compiled:
+        sentinels = stand_ins(self.kinds, variant)
+        queryset = self.build(*sentinels)
+        if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
+            raise TypeError(f"{self.name}: a prepared read gives model instances of a plain queryset")
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
         placed: list[tuple[str, Any]] = []
         for param in params:
             position, sent_as = _stand_in_position(param, sentinels, compiler.connection)
@@ -209,7 +227,7 @@ def _stand_in_position(param: Any, sentinels: tuple, connection) -> tuple[int | 
     return None, None
 
 
-def _params(compiled: _Compiled, args: tuple) -> list:
+def _params(compiled: _Compiled, args: tuple, connection) -> list:
     params = []
     for where, value in compiled.params:
         if where == "const":
@@ -219,7 +237,7 @@ def _params(compiled: _Compiled, args: tuple) -> list:
         if sent_as == _AS_IT_IS:
             params.append(args[position])
         elif sent_as == _ADAPTED_DATETIME:
-            params.append(compiled.compiler.connection.ops.adapt_datetimefield_value(args[position]))
+            params.append(connection.ops.adapt_datetimefield_value(args[position]))
         else:
             params.append(sent_as(args[position]))
     return params

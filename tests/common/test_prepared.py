@@ -290,3 +290,44 @@ def test_filing_reads_the_version_through_prepared_reads(worked_dossier):
     required = catalogue.required_documents_of(version)
     assert required and [row(d) for d in required] == [row(d) for d in version.documents.all()]
     assert all(d.version is version for d in required)
+
+
+def test_a_function_that_reads_the_clock_is_refused():
+    read = PreparedRead(
+        "dossiers filed before now",
+        lambda code: Dossier.objects.filter(code=code, submitted_at__lt=datetime.datetime.now(datetime.UTC)),
+        (str,),
+    )
+    try:
+        with pytest.raises(TypeError, match="depends on more"):
+            read("000.00.00.H00-250101-0001")
+    finally:
+        PreparedRead.registered.remove(read)
+
+
+def test_a_function_that_branches_on_its_argument_is_refused():
+    read = PreparedRead(
+        "agencies, odd ids only by code",
+        lambda pk: Agency.objects.filter(pk=pk) if pk % 2 else Agency.objects.filter(pk=pk, code="x"),
+        (int,),
+    )
+    try:
+        with pytest.raises(TypeError, match="depends on more"):
+            read(7)
+    finally:
+        PreparedRead.registered.remove(read)
+
+
+def test_a_locking_read_goes_where_the_orm_writes(monkeypatch):
+    from dossiers.services import base
+
+    class Router:
+        def db_for_read(self, model, **hints):
+            return "replica"
+
+        def db_for_write(self, model, **hints):
+            return "default"
+
+    monkeypatch.setattr("common.prepared.router", Router())
+    assert base._lock_read(())._alias() == "default"
+    assert selectors.TIMELINE_READ._alias() == "replica"
