@@ -43,6 +43,7 @@ _INT_STAND_IN = 1_987_650_001
 _STR_STAND_IN = "\ue000prepared-read-argument-{}\ue000"
 _DATETIME_STAND_IN = datetime.datetime(2091, 3, 7, 1, 2, 3, 456000, tzinfo=datetime.UTC)
 ARGUMENT_KINDS = (int, str, datetime.datetime)
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 # How an argument is sent: as it is, as the backend's subclass of its type (psycopg's Int8 for a bigint),
 # or as the backend adapts a datetime (SQLite: text in UTC).
 _AS_IT_IS, _ADAPTED_DATETIME = "as it is", "adapted datetime"
@@ -98,6 +99,10 @@ class PreparedRead(Generic[M]):
         """The rows for `args`; `known` sets foreign keys to instances the caller holds (as reading through a
         related manager, `dossier.events`, would: `known={"dossier": dossier}`)."""
         self._check(args)
+        if any(type(arg) is int and not _BIGINT_MIN <= arg <= _BIGINT_MAX for arg in args):
+            # Beyond any integer column: the ORM answers without asking the database (an empty or a full
+            # result, by lookup); a driver would refuse the value.
+            return list(self.build(*args).using(using) if using else self.build(*args))
         alias = using or self._alias()
         compiled = self._compiled.get(alias) or self._compile(alias)
         connection = connections[alias]

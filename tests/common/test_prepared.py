@@ -331,3 +331,12 @@ def test_a_locking_read_goes_where_the_orm_writes(monkeypatch):
     monkeypatch.setattr("common.prepared.router", Router())
     assert base._lock_read(())._alias() == "default"
     assert selectors.TIMELINE_READ._alias() == "replica"
+
+
+@pytest.mark.parametrize("pk", [2**63, 10**30, -(2**63) - 1])
+def test_an_id_beyond_any_column_finds_nothing_as_the_orm_finds_nothing(pk):
+    """An address typed by hand (/staff/dossiers/<id>/) reaches the read with any integer: the ORM answers
+    those beyond a bigint without asking the database, and so does the prepared read."""
+    dossier = filed_dossier()
+    clerk = staff_member(dossier.receiving_agency)
+    assert selectors.dossier_for(clerk, pk) is None
