@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from common import clock
 from common.links import absolute_url
+from common.prepared import PreparedRead
 from dossiers import working_days
 from dossiers.models import BEFORE_DECISION, Dossier, ReturnChannel, State
 from notifications.events import Event
@@ -40,11 +41,18 @@ class Slot:
     free: int
 
 
+SCHEDULE_READ = PreparedRead(
+    "an agency's appointment schedule",
+    lambda agency_id: AgencySchedule.objects.filter(agency_id=agency_id).order_by("pk")[:1],
+    (int,),
+)
+
+
 def schedule_of(agency: Agency) -> AgencySchedule:
     """The agency's schedule; an agency nobody configured takes appointments on the defaults."""
     schedule = getattr(agency, "_appointment_schedule_cache", None)
     if schedule is None:
-        schedule = AgencySchedule.objects.filter(agency=agency).first() or AgencySchedule(agency=agency)
+        schedule = SCHEDULE_READ.one(agency.pk) or AgencySchedule(agency=agency)
         agency._appointment_schedule_cache = schedule  # type: ignore[attr-defined]  # read once per request
     return schedule
 

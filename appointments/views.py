@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common import clock
 from common.decorators import citizen_only, staff_only
 from common.downloads import private_download
+from dossiers import selectors as dossier_selectors
 from dossiers.models import Dossier
 from procedures.models import Agency
 
@@ -28,12 +29,11 @@ CALENDAR = "text/calendar; charset=utf-8"
 
 
 def _own_dossier(user, pk) -> Dossier:
-    return get_object_or_404(
-        Dossier.objects.owned_by(user)
-        .exclude(code=None)
-        .select_related("procedure_version", "receiving_agency"),
-        pk=pk,
-    )
+    """The user's filed dossier (a draft has no appointment), else 404."""
+    dossier = dossier_selectors.own_dossier(user, pk, related=("procedure_version", "receiving_agency"))
+    if dossier.code is None:
+        raise Http404
+    return dossier
 
 
 def _error_text(error: ValidationError) -> str:

@@ -20,7 +20,7 @@ from dossiers import selectors
 from dossiers.models import Dossier, DossierEvent, State
 from notifications.models import Notification
 from procedures.models import Agency
-from tests.factories import AgencyFactory, UserFactory, filed_dossier, staff_member
+from tests.factories import AgencyFactory, CitizenProfileFactory, UserFactory, filed_dossier, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,7 @@ def test_the_portal_registers_its_reads():
         "a dossier's documents, with their files",
         "a procedure version's fees",
         "a procedure version's required documents",
+        "an agency's appointment schedule",
         "the dossier a public lookup of a code may show, with the code's lock",
     } <= names
 
@@ -268,7 +269,7 @@ def test_the_locking_read_sends_what_the_orm_compiles(related):
     assert base._lock_read(related) is read, "one read per set of related rows"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_locking_read_is_refused_outside_a_transaction():
     from dossiers.services import base
 
@@ -340,3 +341,42 @@ def test_an_id_beyond_any_column_finds_nothing_as_the_orm_finds_nothing(pk):
     dossier = filed_dossier()
     clerk = staff_member(dossier.receiving_agency)
     assert selectors.dossier_for(clerk, pk) is None
+
+
+def test_a_citizen_finds_their_own_dossier_and_no_one_else_s(django_assert_num_queries):
+    from django.http import Http404
+
+    from dossiers.models import Authorisation
+
+    dossier = filed_dossier()
+    owner, stranger, helper = dossier.applicant, CitizenProfileFactory().user, CitizenProfileFactory().user
+    selectors.own_dossier(owner, dossier.pk)  # compiled (once per process)
+    with django_assert_num_queries(2):  # the authorisations held (none), then the dossier
+        assert selectors.own_dossier(owner, dossier.pk) == dossier
+    for outsider in (stranger, helper):
+        with pytest.raises(Http404):
+            selectors.own_dossier(outsider, dossier.pk)
+    authorisation = Authorisation.objects.create(
+        citizen=owner,
+        helper=helper,
+        relation=Authorisation.Relation.choices[0][0],
+        scope=Authorisation.Scope.ALL,
+        status=Authorisation.Status.ACTIVE,
+        expires_at=clock.now() + datetime.timedelta(days=30),
+    )
+    assert selectors.own_dossier(helper, dossier.pk) == dossier, "a live authorisation covers it"
+    authorisation.status = Authorisation.Status.REVOKED
+    authorisation.save()
+    with pytest.raises(Http404):
+        selectors.own_dossier(helper, dossier.pk)
+    with pytest.raises(Http404):
+        selectors.own_dossier(owner, 2**63)
+
+
+@pytest.mark.parametrize("related", [(), ("procedure_version", "receiving_agency")])
+def test_the_own_dossier_read_is_owned_by_for_a_citizen_helping_nobody(related):
+    read = selectors._own_dossier_read(related)
+    citizen = CitizenProfileFactory().user
+    expected = Dossier.objects.owned_by(citizen).select_related(*related).filter(pk=42).order_by()
+    sql, params = expected.query.get_compiler(using="default").as_sql()
+    assert read.sql_and_params(citizen.pk, 42) == (sql, list(params))
