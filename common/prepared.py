@@ -23,7 +23,6 @@ function with the same arguments.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import threading
 from collections.abc import Callable, Sequence
@@ -74,6 +73,8 @@ class _Compiled:
     annotation_col_map: dict
     prefetch: tuple
     locks: bool  # select_for_update(): only inside a transaction, as the ORM checks when it compiles
+    converters: dict  # the columns' converters from the database's values, as results_iter finds them
+    populators: list  # the select_related instances' builders, as ModelIterable makes them
 
 
 class PreparedRead(Generic[M]):
@@ -187,6 +188,10 @@ class PreparedRead(Generic[M]):
             raise TypeError(f"{self.name}: arguments {sorted(missing)} are not sent as parameters")
         select, klass_info = compiler.select, compiler.klass_info
         fields_start, fields_end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        columns = [column[0] for column in select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise TypeError(f"{self.name}: a composite primary key is not read this way")
+        converters = compiler.get_converters(columns)
         return _Compiled(
             sql=sql,
             params=tuple(placed),
@@ -198,28 +203,66 @@ class PreparedRead(Generic[M]):
             annotation_col_map=dict(compiler.annotation_col_map or {}),
             prefetch=tuple(queryset._prefetch_related_lookups),
             locks=queryset.query.select_for_update,
+            converters=converters,
+            populators=get_related_populators(klass_info, select, alias),
         )
 
     @staticmethod
     def _instances(compiled: _Compiled, rows: list, alias: str) -> list:
-        """The rows as the ORM's ModelIterable turns them into instances."""
+        """The rows as the ORM's ModelIterable turns them into instances (SQLCompiler.results_iter's
+        conversion, then ModelIterable's building)."""
         if not rows:
             return []
-        # The compiler converts values with the connection it is given: this thread's.
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[alias]
-        populators = get_related_populators(compiler.klass_info, compiler.select, alias)
+        if compiled.converters:
+            rows = _converted(rows, compiled.converters, connections[alias])
         found = []
-        for row in compiler.results_iter([rows]):
+        for row in rows:
             instance = compiled.model.from_db(
                 alias, compiled.init_list, row[compiled.fields_start : compiled.fields_end]
             )
-            for populator in populators:
+            for populator in compiled.populators:
                 populator.populate(row, instance)
             for name, position in compiled.annotation_col_map.items():
                 setattr(instance, name, row[position])
             found.append(instance)
         return found
+
+
+class PreparedReads(Generic[M]):
+    """Prepared reads of one shape that differ by a key fixed in the code (the related rows read with it),
+    one per key, made at its first use."""
+
+    def __init__(
+        self,
+        name: Callable[[Any], str],
+        build: Callable[[Any], Callable[..., QuerySet[M]]],
+        kinds: Sequence[type],
+    ):
+        self._name, self._build, self._kinds = name, build, tuple(kinds)
+        self._reads: dict[Any, PreparedRead[M]] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: Any) -> PreparedRead[M]:
+        read = self._reads.get(key)
+        if read is None:
+            with self._lock:
+                read = self._reads.get(key)
+                if read is None:
+                    read = self._reads[key] = PreparedRead(self._name(key), self._build(key), self._kinds)
+        return read
+
+
+def _converted(rows: list, converters: dict, connection) -> list:
+    """SQLCompiler.apply_converters, with this thread's connection (the compiler kept is another's)."""
+    found = []
+    for row in map(list, rows):
+        for position, (functions, expression) in converters.items():
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            row[position] = value
+        found.append(row)
+    return found
 
 
 def _stand_in_position(param: Any, sentinels: tuple, connection) -> tuple[int | None, Any]:

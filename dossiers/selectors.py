@@ -19,7 +19,7 @@ from accounts.models import Role, User
 from common import clock
 from common.kept import kept, new_versions, versions
 from common.links import absolute_url
-from common.prepared import PreparedRead
+from common.prepared import PreparedRead, PreparedReads
 
 from . import codes, fee_lines, panels, policies, working_days
 from .models import (
@@ -187,28 +187,24 @@ def _holds_no_authorisation(user) -> bool:
     return not _live_authorisations_held(user, router.db_for_read(Dossier))
 
 
-_OWN_DOSSIER_READS: dict[tuple[str, ...], PreparedRead[Dossier]] = {}
+# own_dossier's read for a citizen who helps nobody, with the related rows a page reads with it, compiled once
+# per process. Built from owned_by itself, for a stand-in of the citizen who holds no authorisation.
+_OWN_DOSSIER_READS: PreparedReads[Dossier] = PreparedReads(
+    lambda related: f"a citizen's own dossier, with {', '.join(related) or 'nothing else'}",
+    lambda related: (
+        lambda user_id, pk: (
+            Dossier.objects.owned_by(_citizen_helping_nobody(user_id))
+            .select_related(*related)
+            .filter(pk=pk)
+            .order_by()
+        )
+    ),
+    (int, int),
+)
 
 
 def _own_dossier_read(related: tuple[str, ...]) -> PreparedRead[Dossier]:
-    """own_dossier's read for a citizen who helps nobody, with these related rows, compiled once per process.
-    Built from owned_by itself, for a stand-in of the citizen who holds no authorisation."""
-    read = _OWN_DOSSIER_READS.get(related)
-    if read is None:
-        read = _OWN_DOSSIER_READS.setdefault(
-            related,
-            PreparedRead(
-                f"a citizen's own dossier, with {', '.join(related) or 'nothing else'}",
-                lambda user_id, pk: (
-                    Dossier.objects.owned_by(_citizen_helping_nobody(user_id))
-                    .select_related(*related)
-                    .filter(pk=pk)
-                    .order_by()
-                ),
-                (int, int),
-            ),
-        )
-    return read
+    return _OWN_DOSSIER_READS[related]
 
 
 def _citizen_helping_nobody(user_id: int) -> User:

@@ -17,7 +17,7 @@ from django_fsm import can_proceed
 
 from accounts.types import Actor
 from common import clock
-from common.prepared import PreparedRead
+from common.prepared import PreparedRead, PreparedReads
 from procedures.models import Agency
 
 from .. import audit, hooks, notices, policies, selectors
@@ -53,28 +53,25 @@ def lock(
     return locked
 
 
-_LOCK_READS: dict[tuple[str, ...], PreparedRead[Dossier]] = {}
+# The locking read of a dossier with the related rows a use case reads with it, compiled once per process
+# (common.prepared). of=("self",): the dossier's row only, not its procedure version (shared by every dossier
+# of it).
+_LOCK_READS: PreparedReads[Dossier] = PreparedReads(
+    lambda related: f"a dossier locked, with {', '.join(('procedure_version', *related))}",
+    lambda related: (
+        lambda pk: (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version", *related)
+            .filter(pk=pk)
+            .order_by()
+        )
+    ),
+    (int,),
+)
 
 
 def _lock_read(related: tuple[str, ...]) -> PreparedRead[Dossier]:
-    """The locking read of a dossier with these related rows, compiled once per process (common.prepared).
-    of=("self",): the dossier's row only, not its procedure version (shared by every dossier of it)."""
-    read = _LOCK_READS.get(related)
-    if read is None:
-        read = _LOCK_READS.setdefault(
-            related,
-            PreparedRead(
-                f"a dossier locked, with {', '.join(('procedure_version', *related))}",
-                lambda pk: (
-                    Dossier.objects.select_for_update(of=("self",))
-                    .select_related("procedure_version", *related)
-                    .filter(pk=pk)
-                    .order_by()
-                ),
-                (int,),
-            ),
-        )
-    return read
+    return _LOCK_READS[related]
 
 
 def timeliness(dossier: Dossier, at: datetime.datetime, intake: bool) -> str:
