@@ -65,7 +65,6 @@ def _stand_in(kind: type, number: int) -> Any:
 class _Compiled:
     sql: str
     params: tuple  # each: ("arg", (position, the type it is sent as)) or ("const", value)
-    compiler: Any
     init_list: list[str]
     fields_start: int
     fields_end: int
@@ -195,7 +194,6 @@ class PreparedRead(Generic[M]):
         return _Compiled(
             sql=sql,
             params=tuple(placed),
-            compiler=compiler,
             init_list=[column[0].target.attname for column in select[fields_start:fields_end]],
             fields_start=fields_start,
             fields_end=fields_end,
@@ -253,7 +251,8 @@ class PreparedReads(Generic[M]):
 
 
 def _converted(rows: list, converters: dict, connection) -> list:
-    """SQLCompiler.apply_converters, with this thread's connection (the compiler kept is another's)."""
+    """SQLCompiler.apply_converters, with this thread's connection (the converters were found on the one
+    that compiled the read)."""
     found = []
     for row in map(list, rows):
         for position, (functions, expression) in converters.items():

@@ -190,17 +190,21 @@ class DossierQuerySet(models.QuerySet):
             return self.filter((of_my_agencies & ~Q(state=State.DRAFT)) | Q(filed_by=user))
         return self.owned_by(user)
 
-    def owned_by(self, user):
+    def owned_by(self, user, held: list | tuple | None = None):
         """The citizen's pages: dossiers in their name; those a clerk registered for them at the desk are
         the applicant's too. A helper (ủy quyền) sees what a live authorisation covers and nothing else:
-        having filed a dossier for someone gives no access once the authorisation is revoked or expired."""
+        having filed a dossier for someone gives no access once the authorisation is revoked or expired.
+        `held`: the user's live authorisations when the caller has just read them (_live_authorisations_held).
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         # The helper's live authorisations are read first (almost always none) and turned into plain
         # conditions on indexed columns: a correlated EXISTS inside the OR would make PostgreSQL scan every
         # dossier for every citizen's page.
         condition = Q(applicant=user) | Q(filed_by=user, authorisation__isnull=True)
-        for scope, citizen_id, procedure_id, dossier_id in _live_authorisations_held(user, self.db):
+        if held is None:
+            held = _live_authorisations_held(user, self.db)
+        for scope, citizen_id, procedure_id, dossier_id in held:
             if scope == Authorisation.Scope.ALL:
                 condition |= Q(applicant_id=citizen_id)
             elif scope == Authorisation.Scope.PROCEDURE:

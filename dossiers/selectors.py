@@ -169,31 +169,29 @@ def own_dossier(user, pk: int, *, related: tuple[str, ...] = OWN_DOSSIER_RELATED
     """A dossier the user owns, for the citizen's pages (theirs and other apps'); anyone else's is a 404.
     `related`: the rows read with it (a page that only hands the dossier to a service that locks and reads
     it again asks for fewer: each join costs the ORM a millisecond or more)."""
-    found: Dossier | None
-    if _holds_no_authorisation(user) and type(pk) is int:
-        found = _own_dossier_read(related).one(user.pk, pk)
-    else:
-        found = Dossier.objects.owned_by(user).select_related(*related).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _holds_no_authorisation(user) -> bool:
-    """Signed in, active, and helping nobody: owned_by is then the same two conditions for everyone (the
-    helper's authorisations, read afresh, would add theirs). The same one query owned_by asks first."""
     if not (user.is_authenticated and user.is_active):
-        return False
-    return not _live_authorisations_held(user, router.db_for_read(Dossier))
+        raise Http404
+    # The authorisations the user holds as a helper, read once: almost always none, and then the query is
+    # the same for every citizen and compiled once per process (common.prepared).
+    held = _live_authorisations_held(user, router.db_for_read(Dossier))
+    if not held and type(pk) is int:
+        found = OWN_DOSSIER_READS[related].one(user.pk, pk)
+        if found is None:
+            raise Http404
+        return found
+    try:
+        return Dossier.objects.owned_by(user, held=held).select_related(*related).get(pk=pk)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
 
 
-# own_dossier's read for a citizen who helps nobody, with the related rows a page reads with it, compiled once
-# per process. Built from owned_by itself, for a stand-in of the citizen who holds no authorisation.
-_OWN_DOSSIER_READS: PreparedReads[Dossier] = PreparedReads(
+# own_dossier's read for a citizen who helps nobody, by the related rows a page reads with it: owned_by
+# itself, for a stand-in of the citizen (what owned_by reads of them is their id).
+OWN_DOSSIER_READS: PreparedReads[Dossier] = PreparedReads(
     lambda related: f"a citizen's own dossier, with {', '.join(related) or 'nothing else'}",
     lambda related: (
         lambda user_id, pk: (
-            Dossier.objects.owned_by(_citizen_helping_nobody(user_id))
+            Dossier.objects.owned_by(User(pk=user_id, role=Role.CITIZEN, is_active=True), held=())
             .select_related(*related)
             .filter(pk=pk)
             .order_by()
@@ -203,24 +201,10 @@ _OWN_DOSSIER_READS: PreparedReads[Dossier] = PreparedReads(
 )
 
 
-def _own_dossier_read(related: tuple[str, ...]) -> PreparedRead[Dossier]:
-    return _OWN_DOSSIER_READS[related]
-
-
-def _citizen_helping_nobody(user_id: int) -> User:
-    """What owned_by reads of a citizen: the id, and (from the database) their authorisations, of which a
-    stand-in id that no row has holds none."""
-    return User(pk=user_id, role=Role.CITIZEN, is_active=True)
-
-
 def lookup_url(dossier: Dossier) -> str:
     """The public status lookup of a dossier, prefilled with its code: what the QR codes on slips and
     receipts point to."""
     return absolute_url(f"{reverse('dossiers:lookup')}?{urlencode({'code': dossier.code or ''})}")
-
-
-def timeline(dossier: Dossier):
-    return dossier.events.select_related("agency", "from_agency", "to_agency").order_by("at", "pk")
 
 
 TIMELINE_READ = PreparedRead(
@@ -234,13 +218,13 @@ TIMELINE_READ = PreparedRead(
 )
 
 
-def timeline_rows(dossier: Dossier) -> list[DossierEvent]:
-    """timeline(dossier) read: one statement compiled once per process (common.prepared)."""
+def timeline(dossier: Dossier) -> list[DossierEvent]:
+    """The dossier's events, oldest first, with their agencies (one statement compiled once per process)."""
     return TIMELINE_READ(dossier.pk, known={"dossier": dossier})
 
 
-STAFF_DOCUMENTS_READ = PreparedRead(
-    "a dossier's documents, with who attested them",
+DOCUMENTS_READ = PreparedRead(
+    "a dossier's documents, with their files, who attested them and what each answers",
     lambda dossier_id: DossierDocument.objects.filter(dossier_id=dossier_id).select_related(
         "stored_file__attested_by", "required_document"
     ),
@@ -248,10 +232,10 @@ STAFF_DOCUMENTS_READ = PreparedRead(
 )
 
 
-def documents_for_staff(dossier: Dossier) -> list[DossierDocument]:
+def documents(dossier: Dossier) -> list[DossierDocument]:
     """The dossier's documents in their order (kind, position), with their files, who attested them and
     the required document each answers."""
-    return STAFF_DOCUMENTS_READ(dossier.pk, known={"dossier": dossier})
+    return DOCUMENTS_READ(dossier.pk, known={"dossier": dossier})
 
 
 SUPPLEMENT_REQUESTS_READ = PreparedRead(
@@ -650,7 +634,7 @@ def public_lookup_candidate(code: str, *, now: datetime.datetime) -> LookupCandi
     code = codes.as_stored(code)
     if not code:
         return LookupCandidate(None, None)
-    dossier = next(iter(LOOKUP_CANDIDATE_READ(code, now)), None)
+    dossier = LOOKUP_CANDIDATE_READ.one(code, now)
     locked_until = dossier.code_locked_until if dossier is not None else None  # type: ignore[attr-defined]
     return LookupCandidate(dossier, locked_until)
 

@@ -17,7 +17,7 @@ from django_fsm import can_proceed
 
 from accounts.types import Actor
 from common import clock
-from common.prepared import PreparedRead, PreparedReads
+from common.prepared import PreparedReads
 from procedures.models import Agency
 
 from .. import audit, hooks, notices, policies, selectors
@@ -44,7 +44,7 @@ def lock(
     payment attempts, its delivery orders): one order everywhere, so two transactions never deadlock.
     `related`: rows read with it besides its procedure version (never locked)."""
     pk = dossier if isinstance(dossier, int) else dossier.pk
-    found = _lock_read(related).one(pk)
+    found = LOCK_READS[related].one(pk)
     if found is None:
         raise Dossier.DoesNotExist("No dossier with this id.")
     locked: Dossier = found
@@ -56,7 +56,7 @@ def lock(
 # The locking read of a dossier with the related rows a use case reads with it, compiled once per process
 # (common.prepared). of=("self",): the dossier's row only, not its procedure version (shared by every dossier
 # of it).
-_LOCK_READS: PreparedReads[Dossier] = PreparedReads(
+LOCK_READS: PreparedReads[Dossier] = PreparedReads(
     lambda related: f"a dossier locked, with {', '.join(('procedure_version', *related))}",
     lambda related: (
         lambda pk: (
@@ -68,10 +68,6 @@ _LOCK_READS: PreparedReads[Dossier] = PreparedReads(
     ),
     (int,),
 )
-
-
-def _lock_read(related: tuple[str, ...]) -> PreparedRead[Dossier]:
-    return _LOCK_READS[related]
 
 
 def timeliness(dossier: Dossier, at: datetime.datetime, intake: bool) -> str:

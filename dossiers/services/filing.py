@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from accounts.types import Actor
 from common import clock
-from common.prepared import PreparedRead
 from procedures import selectors as catalogue
 from procedures.models import (
     Agency,
@@ -28,7 +27,7 @@ from procedures.models import (
     VersionStatus,
 )
 
-from .. import codes, fee_lines, policies, working_days
+from .. import codes, fee_lines, policies, selectors, working_days
 from ..models import (
     Channel,
     Dossier,
@@ -406,13 +405,6 @@ def purpose_of(dossier: Dossier) -> str:
     return str(form_data.get("purpose") or "").strip()
 
 
-DOCUMENTS_WITH_FILES_READ = PreparedRead(
-    "a dossier's documents, with their files",
-    lambda dossier_id: DossierDocument.objects.filter(dossier_id=dossier_id).select_related("stored_file"),
-    (int,),
-)
-
-
 def problems_before_submit(dossier: Dossier, fees: list[ProcedureFee] | None = None) -> list[str]:
     """Everything the rules can check before filing, so a dossier is not sent back for it. `submit`
     refuses while this list is not empty; the review page shows the same list. `fees`: the version's
@@ -434,7 +426,7 @@ def problems_before_submit(dossier: Dossier, fees: list[ProcedureFee] | None = N
             problems.append(_("Answer “%(question)s” (step “Your request”).") % {"question": question.label})
     if dossier.return_channel == ReturnChannel.POST and not dossier.delivery_address.strip():
         problems.append(_("Enter the address the result should be posted to."))
-    documents = DOCUMENTS_WITH_FILES_READ(dossier.pk, known={"dossier": dossier})
+    documents = selectors.documents(dossier)
     attached = {doc.required_document_id for doc in documents if doc.kind == DossierDocument.Kind.APPLICATION}
     for required in catalogue.required_documents_of(dossier.procedure_version):
         if required.is_required and required.pk not in attached:

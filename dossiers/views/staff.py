@@ -274,7 +274,7 @@ def _document_url(document: DossierDocument) -> str:
 
 
 def _timeline(dossier: Dossier) -> list[dict]:
-    events = selectors.timeline_rows(dossier)
+    events = selectors.timeline(dossier)
     labels = dict(Timeliness.choices)
     return [
         {
@@ -398,7 +398,7 @@ def _detail(
     status: int = 200,
     digitise_form: DigitiseForm | None = None,
 ):
-    documents = selectors.documents_for_staff(dossier)
+    documents = selectors.documents(dossier)
     for document in documents:
         document.url = _document_url(document)
     requests = selectors.load_supplement_requests(dossier)

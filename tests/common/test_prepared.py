@@ -40,12 +40,11 @@ def test_the_portal_registers_its_reads():
     assert {
         "a dossier as a member of staff sees it",
         "a dossier's events, oldest first",
-        "a dossier's documents, with who attested them",
+        "a dossier's documents, with their files, who attested them and what each answers",
         "the newest 30 notifications about a dossier",
         "a dossier's booked appointments",
         "a dossier's events, as sentences need them",
         "a dossier's supplement requests, with who asked, who approved and their items",
-        "a dossier's documents, with their files",
         "a procedure version's fees",
         "a procedure version's required documents",
         "an agency's appointment schedule",
@@ -110,12 +109,12 @@ def test_the_staff_page_reads_give_what_the_orm_gives(worked_dossier):
     dossier, clerk = worked_dossier
     pairs = [
         (
-            selectors.timeline_rows(dossier),
-            list(selectors.timeline(dossier)),
+            selectors.timeline(dossier),
+            list(dossier.events.select_related("agency", "from_agency", "to_agency").order_by("at", "pk")),
             ("agency", "from_agency", "to_agency"),
         ),
         (
-            selectors.documents_for_staff(dossier),
+            selectors.documents(dossier),
             list(dossier.documents.select_related("stored_file__attested_by", "required_document")),
             ("stored_file", "stored_file__attested_by", "required_document"),
         ),
@@ -142,7 +141,7 @@ def test_the_staff_page_reads_give_what_the_orm_gives(worked_dossier):
 def test_rows_read_for_a_dossier_hold_it_without_asking_again(worked_dossier, django_assert_num_queries):
     dossier, _clerk = worked_dossier
     with django_assert_num_queries(1):
-        events = selectors.timeline_rows(dossier)
+        events = selectors.timeline(dossier)
         assert all(event.dossier is dossier for event in events)
 
 
@@ -227,10 +226,10 @@ def test_prefetch_lookups_are_followed(worked_dossier, django_assert_num_queries
 
 def test_it_compiles_once(worked_dossier):
     dossier, _clerk = worked_dossier
-    selectors.timeline_rows(dossier)
+    selectors.timeline(dossier)
     with CaptureQueriesContext(connection) as sent:
         compiled_before = dict(selectors.TIMELINE_READ._compiled)
-        selectors.timeline_rows(dossier)
+        selectors.timeline(dossier)
     assert selectors.TIMELINE_READ._compiled == compiled_before
     assert len(sent.captured_queries) == 1
 
@@ -256,7 +255,7 @@ def test_supplement_requests_are_left_where_the_policy_reads_them(worked_dossier
 def test_the_locking_read_sends_what_the_orm_compiles(related):
     from dossiers.services import base
 
-    read = base._lock_read(related)
+    read = base.LOCK_READS[related]
     expected = (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure_version", *related)
@@ -266,7 +265,7 @@ def test_the_locking_read_sends_what_the_orm_compiles(related):
     with transaction.atomic():
         sql, params = expected.query.get_compiler(using="default").as_sql()
         assert read.sql_and_params(42) == (sql, list(params))
-    assert base._lock_read(related) is read, "one read per set of related rows"
+    assert base.LOCK_READS[related] is read, "one read per set of related rows"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -275,7 +274,7 @@ def test_a_locking_read_is_refused_outside_a_transaction():
 
     dossier = filed_dossier()
     with pytest.raises(TransactionManagementError):
-        base._lock_read(())(dossier.pk)
+        base.LOCK_READS[()](dossier.pk)
     with transaction.atomic():
         assert base.lock(dossier.pk) == dossier
     with transaction.atomic(), pytest.raises(Dossier.DoesNotExist):
@@ -330,7 +329,7 @@ def test_a_locking_read_goes_where_the_orm_writes(monkeypatch):
             return "default"
 
     monkeypatch.setattr("common.prepared.router", Router())
-    assert base._lock_read(())._alias() == "default"
+    assert base.LOCK_READS[()]._alias() == "default"
     assert selectors.TIMELINE_READ._alias() == "replica"
 
 
@@ -375,7 +374,7 @@ def test_a_citizen_finds_their_own_dossier_and_no_one_else_s(django_assert_num_q
 
 @pytest.mark.parametrize("related", [(), ("procedure_version", "receiving_agency")])
 def test_the_own_dossier_read_is_owned_by_for_a_citizen_helping_nobody(related):
-    read = selectors._own_dossier_read(related)
+    read = selectors.OWN_DOSSIER_READS[related]
     citizen = CitizenProfileFactory().user
     expected = Dossier.objects.owned_by(citizen).select_related(*related).filter(pk=42).order_by()
     sql, params = expected.query.get_compiler(using="default").as_sql()
