@@ -14,10 +14,23 @@ from django.db import connections, router
 from django.db.models import Q
 
 from common import clock
+from common.prepared import PreparedRead
 from common.sql import named_columns
 from procedures.models import Agency
 
 from .models import AgencyMembership, CitizenProfile, PhoneVerification, Role, User
+
+# Read on every staff page (dossiers.policies.memberships_of), compiled once per process (common.prepared).
+MEMBERSHIPS_READ = PreparedRead(
+    "a user's agency memberships",
+    lambda user_id: AgencyMembership.objects.filter(user_id=user_id).order_by(),
+    (int,),
+)
+
+
+def supervision_by_agency(user_id: int) -> dict[int, bool]:
+    """Agency id → whether the user supervises there, for the agencies the user works for."""
+    return {m.agency_id: m.is_supervisor for m in MEMBERSHIPS_READ(user_id)}
 
 
 def user_for_login(email: str) -> User | None:

@@ -30,7 +30,7 @@ def memberships_of(user: Any) -> dict[int, bool]:  # a signed-in user: callers c
     lives as long as the request (a page asks several rules about the same person)."""
     cached: dict[int, bool] | None = getattr(user, "_portal_memberships", None)
     if cached is None:
-        cached = dict(user.memberships.values_list("agency_id", "is_supervisor"))
+        cached = accounts_selectors.supervision_by_agency(user.pk)
         user._portal_memberships = cached
     return cached
 

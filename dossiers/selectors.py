@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, connections, router
-from django.db.models import Count, F, Max, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Role, User
+from accounts.models import AgencyMembership, Role, User
 from common import clock
 from common.kept import kept, new_versions, versions
 from common.links import absolute_url
@@ -130,12 +130,26 @@ def _staff_member(user_id: int) -> User:
     return User(pk=user_id, role=Role.CLERK, is_active=True, is_superuser=False)
 
 
+def new_to_viewer(user_id: int) -> Exists:
+    """Whether the dossier is new to one of the viewer's agencies that it was filed with or handed to (an
+    arrival the viewer did not send): what services.mark_seen clears when they open it."""
+    return Exists(
+        Arrival.objects.filter(
+            Q(agency_id=OuterRef("receiving_agency_id")) | Q(agency_id=OuterRef("handling_agency_id")),
+            dossier_id=OuterRef("pk"),
+            agency_id__in=AgencyMembership.objects.filter(user_id=user_id).values("agency_id"),
+        ).exclude(sent_by_id=user_id)
+    )
+
+
 # The staff dossier page's read, compiled once per process (common.prepared). Unordered, as `.get()` reads.
+# `new_to_viewer`: mark_seen then deletes nothing, without a statement, once the viewer's agencies saw it.
 STAFF_DOSSIER_PAGE_READ = PreparedRead(
     "a dossier as a member of staff sees it",
     lambda user_id, pk: (
         Dossier.objects.visible_to(_staff_member(user_id))
         .select_related(*DOSSIER_PAGE_RELATED)
+        .annotate(new_to_viewer=new_to_viewer(user_id))
         .filter(pk=pk)
         .order_by()
     ),

@@ -1,7 +1,14 @@
+from common.prepared import PreparedRead
 from dossiers import policies
 from dossiers.models import Dossier
 
 from .models import SignedResult
+
+SIGNED_RESULTS_READ = PreparedRead(
+    "a dossier's results to sign or signed",
+    lambda dossier_id: SignedResult.objects.filter(dossier_id=dossier_id).select_related("signed_file"),
+    (int,),
+)
 
 
 def signed_results_of(dossier: Dossier) -> list[SignedResult]:
@@ -9,7 +16,7 @@ def signed_results_of(dossier: Dossier) -> list[SignedResult]:
     (services.plan_signing), which sets `decided_at` — no query for a dossier still being processed."""
     if dossier.decided_at is None:
         return []
-    return list(SignedResult.objects.filter(dossier=dossier).select_related("signed_file"))
+    return SIGNED_RESULTS_READ(dossier.pk, known={"dossier": dossier})
 
 
 def may_retry(user, dossier: Dossier) -> bool:

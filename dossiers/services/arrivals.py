@@ -46,8 +46,8 @@ def mark_seen(*, dossier: Dossier, by: Actor) -> None:
     procedure (no lock, no audit row); one DELETE, nothing when there is nothing to clear. Run on its own,
     not in the transaction QuerySet.delete() opens around it (BEGIN and COMMIT: two more round trips on
     every view of a staff dossier page); nothing cascades from an arrival."""
-    if not by.is_authenticated:
-        return
+    if not by.is_authenticated or getattr(dossier, "new_to_viewer", True) is False:
+        return  # the page's read (selectors.STAFF_DOSSIER_PAGE_READ) found nothing new to the viewer
     agencies = [
         pk
         for pk in {dossier.receiving_agency_id, dossier.handling_agency_id}

@@ -33,7 +33,16 @@ from notifications import selectors as notification_selectors
 from procedures.models import Agency
 
 from .. import fee_lines, policies, register_export, selectors, services, slips
-from ..models import Dossier, DossierDocument, ReturnChannel, RuleSet, State, SupplementRequest, Timeliness
+from ..models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    ReturnChannel,
+    RuleSet,
+    State,
+    SupplementRequest,
+    Timeliness,
+)
 from ..selectors import QueueView
 from ..staff_forms import (
     ACTION_FORMS,
@@ -273,8 +282,7 @@ def _document_url(document: DossierDocument) -> str:
         return ""
 
 
-def _timeline(dossier: Dossier) -> list[dict]:
-    events = selectors.timeline(dossier)
+def _timeline(dossier: Dossier, events: list[DossierEvent]) -> list[dict]:
     labels = dict(Timeliness.choices)
     return [
         {
@@ -375,7 +383,10 @@ def _my_agencies(user, dossier: Dossier) -> list[Agency]:
     return [agency for pk, agency in agencies.items() if pk in mine]
 
 
-def _slip_links(dossier: Dossier, requests: list[SupplementRequest]) -> list[dict]:
+def _slip_links(
+    dossier: Dossier, requests: list[SupplementRequest], events: list[DossierEvent]
+) -> list[dict]:
+    """Every apology is recorded with its audit row (services.issue_apology): the events tell."""
     return [
         {
             "label": slips.SLIP_LABELS[kind],
@@ -385,7 +396,7 @@ def _slip_links(dossier: Dossier, requests: list[SupplementRequest]) -> list[dic
         for kind in slips.available_kinds(
             dossier,
             has_supplement=any(r.sent_at is not None for r in requests),
-            has_apology=False if dossier.received_at is None else None,  # an apology follows reception
+            has_apology=any(event.action == DossierEvent.Action.APOLOGY for event in events),
         )
     ]
 
@@ -402,6 +413,7 @@ def _detail(
     for document in documents:
         document.url = _document_url(document)
     requests = selectors.load_supplement_requests(dossier)
+    events = selectors.timeline(dossier)
     active = {SupplementRequest.Status.OPEN, SupplementRequest.Status.PROPOSED}
     actions = _action_forms(request, dossier, bound)
     context = {
@@ -415,7 +427,7 @@ def _detail(
         },
         "active_requests": [r for r in requests if r.status in active],
         "past_requests": [r for r in requests if r.status not in active],
-        "timeline": _timeline(dossier),
+        "timeline": _timeline(dossier, events),
         "notifications": notification_selectors.latest_for_dossier(dossier.pk),
         "actions": actions,
         "action_groups": {action["group"] for action in actions},
@@ -423,7 +435,7 @@ def _detail(
         "next_steps": []
         if any(action["name"] not in policies.ALWAYS_OPEN | CONFIRMED_ACTIONS for action in actions)
         else _next_steps(dossier),
-        "slips": _slip_links(dossier, requests),
+        "slips": _slip_links(dossier, requests, events),
         "digitise_slots": _digitise_slots(request, dossier, digitise_form),
         "intake_late": dossier.intake_answer_late(),
         "overdue": dossier.is_overdue(),

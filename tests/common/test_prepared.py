@@ -134,7 +134,11 @@ def test_the_staff_page_reads_give_what_the_orm_gives(worked_dossier):
         assert [row(o, *related) for o in prepared] == [row(o, *related) for o in orm]
     seen = selectors.dossier_for(clerk, dossier.pk)
     relations = selectors.DOSSIER_PAGE_RELATED
-    expected = Dossier.objects.select_related(*relations).get(pk=dossier.pk)
+    expected = (
+        Dossier.objects.select_related(*relations)
+        .annotate(new_to_viewer=selectors.new_to_viewer(clerk.pk))
+        .get(pk=dossier.pk)
+    )
     assert row(seen, *relations) == row(expected, *relations)
 
 

@@ -223,6 +223,39 @@ def test_opening_a_new_dossier_clears_it_with_one_statement_and_no_transaction(c
     assert not Arrival.objects.filter(dossier=dossier).exists()
 
 
+def test_opening_a_dossier_already_seen_by_the_agency_sends_no_delete(client):
+    """The page's read tells whether anything is new to the viewer's agencies (new_to_viewer): a dossier
+    opened again, or one the viewer sent themselves, costs no statement to clear."""
+    w = world()
+    dossier = file_online(w)
+    sign_in(client, w.desk.clerk)
+    statements = []
+
+    def watch(execute, sql, params, many, context):
+        statements.append(sql.lstrip().split()[0].upper())
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        page(client, dossier)
+    assert statements.count("DELETE") == 1
+
+    statements.clear()
+    with connection.execute_wrapper(watch):
+        page(client, dossier)
+    assert statements and "DELETE" not in statements
+
+    services.transfer(
+        dossier=services.receive(dossier=dossier, clerk=w.desk.clerk),
+        by=w.desk.clerk,
+        to_agency=w.handler.agency,
+    )
+    statements.clear()
+    with connection.execute_wrapper(watch):
+        page(client, dossier)  # sent by the viewer: not new to them, and left new to the handler
+    assert "DELETE" not in statements
+    assert Arrival.objects.filter(dossier=dossier, agency=w.handler.agency).exists()
+
+
 def test_opening_a_dossier_that_is_no_longer_new_leaves_the_kept_queue_pages_alone(
     client, django_capture_on_commit_callbacks
 ):

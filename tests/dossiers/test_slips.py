@@ -230,3 +230,16 @@ def test_each_hand_off_names_who_held_the_dossier_then_not_who_holds_it_now():
     )
     assert (rows["transfer"].from_label, rows["transfer"].to_label) == (desk, handler)
     assert (rows["result_ready"].from_label, rows["result_ready"].to_label) == (handler, desk)
+
+
+def test_the_staff_page_links_the_apology_slip_once_an_apology_was_issued(client):
+    """The page tells from the dossier's events (each apology has its audit row), with no query of its own."""
+    w = world()
+    dossier = dossier_in(w, State.IN_PROGRESS)
+    sign_in(client, w.handler.officer)
+    page = reverse("staff:detail", args=[dossier.pk])
+    assert slip_url(dossier, "apology") not in client.get(page).content.decode()
+
+    with_apology(w, dossier)
+    html = client.get(page).content.decode()
+    assert slip_url(dossier, "apology") in html and slip_url(dossier, "receipt") in html
