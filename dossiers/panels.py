@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+    from django.template import Context
 
     from .models import Dossier
 
@@ -93,14 +94,23 @@ def panels_at(place: str) -> list[Panel]:
     return sorted((p for p in _panels.values() if p.place == place), key=lambda p: (p.order, p.name))
 
 
-def render_panels(dossier: Dossier, place: str, request: HttpRequest | None) -> SafeString:
-    """The HTML of every panel registered at `place` that has something to show for this dossier."""
+def render_panels(
+    dossier: Dossier, place: str, request: HttpRequest | None, page: Context | None = None
+) -> SafeString:
+    """The HTML of every panel registered at `place` that has something to show for this dossier. `page`:
+    the context of the page the panels are part of, rendered in as `{% include %}` does (its context
+    processors ran once, for the page, not again for each panel)."""
     parts = []
     for panel in panels_at(place):
         context = panel.context(dossier, request)
         if context is None:
             continue
-        parts.append(render_to_string(panel.template, {"dossier": dossier, **context}, request=request))
+        values = {"dossier": dossier, **context}
+        if page is not None and page.template is not None:
+            with page.push(values):
+                parts.append(page.template.engine.get_template(panel.template).render(page))
+        else:
+            parts.append(render_to_string(panel.template, values, request=request))
     return mark_safe("".join(parts))
 
 

@@ -130,7 +130,7 @@ TEMPLATES = [
 ]
 # Form widgets render through TEMPLATES, so templates/django/forms/ can show the portal's wording (a select's
 # empty choice says "— Chọn —", not Django's "---------": common/forms.py choice_prompt).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "common.form_renderer.PortalFormRenderer"  # TemplatesSetting, plain inputs in Python
 
 # --- Database ---------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}

@@ -4,6 +4,7 @@
 from typing import Any
 
 from django import template
+from django.template import Context
 from django.utils.safestring import SafeString
 
 from .. import panels, selectors
@@ -13,8 +14,8 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def dossier_panels(context: dict[str, Any], dossier: Any, place: str) -> SafeString:
-    return panels.render_panels(dossier, place, context.get("request"))
+def dossier_panels(context: Context, dossier: Any, place: str) -> SafeString:
+    return panels.render_panels(dossier, place, context.get("request"), page=context)
 
 
 @register.simple_tag

@@ -79,6 +79,7 @@ def test_dossier_templates_load_only_dossier_tags():
         "l10n",
         "tz",
         "humanize",
+        "cache",
         "dossier_panels",
         "portal_format",
     }  # portal_format: common
