@@ -30,6 +30,7 @@ from common.downloads import XLSX, private_download
 from common.kept import kept
 from common.replica import reads_lag_tolerant
 from notifications import selectors as notification_selectors
+from procedures import selectors as catalogue
 from procedures.models import Agency
 
 from .. import fee_lines, policies, register_export, selectors, services, slips
@@ -436,7 +437,8 @@ def _detail(
         if any(action["name"] not in policies.ALWAYS_OPEN | CONFIRMED_ACTIONS for action in actions)
         else _next_steps(dossier),
         "slips": _slip_links(dossier, requests, events),
-        "digitise_slots": _digitise_slots(request, dossier, digitise_form),
+        "digitise_slots": _digitise_slots(request, dossier, documents, digitise_form),
+        "digitise_url": reverse("staff:digitise", args=[dossier.pk]),
         "intake_late": dossier.intake_answer_late(),
         "overdue": dossier.is_overdue(),
         "my_agencies": _my_agencies(request.user, dossier),
@@ -650,17 +652,24 @@ def _action_page(request, dossier: Dossier, name: str):
     )
 
 
-def _digitise_slots(request, dossier: Dossier, bound: DigitiseForm | None = None) -> list[dict]:
-    """Số hóa at intake: one form per slot of the procedure (a scan and the attestation), for a clerk who
-    may digitise this dossier now; empty otherwise."""
+def _digitise_slots(
+    request, dossier: Dossier, documents: list[DossierDocument], bound: DigitiseForm | None = None
+) -> list[dict]:
+    """Số hóa at intake: one form per slot of the procedure (a scan and the attestation) with the copies
+    attested in it so far, for a clerk who may digitise this dossier now; empty otherwise."""
     if not policies.may_digitise(request.user, dossier):
         return []
+    attested: dict[int | None, list[DossierDocument]] = {}
+    for document in documents:
+        if document.kind == DossierDocument.Kind.APPLICATION and document.stored_file.attested_at:
+            attested.setdefault(document.required_document_id, []).append(document)
     slots = []
-    for required in dossier.procedure_version.documents.all():
+    for required in catalogue.required_documents_of(dossier.procedure_version):
         is_bound = bound is not None and bound.data.get("required_document") == str(required.pk)
         slots.append(
             {
                 "required": required,
+                "attested": attested.get(required.pk, []),
                 "form": bound
                 if is_bound
                 else DigitiseForm(

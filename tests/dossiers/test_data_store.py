@@ -411,6 +411,12 @@ def test_the_desk_page_digitises_a_slot(client, cccd):
     )
     assert response.status_code == 302
     assert dossier.documents.get().stored_file.attested_by == clerk
+    # The attested copy shows in its own slot, and only there.
+    html = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
+    slots = html.split('class="digitise-slot"')[1:]
+    assert len(slots) == dossier.procedure_version.documents.count() >= 1
+    shown = [slot for slot in slots if 'class="attested"' in slot.split("<form")[0]]
+    assert len(shown) == 1 and f'id="digitise-{slot.pk}"' in shown[0] and clerk.get_full_name() in shown[0]
 
 
 def test_the_desk_page_refuses_a_slot_of_another_procedure(client, cccd):
