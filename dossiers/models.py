@@ -502,8 +502,18 @@ class Dossier(FSMModelMixin, models.Model):
             and not self.fees_ready_for_return()
         )
 
+    def loaded_supplement_requests(self) -> "list[SupplementRequest] | None":
+        """The supplement requests read with the dossier (prefetch_related or
+        selectors.load_supplement_requests), or None when they were not: a page asks its rules of the rows
+        it has instead of asking again."""
+        loaded = getattr(self, "_prefetched_objects_cache", {}).get("supplement_requests")
+        return None if loaded is None else list(loaded)
+
     def intake_supplement_open(self) -> bool:
         """One supplement request at intake, never a second (Decree 118/2025: one complete list)."""
+        loaded = self.loaded_supplement_requests()
+        if loaded is not None:
+            return not any(r.stage == SupplementRequest.Stage.INTAKE and r.sent_at for r in loaded)
         return not self.supplement_requests.filter(
             stage=SupplementRequest.Stage.INTAKE, sent_at__isnull=False
         ).exists()

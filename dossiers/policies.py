@@ -276,7 +276,7 @@ STAFF_ACTIONS = (
 
 def _has_proposed_supplement(dossier: Dossier) -> bool:
     """From the supplement requests a page already loaded with the dossier (prefetch_related), else asked."""
-    loaded = getattr(dossier, "_prefetched_objects_cache", {}).get("supplement_requests")
+    loaded = dossier.loaded_supplement_requests()
     if loaded is not None:
         return any(request.status == SupplementRequest.Status.PROPOSED for request in loaded)
     return dossier.supplement_requests.filter(status=SupplementRequest.Status.PROPOSED).exists()

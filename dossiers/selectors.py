@@ -130,15 +130,19 @@ def _staff_member(user_id: int) -> User:
     return User(pk=user_id, role=Role.CLERK, is_active=True, is_superuser=False)
 
 
+def arrivals_new_to(user_id: int, dossier_id: Any, agency_ids: Any) -> QuerySet[Arrival]:
+    """A dossier's arrivals at `agency_ids` that the user did not send: what is new to them there, what
+    opening the dossier's page clears (services.mark_seen)."""
+    return Arrival.objects.filter(dossier_id=dossier_id, agency_id__in=agency_ids).exclude(sent_by_id=user_id)
+
+
 def new_to_viewer(user_id: int) -> Exists:
-    """Whether the dossier is new to one of the viewer's agencies that it was filed with or handed to (an
-    arrival the viewer did not send): what services.mark_seen clears when they open it."""
+    """Whether the dossier is new to one of the viewer's agencies that it was filed with or handed to."""
+    mine = AgencyMembership.objects.filter(user_id=user_id).values("agency_id")
     return Exists(
-        Arrival.objects.filter(
-            Q(agency_id=OuterRef("receiving_agency_id")) | Q(agency_id=OuterRef("handling_agency_id")),
-            dossier_id=OuterRef("pk"),
-            agency_id__in=AgencyMembership.objects.filter(user_id=user_id).values("agency_id"),
-        ).exclude(sent_by_id=user_id)
+        arrivals_new_to(user_id, OuterRef("pk"), mine).filter(
+            Q(agency_id=OuterRef("receiving_agency_id")) | Q(agency_id=OuterRef("handling_agency_id"))
+        )
     )
 
 

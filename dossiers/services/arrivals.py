@@ -54,7 +54,7 @@ def mark_seen(*, dossier: Dossier, by: Actor) -> None:
         if pk is not None and pk in policies.memberships_of(by)
     ]
     if agencies:
-        arrivals = Arrival.objects.filter(dossier=dossier, agency_id__in=agencies).exclude(sent_by=by)
+        arrivals = selectors.arrivals_new_to(by.pk, dossier.pk, agencies)
         cleared = arrivals._raw_delete(router.db_for_write(Arrival))
         if cleared:  # the queues' kept pages showed it as new
             transaction.on_commit(lambda: selectors.forget_agency_queues(*agencies))

@@ -548,6 +548,20 @@ def test_the_staff_dossier_page_reads_the_same_few_rows_however_many_agencies_an
     assert len(memberships) == 1 and f'"user_id" = {w.handler.officer.pk}' in memberships[0], memberships
 
 
+def test_the_staff_page_of_a_new_filing_reads_its_supplement_requests_once(client, w):
+    """The rule "one supplement request at intake" (Dossier.intake_supplement_open) asks the requests the
+    page already loaded, not the database again."""
+    dossier = file_online(w)
+    sign_in(client, w.desk.clerk)
+    url = reverse("staff:detail", args=[dossier.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as seen:
+        html = client.get(url).content.decode()
+    reads = [q["sql"] for q in seen.captured_queries if 'FROM "dossiers_supplementrequest"' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert reverse("staff:act", args=[dossier.pk, "request_supplement"]) in html
+
+
 def test_a_folded_form_opened_on_a_stale_page_is_not_given(client, w):
     """The page showed version n; someone else acted since. The form fetched now would carry the new version
     and pass the stale-page check: the page's version goes with the request, and the answer is the notice."""
