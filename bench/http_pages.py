@@ -53,6 +53,7 @@ DEEP_PAGE = 40  # a page a clerk reaches by paging through a long tab
 # In smoke mode every page is still requested once (check_pages); wrk loads only these, one per kind of page
 # (the lookup's PK ceiling, a queue's template ceiling, an API key header), so the smoke stays a few seconds.
 FILING_PAGE = "filing (wizard's submit)"
+STAFF_FILED_PAGE = "staff dossier page, filed online (10 documents)"
 SMOKE_MEASURED = ("public lookup", "queue new", "API dossier list", FILING_PAGE)
 # The form's and the cookie's CSRF token of the POSTs (an unmasked secret is accepted as the form's token).
 CSRF_TOKEN = "benchcsrftokenbenchcsrftoken0123"
@@ -272,6 +273,7 @@ def build_pages(args) -> list[Page]:
         # The newest, most of them returned (history), and the open ones a clerk works on (their forms).
         Page("staff dossier page", ward_dossier_pages(set(State) - {State.DRAFT}), "template", cookie=clerk),
         Page("staff dossier page, open ones", open_ones, "template", cookie=clerk),
+        Page(STAFF_FILED_PAGE, filed_at_the_desk(10 if args.smoke else 30), "template", cookie=clerk),
         # The template ceiling itself, signed in: what the session and the user cost every signed-in page.
         Page(
             "floor: the template page, signed in",
@@ -311,6 +313,30 @@ def build_pages(args) -> list[Page]:
             Page(f"queue {tab}, deep page", [deep_page(tab)], "template", cookie=clerk, goal_p95_ms=50)
         )
     return pages
+
+
+def filed_at_the_desk(count: int) -> list[str]:
+    """The staff pages of `count` dossiers filed online to the clerk's ward, as the desk opens them: ten
+    documents each, the filing's notices, a digitising form (the year loaded by dossiers_1m has no files and
+    no notices). Filed through the service once, found again on later runs."""
+    from accounts.models import User
+    from bench import filing
+    from dossiers import services
+    from dossiers.models import Dossier, State
+    from procedures.models import Agency
+
+    citizen = User.objects.get(email=FILING_CITIZEN_EMAIL)
+    version = filing.ten_document_version()
+    agency = Agency.objects.get(code=STAFF_AGENCY)
+    filed = list(
+        Dossier.objects.filter(
+            applicant=citizen, procedure_version=version, receiving_agency=agency, state=State.SUBMITTED
+        ).values_list("pk", flat=True)[:count]
+    )
+    for draft in filing.ready_drafts(version, citizen, count - len(filed), agency):
+        services.submit(dossier=draft, by=citizen)
+        filed.append(draft.pk)
+    return [f"/staff/dossiers/{pk}/" for pk in filed]
 
 
 def appointment_page() -> Page:

@@ -374,9 +374,10 @@ class DeskForm(forms.Form):
 
 
 class DigitiseForm(forms.Form):
-    """Số hóa at the desk: the scan of one paper for one slot, and the clerk's attestation."""
+    """Số hóa at the desk: which paper (a slot of the procedure: `slots`, its (pk, label) pairs), its scan,
+    and the clerk's attestation."""
 
-    required_document = forms.IntegerField(widget=forms.HiddenInput)
+    required_document = forms.TypedChoiceField(label=_("Paper"), coerce=int)
     file = forms.FileField(
         label=_("Scan of the paper"), widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
     )
@@ -384,6 +385,10 @@ class DigitiseForm(forms.Form):
         label=_("I attest this copy matches the original"),
         error_messages={"required": _("Tick “I attest this copy matches the original” to digitise it.")},
     )
+
+    def __init__(self, *args, slots: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["required_document"].choices = slots
 
 
 # --- the register ---------------------------------------------------------------------------------------

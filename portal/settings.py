@@ -125,6 +125,8 @@ TEMPLATES = [
                 "portal.context_processors.site",
                 "notifications.context_processors.inbox",
             ],
+            # Django's `date` filter with a shortcut for numeric formats (common/templatetags/dates.py).
+            "builtins": ["common.templatetags.dates"],
         },
     },
 ]

@@ -437,8 +437,7 @@ def _detail(
         if any(action["name"] not in policies.ALWAYS_OPEN | CONFIRMED_ACTIONS for action in actions)
         else _next_steps(dossier),
         "slips": _slip_links(dossier, requests, events),
-        "digitise_slots": _digitise_slots(request, dossier, documents, digitise_form),
-        "digitise_url": reverse("staff:digitise", args=[dossier.pk]),
+        "digitise": _digitise(request, dossier, documents, digitise_form),
         "intake_late": dossier.intake_answer_late(),
         "overdue": dossier.is_overdue(),
         "my_agencies": _my_agencies(request.user, dossier),
@@ -652,32 +651,48 @@ def _action_page(request, dossier: Dossier, name: str):
     )
 
 
-def _digitise_slots(
+def _digitise(
     request, dossier: Dossier, documents: list[DossierDocument], bound: DigitiseForm | None = None
-) -> list[dict]:
-    """Số hóa at intake: one form per slot of the procedure (a scan and the attestation) with the copies
-    attested in it so far, for a clerk who may digitise this dossier now; empty otherwise."""
+) -> dict | None:
+    """Số hóa at intake, for a clerk who may digitise this dossier now (None otherwise, or when the
+    procedure asks for no paper): the procedure's slots, each with the copies attested in it so far, and one
+    form (the slot, the scan, the attestation) that offers first the next slot with no attested copy."""
     if not policies.may_digitise(request.user, dossier):
-        return []
+        return None
+    slots = _digitise_slots(dossier, documents)
+    if not slots:
+        return None
+    if bound is None:
+        next_slot = next((slot for slot in slots if not slot["attested"]), slots[0])
+        bound = DigitiseForm(
+            slots=_digitise_choices(slots),
+            initial={"required_document": next_slot["required"].pk},
+            auto_id="id_digitise_%s",
+        )
+    return {"slots": slots, "form": bound}
+
+
+def _digitise_slots(dossier: Dossier, documents: list[DossierDocument]) -> list[dict]:
     attested: dict[int | None, list[DossierDocument]] = {}
     for document in documents:
         if document.kind == DossierDocument.Kind.APPLICATION and document.stored_file.attested_at:
             attested.setdefault(document.required_document_id, []).append(document)
-    slots = []
-    for required in catalogue.required_documents_of(dossier.procedure_version):
-        is_bound = bound is not None and bound.data.get("required_document") == str(required.pk)
-        slots.append(
-            {
-                "required": required,
-                "attested": attested.get(required.pk, []),
-                "form": bound
-                if is_bound
-                else DigitiseForm(
-                    initial={"required_document": required.pk}, auto_id=f"id_digitise_{required.pk}_%s"
-                ),
-            }
+    return [
+        {"required": required, "attested": attested.get(required.pk, [])}
+        for required in catalogue.required_documents_of(dossier.procedure_version)
+    ]
+
+
+def _digitise_choices(slots: list[dict]) -> list[tuple[int, str]]:
+    return [
+        (
+            slot["required"].pk,
+            _("%(name)s (digitised)") % {"name": slot["required"].name}
+            if slot["attested"]
+            else slot["required"].name,
         )
-    return slots
+        for slot in slots
+    ]
 
 
 @require_POST
@@ -688,13 +703,10 @@ def digitise(request, pk):
     dossier = visible_dossier(request.user, pk)
     if not policies.may_digitise(request.user, dossier):
         raise PermissionDenied(_("You may not do this on this dossier."))
+    slots = _digitise_slots(dossier, selectors.documents(dossier))
     slot = request.POST.get("required_document", "")
-    form = DigitiseForm(request.POST, request.FILES, auto_id=f"id_digitise_{slot}_%s")
-    required = (
-        dossier.procedure_version.documents.filter(pk=int(slot)).first()
-        if slot.isdigit() and len(slot) < 12
-        else None
-    )
+    required = next((each["required"] for each in slots if str(each["required"].pk) == slot), None)
+    form = DigitiseForm(request.POST, request.FILES, slots=_digitise_choices(slots), auto_id="id_digitise_%s")
     if required is None:
         messages.error(request, _("This document is not part of this procedure."))
         return redirect("staff:detail", dossier.pk)

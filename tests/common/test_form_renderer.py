@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, override
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from common.form_renderer import INPUT, INPUT_WIDGETS, PortalFormRenderer
+from common.form_renderer import INPUT, INPUT_WIDGETS, OPTION, SELECT, PortalFormRenderer
 
 TEXT = st.text(alphabet=st.sampled_from(list("aZ09 <>&\"'=/ ðẫ\t\n-")), max_size=12)
 ATTR_VALUE = st.one_of(
@@ -127,3 +127,69 @@ def test_a_template_the_project_overrides_goes_through_its_template(monkeypatch)
     )
     assert INPUT_WIDGETS[0] in renderer.inputs_written_here
     assert "django/forms/widgets/email.html" not in renderer.inputs_written_here
+
+
+LABEL = st.one_of(
+    TEXT, TEXT.map(mark_safe), st.just("---------"), st.just(gettext_lazy("Optional")), st.integers()
+)
+OPTIONS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": TEXT,
+            "value": VALUE,
+            "label": LABEL,
+            "selected": st.booleans(),
+            "index": st.just("0"),
+            "attrs": st.one_of(st.just({}), st.just({"selected": True}), ATTRS),
+            "type": st.just("select"),
+            "template_name": st.just(OPTION),
+            "wrap_label": st.just(True),
+        }
+    ),
+    max_size=4,
+)
+
+
+def test_selects_are_written_here():
+    assert PortalFormRenderer().selects_written_here
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=TEXT,
+    attrs=ATTRS,
+    groups=st.lists(st.tuples(st.one_of(st.none(), TEXT), OPTIONS), max_size=3),
+    language=st.sampled_from(["vi", "en"]),
+)
+def test_a_select_written_here_is_what_its_templates_render(name, attrs, groups, language):
+    widget = {
+        "name": name,
+        "attrs": attrs,
+        "optgroups": [(group, options, index) for index, (group, options) in enumerate(groups)],
+    }
+    with override(language):
+        mine, theirs = both(SELECT, widget)
+    assert mine == theirs
+
+
+class EverySelect(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "---------"), ("a", "<A>"), ("b", mark_safe("<i>B</i>"))])
+    grouped = forms.ChoiceField(choices=[("Nhóm <1>", [("1", "một"), ("2", "hai")]), ("3", "ba")])
+    many = forms.MultipleChoiceField(choices=[("p", "P"), ("q", "Q")], required=False)
+    number = forms.TypedChoiceField(choices=[(1, gettext_lazy("Optional")), (2, "2")], coerce=int)
+
+
+@pytest.mark.parametrize("data", [None, {"plain": "b", "grouped": "2", "many": ["p", "q"], "number": "9"}])
+def test_a_form_of_selects_renders_the_same_through_either_renderer(data):
+    with override("vi"):
+        mine = str(EverySelect(data, renderer=PortalFormRenderer()))
+        theirs = str(EverySelect(data, renderer=TemplatesSetting()))
+    assert mine == theirs and "<select" in mine and "<optgroup" in mine
+
+
+def test_a_changed_option_template_sends_selects_through_their_templates(monkeypatch):
+    renderer = PortalFormRenderer()
+    original = renderer._source
+    monkeypatch.setattr(renderer, "_source", lambda name: "<custom>" if name == OPTION else original(name))
+    assert not renderer.selects_written_here
+    assert INPUT in renderer.inputs_written_here

@@ -400,6 +400,9 @@ def test_the_desk_page_digitises_a_slot(client, cccd):
     sign_in(client, clerk)
     page = client.get(reverse("staff:detail", args=[dossier.pk])).content.decode()
     assert "Digitise the papers" in page
+    # One form for every slot, offering first the first one with no copy yet.
+    assert page.count('class="digitise-form"') == 1
+    assert f'<option value="{slot.pk}" selected>{slot.name}</option>' in page
     refused = client.post(
         reverse("staff:digitise", args=[dossier.pk]),
         {"required_document": slot.pk, "file": pdf_upload()},
@@ -417,6 +420,10 @@ def test_the_desk_page_digitises_a_slot(client, cccd):
     assert len(slots) == dossier.procedure_version.documents.count() >= 1
     shown = [slot for slot in slots if 'class="attested"' in slot.split("<form")[0]]
     assert len(shown) == 1 and f'id="digitise-{slot.pk}"' in shown[0] and clerk.get_full_name() in shown[0]
+    # The slot digitised is marked in the form's list, which now offers the next one.
+    second = dossier.procedure_version.documents.get(position=1)
+    assert f'<option value="{slot.pk}">{slot.name} (digitised)</option>' in html
+    assert f'<option value="{second.pk}" selected>{second.name}</option>' in html
 
 
 def test_the_desk_page_refuses_a_slot_of_another_procedure(client, cccd):
