@@ -27,6 +27,14 @@ MEMBERSHIPS_READ = PreparedRead(
     (int,),
 )
 
+# The signed-in user of every request (accounts.backends), with their citizen profile in the same statement:
+# the notices, the wizard's prefill and the dashboard read it, each with a query of its own before.
+SIGNED_IN_USER_READ = PreparedRead(
+    "a signed-in user, with their citizen profile",
+    lambda user_id: User._default_manager.select_related("profile").filter(pk=user_id),
+    (int,),
+)
+
 
 def supervision_by_agency(user_id: int) -> dict[int, bool]:
     """Agency id → whether the user supervises there, for the agencies the user works for."""

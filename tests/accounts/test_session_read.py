@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.backends import LockoutAwareAuthenticationBackend
+from accounts.models import Role
 from accounts.sessions import SessionStore
+from tests.factories import CitizenProfileFactory
 
 from .factories_extra import verified_user
 
@@ -89,6 +91,25 @@ def test_the_user_read_is_the_whole_row_and_a_deactivated_account_is_nobody():
     assert backend.get_user(user.pk) is None
     assert backend.get_user(user.pk + 10_000) is None
     assert backend.get_user("not a number") is None
+
+
+def test_the_user_read_brings_the_citizen_profile_in_the_same_statement(django_assert_num_queries):
+    """The notices, the wizard's prefill and the dashboard read the profile: no statement of their own."""
+    citizen = verified_user()
+    profile = CitizenProfileFactory(user=citizen, full_name="Nguyễn Văn Thử")
+    clerk = verified_user(role=Role.CLERK)
+    backend = LockoutAwareAuthenticationBackend()
+
+    with django_assert_num_queries(1):
+        read = backend.get_user(citizen.pk)
+        assert (read.profile.pk, read.profile.address, read.profile.user is read) == (
+            profile.pk,
+            profile.address,
+            True,
+        )
+    with django_assert_num_queries(1):
+        read = backend.get_user(clerk.pk)
+        assert getattr(read, "profile", None) is None
 
 
 def test_a_deactivated_account_is_signed_out_on_its_next_request(client):
