@@ -23,7 +23,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 from django.utils.timezone import template_localtime
 
-from common import forms
+from common.forms import choice_prompt
 
 WIDGETS = "django/forms/widgets/"
 INPUT = WIDGETS + "input.html"
@@ -130,7 +130,7 @@ def select_html(widget: dict[str, Any]) -> str:
         for option in group_choices:
             parts.append(f'\n  <option value="{_as_text(option["value"])}"')
             _attrs(parts, option["attrs"])
-            parts.append(f">{_shown(forms.choice_prompt(option['label']))}</option>\n")
+            parts.append(f">{_shown(choice_prompt(option['label']))}</option>\n")
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

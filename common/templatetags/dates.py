@@ -29,13 +29,11 @@ _NUMERIC = {
     "Y": lambda value: f"{value.year:04d}",
 }
 _TIME_PARTS = frozenset("His")
+_DJANGO_FORMAT_CHARACTERS = re.compile(r"[a-zA-Z\\]")
 
 
 def _isoformat(value) -> str:
     return value.isoformat()
-
-
-_DJANGO_FORMAT_CHARACTERS = re.compile(r"[a-zA-Z\\]")
 
 
 @functools.lru_cache(maxsize=256)

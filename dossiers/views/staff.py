@@ -662,13 +662,14 @@ def _digitise(
     slots = _digitise_slots(dossier, documents)
     if not slots:
         return None
+    choices = _digitise_choices(slots)
     if bound is None:
         next_slot = next((slot for slot in slots if not slot["attested"]), slots[0])
         bound = DigitiseForm(
-            slots=_digitise_choices(slots),
-            initial={"required_document": next_slot["required"].pk},
-            auto_id="id_digitise_%s",
+            slots=choices, initial={"required_document": next_slot["required"].pk}, auto_id="id_digitise_%s"
         )
+    else:  # a form sent back with its errors: its list says which slots hold a copy, as the page does
+        bound.fields["required_document"].choices = choices
     return {"slots": slots, "form": bound}
 
 
@@ -703,10 +704,12 @@ def digitise(request, pk):
     dossier = visible_dossier(request.user, pk)
     if not policies.may_digitise(request.user, dossier):
         raise PermissionDenied(_("You may not do this on this dossier."))
-    slots = _digitise_slots(dossier, selectors.documents(dossier))
+    slots = catalogue.required_documents_of(dossier.procedure_version)
     slot = request.POST.get("required_document", "")
-    required = next((each["required"] for each in slots if str(each["required"].pk) == slot), None)
-    form = DigitiseForm(request.POST, request.FILES, slots=_digitise_choices(slots), auto_id="id_digitise_%s")
+    required = next((each for each in slots if str(each.pk) == slot), None)
+    form = DigitiseForm(
+        request.POST, request.FILES, slots=[(each.pk, each.name) for each in slots], auto_id="id_digitise_%s"
+    )
     if required is None:
         messages.error(request, _("This document is not part of this procedure."))
         return redirect("staff:detail", dossier.pk)
