@@ -11,7 +11,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from common import clock
 from common.prepared import PreparedRead
@@ -34,6 +34,21 @@ SIGNED_IN_USER_READ = PreparedRead(
     lambda user_id: User._default_manager.select_related("profile").filter(pk=user_id),
     (int,),
 )
+
+
+def staff_of_agency(agency_id: int) -> QuerySet[User]:
+    """The active clerks and officers who work at the agency, by name."""
+    return (
+        User.objects.filter(
+            is_active=True, role__in=[Role.CLERK, Role.OFFICER], memberships__agency_id=agency_id
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+# The transfer and assign forms of a dossier list the staff of one agency.
+STAFF_OF_AGENCY_READ = PreparedRead("the active staff of an agency", staff_of_agency, (int,))
 
 
 def supervision_by_agency(user_id: int) -> dict[int, bool]:

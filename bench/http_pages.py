@@ -54,6 +54,7 @@ DEEP_PAGE = 40  # a page a clerk reaches by paging through a long tab
 # (the lookup's PK ceiling, a queue's template ceiling, an API key header), so the smoke stays a few seconds.
 FILING_PAGE = "filing (wizard's submit)"
 STAFF_FILED_PAGE = "staff dossier page, filed online (10 documents)"
+STAFF_RECEIVED_PAGE = "staff dossier page, received (transfer form)"
 SMOKE_MEASURED = ("public lookup", "queue new", "API dossier list", FILING_PAGE)
 # The form's and the cookie's CSRF token of the POSTs (an unmasked secret is accepted as the form's token).
 CSRF_TOKEN = "benchcsrftokenbenchcsrftoken0123"
@@ -63,6 +64,7 @@ CSRF_FORM = f"csrfmiddlewaretoken={CSRF_TOKEN}"
 # (about 100 a second on this kind of machine; the goal of issue 11 is about 200).
 FILING_DRAFTS = 1500
 FILING_RATE_BOUND = 250
+PROVINCE_AGENCIES = 130
 SEARCHES = ["chung thuc", "chứng thực bản sao", "khai sinh", "ket hon", "dat dai", "giay phep kinh doanh"]
 
 
@@ -170,6 +172,21 @@ def prepare_database(dossiers: int, citizens: int) -> None:
         dossiers_1m.load(dossiers, citizens)
     else:
         print(f"Reusing the {present:,} dossiers in the database.")
+    add_province_agencies(PROVINCE_AGENCIES)
+
+
+def add_province_agencies(total: int) -> None:
+    """A province's agencies, not the demo's 17: the transfer form lists every one of them (after the 2025
+    merger a province has some 100 communes and wards and 15-20 departments). The communes added decide no
+    procedure of the demo catalogue, so the loaded dossiers and the catalogue's pages stay the demo's."""
+    from procedures.models import Agency
+
+    missing = total - Agency.objects.filter(is_legacy=False).count()
+    if missing > 0:
+        Agency.objects.bulk_create(
+            Agency(code=f"{number:03d}.99.99.H43", name=f"UBND xã Mẫu {number:03d}", kind=Agency.Kind.COMMUNE)
+            for number in range(1, missing + 1)
+        )
 
 
 def collect_static(work: Path) -> None:
@@ -273,6 +290,8 @@ def build_pages(args) -> list[Page]:
         # The newest, most of them returned (history), and the open ones a clerk works on (their forms).
         Page("staff dossier page", ward_dossier_pages(set(State) - {State.DRAFT}), "template", cookie=clerk),
         Page("staff dossier page, open ones", open_ones, "template", cookie=clerk),
+        # Received: its first step is the transfer form, which lists every agency of the province.
+        Page(STAFF_RECEIVED_PAGE, ward_dossier_pages({State.RECEIVED}), "template", cookie=clerk),
         Page(STAFF_FILED_PAGE, filed_at_the_desk(10 if args.smoke else 30), "template", cookie=clerk),
         # The template ceiling itself, signed in: what the session and the user cost every signed-in page.
         Page(

@@ -13,6 +13,7 @@ both paths to the same HTML."""
 from __future__ import annotations
 
 import functools
+import html
 from typing import Any
 
 from django.forms.renderers import TemplatesSetting
@@ -148,11 +149,18 @@ def _attrs(parts: list[str], attrs: dict[str, Any]) -> None:
 
 def _shown(value: Any) -> str:
     """`{{ value }}` with autoescaping, as the template engine renders a variable."""
+    if type(value) is str:  # most names and labels: neither localized nor already safe
+        return html.escape(value)
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 def _as_text(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: the filter keeps a safe string safe (is_safe), else it is escaped."""
+    kind = type(value)
+    if kind is int:  # an option's primary key: digits, nothing to escape
+        return str(value)
+    if kind is str:
+        return html.escape(value)
     text = stringformat(value, "s")
     return text if isinstance(value, SafeData) else conditional_escape(text)

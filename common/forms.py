@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.forms.models import ModelChoiceIterator
+from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
@@ -21,6 +22,18 @@ def choice_prompt(label: str | Promise) -> str | Promise:
     """The portal's prompt for Django's "---------", wherever Django put it (the admin's selects and action
     list, model fields' choices): templates/django/forms/widgets/select_option.html shows each option so."""
     return EMPTY_LABEL if label in DEPENDENCIES_EMPTY_LABELS else label
+
+
+class ChoicesAsRead(BaseChoiceIterator):
+    """Choices built from rows a selector read, already in Django's form: (value, label) pairs, a group as
+    (name, pairs). A field takes them as they are; it checks a plain list pair by pair (normalize_choices),
+    a few hundred calls for a province's agencies."""
+
+    def __init__(self, choices: list) -> None:
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
 
 
 class ListedChoiceIterator(ModelChoiceIterator):

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import CitizenProfile, Role, personal_id_validator, phone_validator
+from accounts.models import CitizenProfile, personal_id_validator, phone_validator
+from accounts.selectors import STAFF_OF_AGENCY_READ, staff_of_agency
 from common import forms as choice_fields
+from procedures import selectors as catalogue
 from procedures.models import Agency, ProcedureVersion
 
 from . import early_warning, policies
@@ -32,13 +34,16 @@ class StaffChoiceField(choice_fields.ModelChoiceField):
         return f"{user.get_full_name()} ({user.email})"
 
 
-def staff_of(agencies):
-    return (
-        User.objects.filter(
-            is_active=True, role__in=[Role.CLERK, Role.OFFICER], memberships__agency__in=agencies
-        )
-        .distinct()
-        .order_by("full_name", "email")
+def offer_staff(field: StaffChoiceField, agency_id: int | None) -> None:
+    """The staff of the agency as the field's choices (accounts.selectors.staff_of_agency, compiled once),
+    and as the queryset a posted choice is checked against."""
+    if agency_id is None:
+        field.queryset, staff = User.objects.none(), []
+    else:
+        field.queryset, staff = staff_of_agency(agency_id), STAFF_OF_AGENCY_READ(agency_id)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = choice_fields.ChoicesAsRead(
+        [*empty, *((user.pk, field.label_from_instance(user)) for user in staff)]
     )
 
 
@@ -132,23 +137,24 @@ class TransferForm(ActionForm):
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
-        deciding = list(dossier.procedure_version.agencies.filter(is_legacy=False).order_by("name"))
-        agencies = list(Agency.objects.filter(is_legacy=False).order_by("name"))
+        agencies = catalogue.current_agencies(dossier.procedure_version)
+        deciding = [agency for agency in agencies if agency.decides]
         field = self.fields["to_agency"]
         field.queryset = Agency.objects.filter(is_legacy=False).order_by("name")
-        decides = {agency.pk for agency in deciding}
-        field.choices = [
-            ("", _("Choose an agency")),
-            (_("Agencies that decide this procedure"), [(a.pk, a.name) for a in deciding]),
-            (_("Other agencies"), [(a.pk, a.name) for a in agencies if a.pk not in decides]),
-        ]
+        field.choices = choice_fields.ChoicesAsRead(
+            [
+                ("", _("Choose an agency")),
+                (_("Agencies that decide this procedure"), [(a.pk, a.name) for a in deciding]),
+                (_("Other agencies"), [(a.pk, a.name) for a in agencies if not a.decides]),
+            ]
+        )
         # static/js/staff.js fills "assign to" with the staff of the agency chosen, from this address.
         field.widget.attrs["data-assignees-url"] = reverse("staff:transfer_assignees", args=[dossier.pk])
         suggested = policies.suggested_transfer_target(dossier, deciding)
         if not self.is_bound:
             self.initial["to_agency"] = suggested.pk if suggested else None
         target = self._target(agencies) if self.is_bound else suggested
-        self.fields["assignee"].queryset = staff_of([target]) if target else User.objects.none()
+        offer_staff(self.fields["assignee"], target.pk if target else None)
         self.fields["assignee"].help_text = _("Optional: a member of staff of the agency it goes to.")
 
     def _target(self, agencies):
@@ -170,7 +176,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, dossier=dossier, **kwargs)
-        self.fields["assignee"].queryset = staff_of([dossier.handling_agency_id])
+        offer_staff(self.fields["assignee"], dossier.handling_agency_id)
         if not self.is_bound:
             self.initial["assignee"] = dossier.assignee_id
 

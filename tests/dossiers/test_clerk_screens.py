@@ -151,6 +151,34 @@ def test_the_assignee_options_follow_the_agency_chosen(client):
     assert client.get(url, {"to_agency": w.handler.agency.pk}).status_code == 403
 
 
+def test_the_transfer_form_lists_every_current_agency_in_as_many_statements_however_many(client):
+    """A province has some 130 agencies: the form reads them, each marked whether it decides the procedure,
+    in one statement; a province's agencies cost the page no statement more than three do."""
+    w = world()
+    dossier = dossier_in(w, State.RECEIVED)
+    AgencyFactory(name="UBND xã Đã Sáp Nhập", kind=Agency.Kind.COMMUNE, is_legacy=True)
+    sign_in(client, w.desk.clerk)
+    page(client, dossier)
+
+    with CaptureQueriesContext(connection) as few:
+        page(client, dossier)
+    AgencyFactory.create_batch(40, kind=Agency.Kind.COMMUNE)
+    with CaptureQueriesContext(connection) as many:
+        html = page(client, dossier)
+
+    assert len(many) == len(few)
+    assert sum('FROM "procedures_agency"' in query["sql"] for query in many.captured_queries) == 1
+    [_empty, (_deciding, deciding), (_others, others)] = (
+        TransferForm(dossier=reload(dossier)).fields["to_agency"].choices
+    )
+    offered = [pk for pk, _name in [*deciding, *others]]
+    assert sorted(offered) == sorted(Agency.objects.filter(is_legacy=False).values_list("pk", flat=True))
+    assert {pk for pk, _name in deciding} == set(
+        dossier.procedure_version.agencies.values_list("pk", flat=True)
+    )
+    assert "UBND xã Đã Sáp Nhập" not in html
+
+
 def test_the_transfer_form_loads_its_script_from_a_static_file(client):
     w = world()
     dossier = dossier_in(w, State.RECEIVED)
