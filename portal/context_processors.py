@@ -1,4 +1,7 @@
+import functools
+
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import simple_mode
@@ -14,4 +17,20 @@ def site(request):
         "session_deadline": int(deadline) if deadline else None,
         "session_warning_seconds": int(warning.total_seconds()),
         "simple_mode": simple,
+        "layout_urls": _layout_urls(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF),
     }
+
+
+@functools.cache
+def _layout_urls(script_prefix: str, urlconf: str) -> dict[str, str]:
+    """The addresses base.html writes on every page outside its kept fragments, reversed once per process
+    (per prefix and URL configuration: the addresses depend on nothing else). Six {% url %} a page cost
+    about 0.15 ms."""
+    names = {
+        "session": "accounts:session",
+        "inbox": "notifications:inbox",
+        "simple_mode": "accounts:simple_mode",
+        "logout": "account_logout",
+        "set_language": "set_language",
+    }
+    return {key: reverse(name, urlconf=urlconf) for key, name in names.items()}

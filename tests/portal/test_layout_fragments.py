@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.urls import clear_script_prefix, set_script_prefix
 
 from accounts.middleware import SESSION_MFA_OK
 from tests.factories import UserFactory
@@ -73,3 +74,27 @@ def test_the_token_and_the_path_are_the_requests_own(client):
     )
     assert len(first_tokens) == len(other_tokens) == 1  # each page's forms carry its request's token
     assert first_tokens != other_tokens  # masked afresh for every request, never kept with the layout
+
+
+def test_the_addresses_of_every_page_are_the_urlconfs_under_any_prefix(client):
+    """base.html's forms and links outside the kept parts take their addresses from the `site` context
+    processor, reversed once per process and prefix: mounted under a path (SCRIPT_NAME), they carry it."""
+    clerk = UserFactory(clerk=True)
+    client.force_login(clerk)
+    session = client.session
+    session[SESSION_MFA_OK] = True
+    session.save()
+
+    for prefix in ["/cong-dvc", ""]:
+        set_script_prefix(f"{prefix}/")  # what the WSGI handler sets from SCRIPT_NAME
+        try:
+            html = page(client, "/procedures/")
+        finally:
+            clear_script_prefix()
+
+        assert f'action="{prefix}/accounts/logout/"' in html
+        assert f'action="{prefix}/accounts/simple-mode/"' in html
+        assert f'action="{prefix}/i18n/setlang/"' in html
+        assert f'href="{prefix}/notifications/"' in html
+        assert f'data-session-url="{prefix}/accounts/session/"' in html
+        assert html.count(f'"{prefix}/accounts/session/"') == 2  # the keep-alive form too
