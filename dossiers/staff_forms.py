@@ -255,13 +255,18 @@ class DeskProcedureForm(forms.Form):
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["version"]
+        # What a chosen version is checked against and read as; the list is read by a prepared statement.
         field.queryset = (
-            ProcedureVersion.objects.published()
-            .filter(agencies=agency)
-            .select_related("procedure")
-            .order_by("procedure__national_code")
+            ProcedureVersion.objects.published().filter(agencies=agency).select_related("procedure")
         )
         field.label_from_instance = lambda v: f"{v.procedure.national_code} — {v.name}"
+        versions = catalogue.published_versions_decided_by(agency)
+        field.choices = choice_fields.ChoicesAsRead(
+            [
+                ("", field.empty_label),
+                *((version.pk, field.label_from_instance(version)) for version in versions),
+            ]
+        )
 
 
 class DeskForm(forms.Form):

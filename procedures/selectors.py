@@ -382,6 +382,28 @@ def current_agencies(version: ProcedureVersion) -> list[Agency]:
     return CURRENT_AGENCIES_READ(version.pk)
 
 
+def _published_versions_decided_by(agency_id: int) -> QuerySet[ProcedureVersion]:
+    return (
+        ProcedureVersion.objects.published()
+        .filter(agencies=agency_id)
+        .select_related("procedure")
+        .only("name", "procedure", "procedure__national_code")
+        .order_by("procedure__national_code")
+    )
+
+
+# The desk's list of the procedures its agency decides: some 300 for a ward.
+PUBLISHED_VERSIONS_DECIDED_BY_READ = PreparedRead(
+    "the published versions an agency decides, by national code", _published_versions_decided_by, (int,)
+)
+
+
+def published_versions_decided_by(agency: Agency) -> list[ProcedureVersion]:
+    """The published versions the agency decides, by national code, with their name and their procedure's
+    code only. One statement compiled once per process."""
+    return PUBLISHED_VERSIONS_DECIDED_BY_READ(agency.pk)
+
+
 def fees_of(version: ProcedureVersion) -> list[ProcedureFee]:
     """version.fees.all(), in their order, read by one statement compiled once per process."""
     return VERSION_FEES_READ(version.pk, known={"version": version})
