@@ -104,7 +104,10 @@ class FeedbackForm(forms.Form):
         if user is not None and user.is_authenticated:
             del self.fields["sender_name"]
             self.fields["dossier"].queryset = (
-                Dossier.objects.owned_by(user).exclude(code__isnull=True).order_by("-created_at")
+                Dossier.objects.owned_by(user)
+                .exclude(code__isnull=True)
+                .select_related("procedure_version")  # each option's label names it
+                .order_by("-created_at")
             )
             self.fields["dossier"].label_from_instance = lambda d: f"{d.code} — {d.procedure_version.name}"
             self.fields["agency"].help_text = _("Not needed when you choose one of your dossiers below.")
