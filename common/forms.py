@@ -1,5 +1,6 @@
 """Form fields shared by the apps."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -54,6 +55,13 @@ class ModelChoiceField(forms.ModelChoiceField):
 
     def __init__(self, *args: Any, empty_label: str | Promise | None = EMPTY_LABEL, **kwargs: Any) -> None:
         super().__init__(*args, empty_label=empty_label, **kwargs)
+
+    def offer(self, objects: Iterable[Any]) -> None:
+        """`objects` (rows a selector read, a prepared read) as the choices, after the empty one and labelled
+        as the field labels them, instead of the queryset's own iteration; the queryset stays what a posted
+        choice is checked against and read as."""
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        self.choices = ChoicesAsRead([*empty, *((obj.pk, self.label_from_instance(obj)) for obj in objects)])
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

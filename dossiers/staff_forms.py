@@ -35,16 +35,14 @@ class StaffChoiceField(choice_fields.ModelChoiceField):
 
 
 def offer_staff(field: StaffChoiceField, agency_id: int | None) -> None:
-    """The staff of the agency as the field's choices (accounts.selectors.staff_of_agency, compiled once),
-    and as the queryset a posted choice is checked against."""
+    """The staff of the agency (accounts.selectors.staff_of_agency): listed by its prepared read, checked
+    against its queryset."""
     if agency_id is None:
-        field.queryset, staff = User.objects.none(), []
+        field.queryset = User.objects.none()
+        field.offer([])
     else:
-        field.queryset, staff = staff_of_agency(agency_id), STAFF_OF_AGENCY_READ(agency_id)
-    empty = [("", field.empty_label)] if field.empty_label is not None else []
-    field.choices = choice_fields.ChoicesAsRead(
-        [*empty, *((user.pk, field.label_from_instance(user)) for user in staff)]
-    )
+        field.queryset = staff_of_agency(agency_id)
+        field.offer(STAFF_OF_AGENCY_READ(agency_id))
 
 
 # --- actions on a dossier -------------------------------------------------------------------------------
@@ -140,7 +138,7 @@ class TransferForm(ActionForm):
         agencies = catalogue.current_agencies(dossier.procedure_version)
         deciding = [agency for agency in agencies if agency.decides]
         field = self.fields["to_agency"]
-        field.queryset = Agency.objects.filter(is_legacy=False).order_by("name")
+        field.queryset = catalogue.agencies_in_office()
         field.choices = choice_fields.ChoicesAsRead(
             [
                 ("", _("Choose an agency")),
@@ -255,18 +253,9 @@ class DeskProcedureForm(forms.Form):
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["version"]
-        # What a chosen version is checked against and read as; the list is read by a prepared statement.
-        field.queryset = (
-            ProcedureVersion.objects.published().filter(agencies=agency).select_related("procedure")
-        )
+        field.queryset = catalogue.versions_decided_by(agency.pk)
         field.label_from_instance = lambda v: f"{v.procedure.national_code} — {v.name}"
-        versions = catalogue.published_versions_decided_by(agency)
-        field.choices = choice_fields.ChoicesAsRead(
-            [
-                ("", field.empty_label),
-                *((version.pk, field.label_from_instance(version)) for version in versions),
-            ]
-        )
+        field.offer(catalogue.published_versions_decided_by(agency))
 
 
 class DeskForm(forms.Form):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, Min, OuterRef, Q
 
 from dossiers.models import Dossier, DossierEvent, State
+from procedures import selectors as catalogue
 from procedures.models import Agency
 
 from .models import ItemKind, ItemStatus, StatusMapping, SyncItem
@@ -133,5 +134,5 @@ def unmapped_values(mappings: list[StatusMapping] | None = None) -> list[tuple[s
 def agencies_for(user) -> list[Agency]:
     """The agencies whose sync health the user may see: those they work for; every agency for a superuser."""
     if user.is_superuser:
-        return list(Agency.objects.filter(is_legacy=False).order_by("name"))
+        return list(catalogue.agencies_in_office())
     return list(Agency.objects.filter(memberships__user=user).distinct().order_by("name"))

@@ -363,11 +363,16 @@ VERSION_DOCUMENTS_READ = PreparedRead(
 )
 
 
+def agencies_in_office() -> QuerySet[Agency]:
+    """Every agency that still exists (not merged away: `is_legacy`), by name."""
+    return Agency.objects.filter(is_legacy=False).order_by("name")
+
+
 def _current_agencies(version_id: int) -> QuerySet[Agency]:
     decides = ProcedureVersion.agencies.through.objects.filter(
         procedureversion_id=version_id, agency_id=OuterRef("pk")
     )
-    return Agency.objects.filter(is_legacy=False).annotate(decides=Exists(decides)).order_by("name")
+    return agencies_in_office().annotate(decides=Exists(decides))
 
 
 # The transfer form of every received dossier lists a province's agencies (some 130).
@@ -382,19 +387,21 @@ def current_agencies(version: ProcedureVersion) -> list[Agency]:
     return CURRENT_AGENCIES_READ(version.pk)
 
 
-def _published_versions_decided_by(agency_id: int) -> QuerySet[ProcedureVersion]:
+def versions_decided_by(agency_id: int) -> QuerySet[ProcedureVersion]:
+    """The published versions the agency decides, with their procedure, by national code."""
     return (
         ProcedureVersion.objects.published()
         .filter(agencies=agency_id)
         .select_related("procedure")
-        .only("name", "procedure", "procedure__national_code")
         .order_by("procedure__national_code")
     )
 
 
-# The desk's list of the procedures its agency decides: some 300 for a ward.
+# The desk's list of the procedures its agency decides (some 300 for a ward): the columns it shows only.
 PUBLISHED_VERSIONS_DECIDED_BY_READ = PreparedRead(
-    "the published versions an agency decides, by national code", _published_versions_decided_by, (int,)
+    "the published versions an agency decides, by national code",
+    lambda agency_id: versions_decided_by(agency_id).only("name", "procedure", "procedure__national_code"),
+    (int,),
 )
 
 
