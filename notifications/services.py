@@ -236,27 +236,31 @@ def retry_window() -> datetime.timedelta:
     )
 
 
-# The conditional UPDATE that claims a row and returns it: one statement, one commit (UPDATE … RETURNING runs
-# on PostgreSQL and on SQLite ≥ 3.35; QuerySet.update() returns a count, which cost a SELECT after it). A row
-# waiting and due, or stuck in `sending` past its lease (its worker died); never an in-portal row.
+# The conditional UPDATE that claims rows and returns them: one statement, one commit, for a batch as for one
+# row (UPDATE … RETURNING runs on PostgreSQL and on SQLite ≥ 3.35; QuerySet.update() returns a count, which
+# cost a SELECT after it). A row waiting and due, or stuck in `sending` past its lease (its worker died);
+# never an in-portal row.
 CLAIM = """
     UPDATE notifications_notification
     SET status = %s, claimed_at = %s, attempts = attempts + 1
-    WHERE id = %s AND channel <> %s
+    WHERE id IN ({ids}) AND channel <> %s
       AND ((status = %s AND next_attempt_at <= %s) OR (status = %s AND claimed_at < %s))
     RETURNING *
 """
 
 
-def _claim(pk: int, now: datetime.datetime) -> Notification | None:
-    """Claim the row for this worker: None when it is sent, held by another worker or not due yet."""
+def claim(notification_ids: list[int], now: datetime.datetime) -> dict[int, Notification]:
+    """Claim the rows for this worker, a row sent, held by another worker or not yet due is left out."""
+    ids = [int(pk) for pk in notification_ids]
+    if not ids:
+        return {}
     lease_expired = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
     early = now + datetime.timedelta(seconds=5)  # tolerate a countdown that fires a little early
-    params = [Status.SENDING, now, pk, Channel.PORTAL, Status.CREATED, early, Status.SENDING, lease_expired]
-    # raw() turns the returned columns into a Notification, with the ORM's conversions. A write: on the
+    params = [Status.SENDING, now, *ids, Channel.PORTAL, Status.CREATED, early, Status.SENDING, lease_expired]
+    sql = CLAIM.format(ids=", ".join(["%s"] * len(ids)))
+    # raw() turns the returned columns into Notifications, with the ORM's conversions. A write: on the
     # default connection, whatever the read router would choose.
-    claimed = list(Notification.objects.raw(CLAIM, params, using=connection.alias))
-    return claimed[0] if claimed else None
+    return {row.pk: row for row in Notification.objects.raw(sql, params, using=connection.alias)}
 
 
 def _send(row: Notification) -> str:
@@ -272,8 +276,24 @@ def deliver(notification_id: int) -> Outcome:
     timeouts and 5xx are retried with backoff up to NOTIFICATIONS_MAX_ATTEMPTS, a 4xx fails at once.
     Two statements around the send: the claim, then the result with its attempt row."""
     claimed_at = clock.now()
-    row = _claim(notification_id, claimed_at)
+    row = claim([notification_id], claimed_at).get(notification_id)
     if row is None:
+        return Outcome("skipped")
+    return deliver_claimed(row, claimed_at)
+
+
+def send_window(claimed_at: datetime.datetime) -> datetime.datetime:
+    """The last moment a claimed row may still be handed to its provider: half its lease, so that a send
+    started then (its timeouts are seconds) ends long before another worker may claim the row again."""
+    return claimed_at + datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS / 2)
+
+
+def deliver_claimed(row: Notification, claimed_at: datetime.datetime) -> Outcome:
+    """deliver() for a row this worker claimed at `claimed_at` (claim(): a batch's rows are claimed by one
+    statement and sent one after the other). A row whose send window closed while the ones before it were
+    sent is left to the sweeper, which queues it again once its lease is over: never sent twice."""
+    if clock.now() > send_window(claimed_at):
+        logger.warning("Notification %s: claimed too long ago to be sent now; the sweeper will", row.pk)
         return Outcome("skipped")
     try:
         message_id = _send(row)

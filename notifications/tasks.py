@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from common import clock
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -12,28 +14,37 @@ logger = logging.getLogger(__name__)
 
 @shared_task(ignore_result=True)
 def send_notifications(notification_ids: list[int]) -> list[str]:
-    """Send a batch of outbox rows (services.enqueue), one after the other, each claimed on its own: a row
-    already sent or held by another worker is skipped, and a row that fails stops none of the others."""
+    """Send a batch of outbox rows (services.enqueue): claimed by one statement, then sent one after the
+    other, each result written as it comes. A row already sent or held by another worker is skipped, and a
+    row that fails stops none of the others."""
     eager = send_notifications.request.is_eager
+    claimed_at = clock.now()
+    claimed = services.claim(notification_ids, claimed_at)
     states = []
     for notification_id in notification_ids:
+        row = claimed.get(notification_id)
+        if row is None:
+            states.append("skipped")
+            continue
         try:
-            states.append(_send(notification_id, eager=eager))
-        except Exception:  # a bug, not the provider: deliver() failed the row visibly; the batch goes on
+            outcome = services.deliver_claimed(row, claimed_at)
+        except Exception:  # a bug, not the provider: the row was failed visibly; the batch goes on
             logger.exception("Notification %s could not be sent", notification_id)
             states.append("failed")
+        else:
+            states.append(_after_send(notification_id, outcome, eager=eager))
     return states
 
 
 @shared_task(ignore_result=True)
 def send_notification(notification_id: int) -> str:
     """Send one outbox row (the task before batches: what a broker may still hold after an upgrade)."""
-    return _send(notification_id, eager=send_notification.request.is_eager)
+    eager = send_notification.request.is_eager
+    return _after_send(notification_id, services.deliver(notification_id), eager=eager)
 
 
-def _send(notification_id: int, *, eager: bool) -> str:
-    """Safe to run twice: the row is claimed first, and a second run finds it taken."""
-    outcome = services.deliver(notification_id)
+def _after_send(notification_id: int, outcome: services.Outcome, *, eager: bool) -> str:
+    """Queue a retry due soon. Safe to run twice: a row is claimed first, and a second run finds it taken."""
     # Short waits ride on the broker; long ones stay in the database, where the sweeper finds them (an ETA
     # task held longer than the broker's visibility timeout would be delivered twice). In eager mode the
     # countdown would be ignored: the sweeper retries there too.

@@ -311,3 +311,67 @@ def test_a_bug_on_one_row_of_a_batch_stops_none_of_the_others(citizen, sms_outbo
     assert broken.status == Status.FAILED
     assert Notification.objects.filter(pk__in=batch, status=Status.SENT).count() == 3
     assert f"Notification {broken.pk} could not be sent" in caplog.text
+
+
+def _email_and_sms(rows):
+    by_channel = {row.channel: row for row in rows}
+    return by_channel[Channel.EMAIL], by_channel[Channel.SMS]
+
+
+def test_a_batch_is_claimed_by_one_statement_then_each_result_written(
+    citizen, sms_outbox, django_assert_max_num_queries
+):
+    """A notice's e-mail and SMS in one task: one claim for both, then one write of each result (three
+    statements on PostgreSQL where one row at a time took four)."""
+    from notifications.tasks import send_notifications
+
+    email, sms = _email_and_sms(notify(recipient=citizen, event="dossier_approved", context={}))
+    with django_assert_max_num_queries(3 if connection.vendor == "postgresql" else 9) as captured:
+        assert send_notifications.apply(args=([email.pk, sms.pk],)).get() == ["sent", "sent"]
+    claims = [query for query in captured.captured_queries if query["sql"].lstrip().startswith("UPDATE")]
+    assert "claimed_at" in claims[0]["sql"] and len(mail.outbox) == 1 and len(sms_outbox) == 1
+    assert Notification.objects.filter(pk__in=[email.pk, sms.pk], status=Status.SENT).count() == 2
+    assert DeliveryAttempt.objects.filter(notification__in=[email, sms], outcome="sent").count() == 2
+
+
+def test_a_batch_skips_the_rows_it_could_not_claim_and_sends_the_others(citizen, sms_outbox):
+    from notifications.tasks import send_notifications
+
+    email, sms = _email_and_sms(notify(recipient=citizen, event="dossier_approved", context={}))
+    Notification.objects.filter(pk=email.pk).update(status=Status.SENDING, claimed_at=timezone.now())
+    assert send_notifications.apply(args=([email.pk, sms.pk, 10**9],)).get() == ["skipped", "sent", "skipped"]
+    assert mail.outbox == [] and len(sms_outbox) == 1
+
+
+def test_a_row_whose_send_window_closed_during_the_batch_is_left_to_the_sweeper(
+    citizen, sms_outbox, monkeypatch, settings
+):
+    """The e-mail before it took most of the lease (a provider hanging): the SMS claimed with it is not
+    sent late, when another worker may already hold it; once the lease is over the sweeper queues it."""
+    from notifications.tasks import send_notifications
+
+    settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 300
+    email, sms = _email_and_sms(notify(recipient=citizen, event="dossier_approved", context={}))
+    elapsed = datetime.timedelta(0)
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + elapsed)
+
+    def hanging_email(row):
+        nonlocal elapsed
+        elapsed = datetime.timedelta(seconds=160)  # past half the lease
+        return "smtp-late"
+
+    monkeypatch.setattr(services, "send_email", hanging_email)
+    assert send_notifications.apply(args=([email.pk, sms.pk],)).get() == ["sent", "skipped"]
+    assert sms_outbox == []
+    sms.refresh_from_db()
+    assert sms.status == Status.SENDING and sms.attempts == 1
+
+    queued = []
+    monkeypatch.setattr(send_notifications, "apply_async", lambda args, **options: queued.append(args[0]))
+    assert sweep(now=real_now() + datetime.timedelta(seconds=200)) == 0  # its lease still runs
+    elapsed = datetime.timedelta(seconds=301)
+    assert sweep(now=real_now() + elapsed) == 1 and queued == [[sms.pk]]
+    assert deliver(sms.pk).state == "sent" and len(sms_outbox) == 1
+    sms.refresh_from_db()
+    assert sms.status == Status.SENT and sms.attempts == 2
