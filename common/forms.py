@@ -66,3 +66,23 @@ class ModelChoiceField(forms.ModelChoiceField):
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = ListedChoiceIterator
+
+
+class SuggestInput(forms.TextInput):
+    """A text box with a datalist that the portal's script (static/js/portal.js) fills, as the person types,
+    from `url`: a JSON {"suggestions": ["…", …]} for ?q=<the text>. Without the script, a text box: what is
+    typed is read on the server all the same."""
+
+    template_name = "common/widgets/suggest.html"
+
+    def __init__(self, url: str | Promise, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.url = url
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["list"] = f"{widget_attrs.get('id') or name}-suggestions"
+        widget_attrs["data-suggest"] = str(self.url)
+        widget_attrs["autocomplete"] = "off"
+        return context

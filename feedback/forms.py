@@ -1,9 +1,12 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import phone_validator
+from common.forms import ModelChoiceField, SuggestInput
 from dossiers.models import Dossier
+from procedures import selectors as catalogue
 from procedures.models import Agency, ProcedureVersion
 
 SCORE_CHOICES = [
@@ -65,17 +68,27 @@ class FeedbackForm(forms.Form):
     """What a sender writes. Without an account they also give their name (their phone is confirmed)."""
 
     sender_name = forms.CharField(label=_("Your full name"), max_length=150)
-    agency = forms.ModelChoiceField(
+    agency = ModelChoiceField(
         label=_("Agency concerned"),
         queryset=Agency.objects.none(),
         required=False,
         empty_label=_("— choose —"),
     )
-    procedure_version = forms.ModelChoiceField(
+    # A province's catalogue has some 1,900 procedures: typed and matched (procedures_matching), not listed.
+    procedure = forms.CharField(
         label=_("Procedure (if it is about one)"),
+        required=False,
+        max_length=catalogue.SEARCH_MAX_LENGTH,
+        help_text=_("Type a few words of its name or its code (e.g. 1.001193)."),
+        widget=SuggestInput(reverse_lazy("procedures:suggestions")),
+    )
+    # Shown only when what was typed matches several procedures: the person picks one.
+    procedure_version = ModelChoiceField(
+        label=_("Which procedure do you mean?"),
         queryset=ProcedureVersion.objects.none(),
         required=False,
-        empty_label=_("— none —"),
+        empty_label=None,
+        widget=forms.RadioSelect,
     )
     dossier = forms.ModelChoiceField(
         label=_("Your dossier (if it is about one)"),
@@ -97,10 +110,19 @@ class FeedbackForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.order_by("name")
-        self.fields["procedure_version"].queryset = (
-            ProcedureVersion.objects.published().select_related("procedure").order_by("name")
-        )
+        self.fields["agency"].queryset = catalogue.agencies_in_office()
+        self.procedure_matches = self._procedure_matches()
+        if len(self.procedure_matches) > 1:
+            choice = self.fields["procedure_version"]
+            choice.queryset = ProcedureVersion.objects.published().filter(
+                pk__in=[version.pk for version in self.procedure_matches]
+            )
+            choice.label_from_instance = catalogue.procedure_label
+            choice.offer(self.procedure_matches)
+            choice.required = True
+            choice.error_messages["required"] = _("Several procedures match: choose the one you mean.")
+        else:
+            del self.fields["procedure_version"]
         if user is not None and user.is_authenticated:
             del self.fields["sender_name"]
             self.fields["dossier"].queryset = (
@@ -115,11 +137,33 @@ class FeedbackForm(forms.Form):
             del self.fields["dossier"]
             self.fields["agency"].required = True
 
+    def _procedure_matches(self) -> list[ProcedureVersion]:
+        """The published procedures matching the typed text (one, when it names one), read once."""
+        text = self.data.get("procedure") if self.is_bound else None
+        if not isinstance(text, str) or not text.strip() or "\x00" in text:  # the field refuses a NUL
+            return []
+        return catalogue.procedures_matching(text)
+
     def clean(self):
         data = super().clean()
+        data["procedure_version"] = self._chosen_procedure(data)
         if not data.get("dossier") and not data.get("agency"):
             self.add_error("agency", _("Choose the agency your feedback is about, or one of your dossiers."))
         return data
+
+    def _chosen_procedure(self, data: dict) -> ProcedureVersion | None:
+        if not data.get("procedure"):
+            return None
+        if len(self.procedure_matches) == 1:
+            return self.procedure_matches[0]
+        if not self.procedure_matches:
+            self.add_error(
+                "procedure",
+                _("No procedure of the catalogue matches “%(text)s”: check the words, or leave it empty.")
+                % {"text": data["procedure"]},
+            )
+            return None
+        return data.get("procedure_version")  # required while shown: its error says to choose
 
 
 class AssignForm(forms.Form):

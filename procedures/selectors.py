@@ -2,6 +2,7 @@
 
 import bisect
 import operator
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
@@ -213,6 +214,37 @@ def published_procedures(filters: CatalogueFilters) -> QuerySet[ProcedureVersion
         .distinct()
         .order_by("-search_rank", "sort_name", "pk")
     )
+
+
+# What a person types to name a procedure may start with its national code: a suggestion they picked
+# ("1.001193 — Đăng ký khai sinh"), or the code copied from the catalogue.
+TYPED_NATIONAL_CODE = re.compile(r"^\s*(\d\.\d{6})(?!\d)")
+MATCHES_SHOWN = 8
+
+
+def procedure_label(version: ProcedureVersion) -> str:
+    """How a procedure is named where it is chosen by typing: its code, then its name."""
+    return f"{version.procedure.national_code} — {version.name}"
+
+
+def procedures_matching(text: str, *, limit: int = MATCHES_SHOWN) -> list[ProcedureVersion]:
+    """The published procedures someone means by `text`: the one of the national code it starts with (none
+    when no published procedure has it), else the one named exactly so (accents and case aside), else the
+    catalogue search's `limit` best matches. Read with their procedure (for procedure_label) only."""
+    text = " ".join(text.split())[:SEARCH_MAX_LENGTH]
+    published = ProcedureVersion.objects.published().select_related("procedure")
+    typed_code = TYPED_NATIONAL_CODE.match(text)
+    if typed_code:
+        return list(published.filter(procedure__national_code=typed_code.group(1))[:1])
+    if not text:
+        return []
+    matches = list(
+        published_procedures(CatalogueFilters(query=text))
+        .prefetch_related(None)
+        .select_related("procedure")[:limit]
+    )
+    exact = [version for version in matches if fold(version.name) == fold(text)]
+    return exact[:1] or matches
 
 
 CATALOGUE_GENERATION_KEY = "procedures:catalogue-generation"

@@ -9,12 +9,13 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from common.downloads import sandboxed
 from common.kept import kept
@@ -77,6 +78,27 @@ def catalogue(request):
         (name, tuple(request.GET.getlist(name))) for name in SEARCH_PARAMETERS if name in request.GET
     )
     return _public_page(request, ("catalogue", asked), build)
+
+
+SUGGESTIONS_MIN_LENGTH = 2
+
+
+@require_GET
+@reads_lag_tolerant
+def suggestions(request):
+    """The procedures matching what is being typed in a field that names one (`common.forms.SuggestInput`):
+    {"suggestions": ["1.001193 — Đăng ký khai sinh", …]}, the catalogue search's best matches, kept in the
+    cache like the catalogue's pages."""
+    text = " ".join(request.GET.get("q", "").split())[: selectors.SEARCH_MAX_LENGTH]
+    if len(text) < SUGGESTIONS_MIN_LENGTH:
+        return JsonResponse({"suggestions": []})
+    labels = kept(
+        "procedures:suggestions",
+        (selectors.catalogue_generation(), selectors.fold(text)),
+        lambda: [selectors.procedure_label(version) for version in selectors.procedures_matching(text)],
+        settings.CATALOGUE_PAGE_CACHE_SECONDS,
+    )
+    return JsonResponse({"suggestions": labels})
 
 
 def _file_online_url(version: ProcedureVersion) -> str | None:

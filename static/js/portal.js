@@ -25,6 +25,35 @@
     });
   }
 
+  // A text box that names something of a long list (common.forms.SuggestInput): its datalist is filled
+  // with the server's matches as the person types. Without this file the typed text is matched on submit.
+  document.querySelectorAll("input[data-suggest][list]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    var asked = "";
+    if (!list) { return; }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var text = input.value.trim();
+        // A picked suggestion starts with a code: nothing more to ask.
+        if (text.length < 2 || text === asked || /^\d\.\d{6}/.test(text)) { return; }
+        asked = text;
+        fetch(input.dataset.suggest + "?q=" + encodeURIComponent(text), { headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+          .then(function (data) {
+            if (asked !== text) { return; }
+            list.replaceChildren.apply(list, data.suggestions.map(function (label) {
+              var option = document.createElement("option");
+              option.value = label;
+              return option;
+            }));
+          })
+          .catch(function () {});
+      }, 250);
+    });
+  });
+
   // Session warning: a dialog before the idle limit, with "stay signed in".
   var body = document.body;
   var deadline = Number(body.dataset.sessionDeadline || 0);

@@ -135,3 +135,49 @@ def _filed_for(applicant):
     from tests.factories import filed_dossier
 
     return filed_dossier(applicant=applicant)
+
+
+def test_the_procedure_is_typed_with_the_catalogues_suggestions_or_chosen_among_matches(page, base):
+    """A province's catalogue is too long for a list: the citizen types, the catalogue suggests as they
+    type; words that match several procedures are answered with the matches to choose from."""
+    from procedures.services import refresh_search_vocabulary
+    from tests.factories import ProcedureVersionFactory
+
+    page.set_viewport_size(PHONE)
+    justice = AgencyFactory(name="Sở Tư pháp", code="000.00.05.H43")
+    copies = ProcedureVersionFactory(
+        published=True, name="Chứng thực bản sao từ bản chính", agencies=[justice]
+    )
+    signature = ProcedureVersionFactory(published=True, name="Chứng thực chữ ký", agencies=[justice])
+    refresh_search_vocabulary()
+    sign_in(page, base, citizen(full_name="Nguyễn Thị Lan"))
+
+    def fill_the_rest(title):
+        page.locator("#id_agency").select_option(label="Sở Tư pháp")
+        page.locator("#id_title").fill(title)
+        page.locator("#id_content").fill("Phí chứng thực là bao nhiêu?")
+
+    page.goto(base + "/phan-anh-kien-nghi/gui/")
+    fill_the_rest("Hỏi phí chứng thực chữ ký")
+    page.locator("#id_procedure").press_sequentially("chung thuc", delay=20)
+    suggestions = page.locator("#id_procedure-suggestions option")
+    expect(suggestions).to_have_count(2)
+    picked = f"{signature.procedure.national_code} — Chứng thực chữ ký"
+    assert picked in suggestions.evaluate_all("options => options.map(o => o.value)")
+    shoot(page, SHOTS, "12-procedure-suggested")
+    page.locator("#id_procedure").fill(picked)  # what choosing the suggestion puts in the box
+    page.locator(".feedback-form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("đã được tiếp nhận")
+    assert Feedback.objects.get(title="Hỏi phí chứng thực chữ ký").procedure_version == signature
+
+    page.goto(base + "/phan-anh-kien-nghi/gui/")
+    fill_the_rest("Hỏi phí chứng thực bản sao")
+    page.locator("#id_procedure").fill("chứng thực")
+    page.locator(".feedback-form button[type=submit]").click()
+    expect(page.locator("[role=alert]").first).to_contain_text("Có nhiều thủ tục khớp")
+    expect(page.locator("input[name=procedure_version]")).to_have_count(2)
+    shoot(page, SHOTS, "13-procedure-choose")
+    page.get_by_label(f"{copies.procedure.national_code} — Chứng thực bản sao từ bản chính").check()
+    page.locator(".feedback-form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("đã được tiếp nhận")
+    assert Feedback.objects.get(title="Hỏi phí chứng thực bản sao").procedure_version == copies
