@@ -33,4 +33,6 @@ def _layout_urls(script_prefix: str, urlconf: str) -> dict[str, str]:
         "logout": "account_logout",
         "set_language": "set_language",
     }
-    return {key: reverse(name, urlconf=urlconf) for key, name in names.items()}
+    urls = {key: reverse(name, urlconf=urlconf) for key, name in names.items()}
+    # What base.html's kept fragments are also keyed by: their links are reversed under this prefix.
+    return {**urls, "scope": f"{script_prefix} {urlconf}"}

@@ -98,3 +98,7 @@ def test_the_addresses_of_every_page_are_the_urlconfs_under_any_prefix(client):
         assert f'href="{prefix}/notifications/"' in html
         assert f'data-session-url="{prefix}/accounts/session/"' in html
         assert html.count(f'"{prefix}/accounts/session/"') == 2  # the keep-alive form too
+        # The kept parts too: each prefix has its own (the menu's links).
+        assert f'href="{prefix}/staff/"' in html
+        if not prefix:
+            assert "/cong-dvc/" not in html
