@@ -250,7 +250,7 @@ CLAIM = """
 
 
 def claim(notification_ids: list[int], now: datetime.datetime) -> dict[int, Notification]:
-    """Claim the rows for this worker, a row sent, held by another worker or not yet due is left out."""
+    """Claim the rows for this worker: a row sent, held by another worker or not yet due is left out."""
     ids = [int(pk) for pk in notification_ids]
     if not ids:
         return {}
