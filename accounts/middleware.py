@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -120,8 +120,9 @@ class SessionTimeoutMiddleware:
 
 
 @cache
-def _two_factor_setup_paths() -> tuple[str, ...]:
-    """What a staff member without an authenticator may still open: setting one up, and leaving."""
+def _two_factor_setup_paths(script_prefix: str) -> tuple[str, ...]:
+    """What a staff member without an authenticator may still open: setting one up, and leaving; reversed
+    once per script prefix (the portal mounted under a path: SCRIPT_NAME)."""
     names = [
         "mfa_index",  # /accounts/2fa/: activation, recovery codes, the code step
         "account_reauthenticate",  # allauth asks for the password again before activation
@@ -146,7 +147,7 @@ class StaffTwoFactorMiddleware:
             user.is_authenticated
             and user.is_staff_role
             and not request.session.get(SESSION_MFA_OK)
-            and not request.path.startswith(_two_factor_setup_paths())
+            and not request.path.startswith(_two_factor_setup_paths(get_script_prefix()))
         ):
             if totp_authenticator(user) is not None:
                 request.session[SESSION_MFA_OK] = True

@@ -5,7 +5,8 @@ from django.urls import reverse
 # cleared when they accept the one in force. Reading it costs no query on any page.
 NEW_NOTICE_SESSION_KEY = "privacy_new_notice"
 
-# Paths a citizen reaches without accepting a new notice first: the notice itself, signing out, assets, API.
+# Paths a citizen reaches without accepting a new notice first: the notice itself, signing out, assets, API
+# (within the portal: after the script prefix when it is mounted under a path).
 OPEN_PREFIXES = ("/static/", "/media/", "/api/", "/jsi18n/", "/i18n/", "/healthz", "/metrics", "/admin/")
 
 
@@ -24,12 +25,12 @@ class NewNoticeConsentMiddleware:
             and request.method == "GET"
             and request.user.is_authenticated
             and request.user.is_citizen
-            and not self._open(request.path)
+            and not self._open(request)
         ):
             return redirect(f"{reverse('privacy:accept')}?next={request.get_full_path()}")
         return self.get_response(request)
 
     @staticmethod
-    def _open(path: str) -> bool:
+    def _open(request) -> bool:
         exempt = (reverse("privacy:notice"), reverse("privacy:accept"), reverse("account_logout"))
-        return path.startswith(OPEN_PREFIXES) or path in exempt
+        return request.path_info.startswith(OPEN_PREFIXES) or request.path in exempt

@@ -210,3 +210,20 @@ def test_the_code_step_keeps_allauths_per_account_limit(client):
 
     assert "Too many failed login attempts. Try again later." in refused.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_staff_without_totp_may_set_it_up_under_any_script_prefix(client):
+    """The paths left open are reversed once per prefix: the portal mounted under a path (SCRIPT_NAME) and
+    at the root, in one process, each leaves its own open."""
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    client.force_login(verified_user(clerk=True))
+    for prefix in ["", "/cong-dvc", ""]:
+        set_script_prefix(f"{prefix}/")  # what the WSGI handler sets from SCRIPT_NAME
+        try:
+            setup = client.get("/accounts/2fa/", SCRIPT_NAME=prefix)
+            other = client.get("/procedures/", SCRIPT_NAME=prefix)
+        finally:
+            clear_script_prefix()
+        assert setup.status_code == 200, prefix
+        assert other.status_code == 302 and other.url == f"{prefix}/accounts/2fa/totp/activate/"

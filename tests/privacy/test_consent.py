@@ -70,6 +70,25 @@ def test_a_citizen_who_accepted_an_older_notice_must_accept_the_new_one(client):
     assert client.get(reverse("dossiers:mine")).status_code == 200
 
 
+def test_what_stays_open_before_accepting_is_read_after_the_script_prefix(client):
+    """The portal mounted under a path (SCRIPT_NAME): its assets and API stay open, its pages are stopped."""
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    user = citizen()
+    services.record_notice_consent(user=user, how=Consent.How.SIGNUP)
+    _new_version()
+    sign_in(client, user)
+    set_script_prefix("/cong-dvc/")  # what the WSGI handler sets from SCRIPT_NAME
+    try:
+        assets = client.get("/jsi18n/", SCRIPT_NAME="/cong-dvc")
+        mine = client.get("/dossiers/", SCRIPT_NAME="/cong-dvc")
+        notice = client.get("/quyen-rieng-tu/", SCRIPT_NAME="/cong-dvc")
+    finally:
+        clear_script_prefix()
+    assert assets.status_code == 200 and notice.status_code == 200
+    assert mine.status_code == 302 and mine["Location"].startswith("/cong-dvc/quyen-rieng-tu/dong-y/")
+
+
 def test_the_accept_page_does_not_redirect_to_another_site(client):
     user = citizen()
     sign_in(client, user)
