@@ -29,24 +29,28 @@
   // A folded action of the dossier page holds a link to its form's page; opened, the form itself is
   // fetched in its place, or the notice that the page is stale (409: someone else changed the dossier).
   // If that fails the link stays.
+  function loadForm(details) {
+    var placeholder = details.querySelector(".action-load");
+    if (!details.open || !placeholder || details.dataset.loading) { return; }
+    details.dataset.loading = "1";
+    details.setAttribute("aria-busy", "true");
+    fetchHtml(details.dataset.formUrl, 409)
+      .then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var part = holder.querySelector("form, [role=alert]");
+        if (part) { placeholder.replaceWith(part); }
+      })
+      .catch(function () {})
+      .then(function () {
+        delete details.dataset.loading;
+        details.removeAttribute("aria-busy");
+      });
+  }
   document.querySelectorAll("details[data-form-url]").forEach(function (details) {
-    details.addEventListener("toggle", function () {
-      var placeholder = details.querySelector(".action-load");
-      if (!details.open || !placeholder || details.dataset.loading) { return; }
-      details.dataset.loading = "1";
-      details.setAttribute("aria-busy", "true");
-      fetchHtml(details.dataset.formUrl, 409)
-        .then(function (html) {
-          var holder = document.createElement("div");
-          holder.innerHTML = html;
-          var part = holder.querySelector("form, [role=alert]");
-          if (part) { placeholder.replaceWith(part); }
-        })
-        .catch(function () {})
-        .then(function () {
-          delete details.dataset.loading;
-          details.removeAttribute("aria-busy");
-        });
-    });
+    details.addEventListener("toggle", function () { loadForm(details); });
+    // Opened before this file ran (the page shown, its scripts still on a slow connection): no toggle
+    // event will come.
+    loadForm(details);
   });
 })();

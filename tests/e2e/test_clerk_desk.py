@@ -168,3 +168,26 @@ def test_a_folded_action_brings_its_form_when_opened_and_without_scripts_on_its_
     expect(stale.locator("form")).to_have_count(0)
     expect(stale.get_by_role("link", name="Tải lại hồ sơ")).to_be_visible()
     shoot(page, SHOTS, "folded-action-stale")
+
+
+def test_a_fold_opened_before_the_pages_script_arrived_still_brings_its_form(page, base, desk):
+    """On a slow connection the page shows before static/js/staff.js runs: a fold opened then sent no event
+    the script could hear, and stayed a link. The script loads the folds it finds open."""
+    sign_in(page, base, desk["clerk"], desk["totp"])
+    held = []
+
+    def hold_the_script(route):
+        held.append(route)
+
+    page.route("**/static/js/staff*.js", hold_the_script)
+    page.goto(f"{base}/staff/dossiers/{desk['waiting'].pk}/", wait_until="commit")
+    refuse = page.locator("details.action-refuse")
+    refuse.locator("summary").click()
+    expect(refuse).to_have_attribute("open", "")
+    expect(refuse.locator(".action-load")).to_be_visible()  # the script has not run: the link is there
+    page.wait_for_timeout(200)
+    assert held, "the page asked for staff.js"
+    for route in held:
+        route.continue_()
+    expect(refuse.locator("textarea[name=reason]")).to_be_visible()
+    expect(refuse.locator(".action-load")).to_have_count(0)
