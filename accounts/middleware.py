@@ -57,13 +57,13 @@ def _reverse_or_none(name: str) -> str | None:
 
 
 @cache
-def _session_status_path() -> str:
+def _session_status_path(script_prefix: str) -> str:  # the prefix: the cache key (reverse() reads it)
     return reverse("accounts:session")
 
 
 def _is_passive(request) -> bool:
     """The warning script polls the session status: that is not activity."""
-    return request.path == _session_status_path()
+    return request.path == _session_status_path(get_script_prefix())
 
 
 def _message_storage(request):

@@ -19,7 +19,7 @@ RETRY_AFTER_SECONDS = 30
 
 def wants_json(request: HttpRequest) -> bool:
     """The API answers in JSON, as DRF does ({"detail": ...}); pages in HTML."""
-    return request.path.startswith("/api/")
+    return request.path_info.startswith("/api/")  # after the script prefix, when mounted under a path
 
 
 def plain_error(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:

@@ -107,6 +107,22 @@ def test_session_status_get_does_not_extend_the_session(citizen_client):
     assert citizen_client.session[SESSION_LAST_SEEN] == before
 
 
+def test_session_status_polls_are_not_activity_under_any_script_prefix(citizen_client):
+    """The path is reversed per prefix: the portal mounted under a path (SCRIPT_NAME) and at the root."""
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    for prefix in ["", "/cong-dvc", ""]:
+        _set_clock(citizen_client, idle_for=5 * MINUTE)
+        before = citizen_client.session[SESSION_LAST_SEEN]
+        set_script_prefix(f"{prefix}/")  # what the WSGI handler sets from SCRIPT_NAME
+        try:
+            data = citizen_client.get("/accounts/session/", SCRIPT_NAME=prefix).json()
+        finally:
+            clear_script_prefix()
+        assert data["authenticated"] is True
+        assert citizen_client.session[SESSION_LAST_SEEN] == before, prefix
+
+
 def test_session_status_post_extends_the_session(citizen_client):
     _set_clock(citizen_client, idle_for=14 * MINUTE)
 
