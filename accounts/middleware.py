@@ -1,16 +1,17 @@
 """Sign-in rules applied to every request: session time limits, and two-factor sign-in for staff."""
 
 import time
-from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from common.links import reversed_once
 
 from . import simple_mode
 from .selectors import totp_authenticator
@@ -51,19 +52,14 @@ def session_deadline(request) -> float | None:
 
 def _reverse_or_none(name: str) -> str | None:
     try:
-        return reverse(name)
+        return reversed_once(name)
     except NoReverseMatch:
         return None
 
 
-@cache
-def _session_status_path(script_prefix: str) -> str:  # the prefix: the cache key (reverse() reads it)
-    return reverse("accounts:session")
-
-
 def _is_passive(request) -> bool:
     """The warning script polls the session status: that is not activity."""
-    return request.path == _session_status_path(get_script_prefix())
+    return request.path == reversed_once("accounts:session")
 
 
 def _message_storage(request):
@@ -119,19 +115,19 @@ class SessionTimeoutMiddleware:
         return response
 
 
-@cache
-def _two_factor_setup_paths(script_prefix: str) -> tuple[str, ...]:
-    """What a staff member without an authenticator may still open: setting one up, and leaving; reversed
-    once per script prefix (the portal mounted under a path: SCRIPT_NAME)."""
-    names = [
-        "mfa_index",  # /accounts/2fa/: activation, recovery codes, the code step
-        "account_reauthenticate",  # allauth asks for the password again before activation
-        "account_logout",
-        "accounts:session",
-        "set_language",
-        "healthz",
-    ]
-    paths = [path for path in map(_reverse_or_none, names) if path]
+# What a staff member without an authenticator may still open: setting one up, and leaving.
+TWO_FACTOR_SETUP_NAMES = (
+    "mfa_index",  # /accounts/2fa/: activation, recovery codes, the code step
+    "account_reauthenticate",  # allauth asks for the password again before activation
+    "account_logout",
+    "accounts:session",
+    "set_language",
+    "healthz",
+)
+
+
+def _two_factor_setup_paths() -> tuple[str, ...]:
+    paths = [path for path in map(_reverse_or_none, TWO_FACTOR_SETUP_NAMES) if path]
     return (*paths, settings.STATIC_URL)
 
 
@@ -147,7 +143,7 @@ class StaffTwoFactorMiddleware:
             user.is_authenticated
             and user.is_staff_role
             and not request.session.get(SESSION_MFA_OK)
-            and not request.path.startswith(_two_factor_setup_paths(get_script_prefix()))
+            and not request.path.startswith(_two_factor_setup_paths())
         ):
             if totp_authenticator(user) is not None:
                 request.session[SESSION_MFA_OK] = True

@@ -5,9 +5,11 @@ codes on slips and receipts, the gateway's return address, the SMS gateway's cal
 that all of them point at the same host. `make run` sets SITE_URL to the address it serves.
 """
 
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def site_origin() -> str:
@@ -30,3 +32,15 @@ def site_host() -> str:
 def site_hostname() -> str:
     """The host name alone: the right-hand side of the Message-IDs of the portal's mail."""
     return urlsplit(site_origin()).hostname or "localhost"
+
+
+def reversed_once(name: str) -> str:
+    """reverse(name), of a URL without arguments, computed once per process for each script prefix (the
+    portal mounted under a path: SCRIPT_NAME) and URL configuration: the addresses every request checks or
+    writes. NoReverseMatch as reverse()."""
+    return _reversed(name, get_script_prefix(), get_urlconf())
+
+
+@functools.cache
+def _reversed(name: str, script_prefix: str, urlconf: str | None) -> str:
+    return reverse(name, urlconf=urlconf)  # reverse() reads the prefix itself: it is part of the key only
