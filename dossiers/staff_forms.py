@@ -254,7 +254,7 @@ class DeskProcedureForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["version"]
         field.queryset = catalogue.versions_decided_by(agency.pk)
-        field.label_from_instance = catalogue.procedure_label
+        field.label_from_instance = ProcedureVersion.code_and_name
         field.offer(catalogue.published_versions_decided_by(agency))
 
 

@@ -117,7 +117,7 @@ class FeedbackForm(forms.Form):
             choice.queryset = ProcedureVersion.objects.published().filter(
                 pk__in=[version.pk for version in self.procedure_matches]
             )
-            choice.label_from_instance = catalogue.procedure_label
+            choice.label_from_instance = ProcedureVersion.code_and_name
             choice.offer(self.procedure_matches)
             choice.required = True
             choice.error_messages["required"] = _("Several procedures match: choose the one you mean.")

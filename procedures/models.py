@@ -341,7 +341,11 @@ class ProcedureVersion(FSMModelMixin, models.Model):
         indexes = [models.Index(fields=["status", "field"])]
 
     def __str__(self):
-        return f"{self.procedure.national_code} — {self.name} (v{self.version_number})"
+        return f"{self.code_and_name()} (v{self.version_number})"
+
+    def code_and_name(self) -> str:
+        """How a procedure is named where it is chosen from a list or by typing: its code, then its name."""
+        return f"{self.procedure.national_code} — {self.name}"
 
     # --- content rules --------------------------------------------------------------------------------
     @property

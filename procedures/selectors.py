@@ -222,15 +222,10 @@ TYPED_NATIONAL_CODE = re.compile(r"^\s*(\d\.\d{6})(?!\d)")
 MATCHES_SHOWN = 8
 
 
-def procedure_label(version: ProcedureVersion) -> str:
-    """How a procedure is named where it is chosen by typing: its code, then its name."""
-    return f"{version.procedure.national_code} — {version.name}"
-
-
 def procedures_matching(text: str, *, limit: int = MATCHES_SHOWN) -> list[ProcedureVersion]:
     """The published procedures someone means by `text`: the one of the national code it starts with (none
     when no published procedure has it), else the one named exactly so (accents and case aside), else the
-    catalogue search's `limit` best matches. Read with their procedure (for procedure_label) only."""
+    catalogue search's `limit` best matches. Read with their procedure (for code_and_name), nothing more."""
     text = " ".join(text.split())[:SEARCH_MAX_LENGTH]
     published = ProcedureVersion.objects.published().select_related("procedure")
     typed_code = TYPED_NATIONAL_CODE.match(text)
@@ -238,11 +233,7 @@ def procedures_matching(text: str, *, limit: int = MATCHES_SHOWN) -> list[Proced
         return list(published.filter(procedure__national_code=typed_code.group(1))[:1])
     if not text:
         return []
-    matches = list(
-        published_procedures(CatalogueFilters(query=text))
-        .prefetch_related(None)
-        .select_related("procedure")[:limit]
-    )
+    matches = list(published_procedures(CatalogueFilters(query=text)).prefetch_related(None)[:limit])
     exact = [version for version in matches if fold(version.name) == fold(text)]
     return exact[:1] or matches
 

@@ -24,6 +24,7 @@ from common.replica import reads_lag_tolerant
 from . import selectors
 from .forms import CatalogueSearchForm
 from .models import FORM_TEMPLATE_TYPES, ProcedureVersion, RequiredDocument, VersionStatus
+from .text import fold
 
 PUBLIC_STATUSES = [VersionStatus.PUBLISHED, VersionStatus.ARCHIVED]
 
@@ -94,8 +95,8 @@ def suggestions(request):
         return JsonResponse({"suggestions": []})
     labels = kept(
         "procedures:suggestions",
-        (selectors.catalogue_generation(), selectors.fold(text)),
-        lambda: [selectors.procedure_label(version) for version in selectors.procedures_matching(text)],
+        (selectors.catalogue_generation(), fold(text)),
+        lambda: [version.code_and_name() for version in selectors.procedures_matching(text)],
         settings.CATALOGUE_PAGE_CACHE_SECONDS,
     )
     return JsonResponse({"suggestions": labels})
