@@ -249,7 +249,7 @@ CLAIM = """
 """
 
 
-def claim(notification_ids: list[int], now: datetime.datetime) -> dict[int, Notification]:
+def _claim(notification_ids: list[int], now: datetime.datetime) -> dict[int, Notification]:
     """Claim the rows for this worker: a row sent, held by another worker or not yet due is left out."""
     ids = [int(pk) for pk in notification_ids]
     if not ids:
@@ -276,10 +276,10 @@ def deliver(notification_id: int) -> Outcome:
     timeouts and 5xx are retried with backoff up to NOTIFICATIONS_MAX_ATTEMPTS, a 4xx fails at once.
     Two statements around the send: the claim, then the result with its attempt row."""
     claimed_at = clock.now()
-    row = claim([notification_id], claimed_at).get(notification_id)
+    row = _claim([notification_id], claimed_at).get(notification_id)
     if row is None:
         return Outcome("skipped")
-    return deliver_claimed(row, claimed_at)
+    return _deliver_claimed(row, claimed_at)
 
 
 def send_window(claimed_at: datetime.datetime) -> datetime.datetime:
@@ -288,10 +288,30 @@ def send_window(claimed_at: datetime.datetime) -> datetime.datetime:
     return claimed_at + datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS / 2)
 
 
-def deliver_claimed(row: Notification, claimed_at: datetime.datetime) -> Outcome:
-    """deliver() for a row this worker claimed at `claimed_at` (claim(): a batch's rows are claimed by one
-    statement and sent one after the other). A row whose send window closed while the ones before it were
-    sent is left to the sweeper, which queues it again once its lease is over: never sent twice."""
+def deliver_batch(notification_ids: list[int]) -> list[Outcome]:
+    """deliver() for a batch of rows (enqueue's): claimed by one statement, then each handed to its provider
+    and its result written as it comes; an outcome per id, in their order. A bug on one row fails that row
+    visibly (logged) and stops none of the others."""
+    claimed_at = clock.now()
+    claimed = _claim(notification_ids, claimed_at)
+    outcomes = []
+    for notification_id in notification_ids:
+        row = claimed.get(notification_id)
+        if row is None:
+            outcomes.append(Outcome("skipped"))
+            continue
+        try:
+            outcomes.append(_deliver_claimed(row, claimed_at))
+        except Exception:  # a bug, not the provider: _deliver_claimed failed the row; the batch goes on
+            logger.exception("Notification %s could not be sent", notification_id)
+            outcomes.append(Outcome("failed"))
+    return outcomes
+
+
+def _deliver_claimed(row: Notification, claimed_at: datetime.datetime) -> Outcome:
+    """deliver() for a row this worker claimed at `claimed_at`. A row whose send window closed while the ones
+    before it in its batch were sent is left to the sweeper, which queues it again once its lease is over:
+    never sent twice."""
     if clock.now() > send_window(claimed_at):
         logger.warning("Notification %s: claimed too long ago to be sent now; the sweeper will", row.pk)
         return Outcome("skipped")

@@ -1,39 +1,19 @@
 """Celery tasks of notifications (queue `notifications`): thin wrappers over services."""
 
-import logging
-
 from celery import shared_task
 from django.conf import settings
 
-from common import clock
-
 from . import services
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def send_notifications(notification_ids: list[int]) -> list[str]:
-    """Send a batch of outbox rows (services.enqueue): claimed by one statement, then sent one after the
-    other, each result written as it comes. A row already sent or held by another worker is skipped, and a
-    row that fails stops none of the others."""
+    """Send a batch of outbox rows (services.enqueue, services.deliver_batch): a row already sent or held by
+    another worker is skipped, and a row that fails stops none of the others."""
     eager = send_notifications.request.is_eager
-    claimed_at = clock.now()
-    claimed = services.claim(notification_ids, claimed_at)
-    states = []
-    for notification_id in notification_ids:
-        row = claimed.get(notification_id)
-        if row is None:
-            states.append("skipped")
-            continue
-        try:
-            outcome = services.deliver_claimed(row, claimed_at)
-        except Exception:  # a bug, not the provider: the row was failed visibly; the batch goes on
-            logger.exception("Notification %s could not be sent", notification_id)
-            states.append("failed")
-        else:
-            states.append(_after_send(notification_id, outcome, eager=eager))
-    return states
+    outcomes = services.deliver_batch(notification_ids)
+    pairs = zip(notification_ids, outcomes, strict=True)
+    return [_after_send(pk, outcome, eager=eager) for pk, outcome in pairs]
 
 
 @shared_task(ignore_result=True)
