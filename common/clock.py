@@ -25,6 +25,14 @@ def localdate() -> datetime.date:
     return timezone.localdate(now())
 
 
+def day_bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[first 00:00, the day after last 00:00) in the portal's time zone: both days count."""
+    zone = timezone.get_current_timezone()
+    begin = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    finish = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return begin, finish
+
+
 @contextlib.contextmanager
 def running_at(moment: datetime.datetime) -> Iterator[None]:
     """Run the enclosed code as if it were `moment`; time keeps flowing from there."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone, translation
 
+from common import clock
 from common.exports import safe_cell
 
 from .models import DocumentAccess
@@ -46,14 +47,6 @@ FIELDS = [
 ]
 
 
-def period_bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """From the first day's midnight to the midnight after the last day, in the portal's time zone."""
-    zone = timezone.get_default_timezone()
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    return start, end
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -61,7 +54,7 @@ class _Echo:
 
 def csv_lines(first: datetime.date, last: datetime.date, agency=None) -> Iterator[str]:
     """The header, then one line per access in time order; a BOM first so that Excel reads UTF-8."""
-    start, end = period_bounds(first, last)
+    start, end = clock.day_bounds(first, last)
     rows = (
         DocumentAccess.objects.in_period(start, end, agency)
         .order_by("at", "pk")

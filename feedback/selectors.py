@@ -2,9 +2,11 @@
 Decision 766 scorecard reads (feedback handled on time, satisfaction)."""
 
 import datetime
+from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from common import clock
@@ -13,28 +15,29 @@ from dossiers.working_days import working_days_between
 from .models import OPEN_STATES, Feedback, FeedbackState, ModerationState, SatisfactionRating
 
 
-def _period(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[start 00:00, the day after end 00:00) in the portal's time zone: both dates count."""
-    zone = timezone.get_current_timezone()
-    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
-    finish = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    return begin, finish
+def _ratings(begin: datetime.datetime, finish: datetime.datetime):
+    return SatisfactionRating.objects.filter(rated_at__gte=begin, rated_at__lt=finish).annotate(
+        total=F("attitude") + F("timeliness") + F("clarity")
+    )
+
+
+def _satisfied():
+    return Count("pk", filter=Q(total__gte=SATISFIED_TOTAL))
 
 
 def satisfaction_summary(agency, start: datetime.date, end: datetime.date) -> dict | None:
     """Satisfaction ratings given in [start, end] for `agency` (None: every agency): the count, the average
     of each question and overall (1–5), and how many and what share of ratings averaged 4 or more
     ("satisfied"). None when there is no rating."""
-    begin, finish = _period(start, end)
-    ratings = SatisfactionRating.objects.filter(rated_at__gte=begin, rated_at__lt=finish)
+    ratings = _ratings(*clock.day_bounds(start, end))
     if agency is not None:
         ratings = ratings.filter(agency=agency)
-    figures = ratings.annotate(total=F("attitude") + F("timeliness") + F("clarity")).aggregate(
+    figures = ratings.aggregate(
         count=Count("pk"),
         attitude=Avg("attitude"),
         timeliness=Avg("timeliness"),
         clarity=Avg("clarity"),
-        satisfied=Count("pk", filter=Q(total__gte=SATISFIED_TOTAL)),
+        satisfied=_satisfied(),
     )
     if not figures["count"]:
         return None
@@ -50,6 +53,20 @@ def satisfaction_summary(agency, start: datetime.date, end: datetime.date) -> di
     return result
 
 
+def satisfaction_by_day(start: datetime.date, end: datetime.date) -> dict[tuple[int, datetime.date], dict]:
+    """The scorecard's daily figures: for each (agency id, day) of [start, end] with a rating, how many
+    ratings were given and how many were "satisfied". One grouped query for every agency."""
+    rows = (
+        _ratings(*clock.day_bounds(start, end))
+        .annotate(day=TruncDate("rated_at"))
+        .values("agency_id", "day")
+        .annotate(count=Count("pk"), satisfied=_satisfied())
+    )
+    return {
+        (row["agency_id"], row["day"]): {"count": row["count"], "satisfied": row["satisfied"]} for row in rows
+    }
+
+
 # A rating is "satisfied" when its three scores average 4 or more.
 SATISFIED_TOTAL = 12
 
@@ -60,7 +77,7 @@ def rating_comments(agency, start: datetime.date, end: datetime.date) -> list[st
     SATISFACTION_MIN_RATINGS_SHOWN ratings were given (a lone comment could point at its author)."""
     from .moderation import remove_personal_data
 
-    begin, finish = _period(start, end)
+    begin, finish = clock.day_bounds(start, end)
     ratings = SatisfactionRating.objects.filter(agency=agency, rated_at__gte=begin, rated_at__lt=finish)
     if ratings.count() < settings.SATISFACTION_MIN_RATINGS_SHOWN:
         return None
@@ -68,27 +85,51 @@ def rating_comments(agency, start: datetime.date, end: datetime.date) -> list[st
     return [remove_personal_data(text) for text in comments]
 
 
-def feedback_handling(agency, start: datetime.date, end: datetime.date) -> dict:
-    """Feedback received in [start, end] for `agency` (None: every agency), how many of them were answered
-    on or before their answer date, and the ratio (None when none was received). Withdrawn items are not
-    counted: the sender took them back before an answer was due."""
-    begin, finish = _period(start, end)
-    items = Feedback.objects.filter(received_at__gte=begin, received_at__lt=finish).exclude(
+def _counted_feedback(start: datetime.date, end: datetime.date):
+    """Feedback received in [start, end]. Withdrawn items are not counted: the sender took them back before
+    an answer was due."""
+    begin, finish = clock.day_bounds(start, end)
+    return Feedback.objects.filter(received_at__gte=begin, received_at__lt=finish).exclude(
         state=FeedbackState.WITHDRAWN
     )
+
+
+def _answered_on_time(answered_at: datetime.datetime | None, due: datetime.date) -> bool:
+    return answered_at is not None and timezone.localdate(answered_at) <= due
+
+
+def feedback_handling(agency, start: datetime.date, end: datetime.date) -> dict:
+    """Feedback received in [start, end] for `agency` (None: every agency), how many of them were answered
+    on or before their answer date, and the ratio (None when none was received)."""
+    items = _counted_feedback(start, end)
     if agency is not None:
         items = items.filter(agency=agency)
     received = items.count()
     on_time = sum(
-        1
+        _answered_on_time(answered_at, due)
         for answered_at, due in items.filter(answered_at__isnull=False).values_list("answered_at", "due_date")
-        if timezone.localdate(answered_at) <= due
     )
     return {
         "received": received,
         "answered_on_time": on_time,
         "ratio": on_time / received if received else None,
     }
+
+
+def feedback_handling_by_day(
+    start: datetime.date, end: datetime.date
+) -> dict[tuple[int, datetime.date], dict[str, int]]:
+    """The scorecard's daily figures: for each (agency id, day received) of [start, end] with feedback, how
+    many were received and how many of them answered on time. One query for every agency."""
+    figures: dict[tuple[int, datetime.date], dict[str, int]] = defaultdict(
+        lambda: {"received": 0, "answered_on_time": 0}
+    )
+    rows = _counted_feedback(start, end).values_list("agency_id", "received_at", "answered_at", "due_date")
+    for agency_id, received_at, answered_at, due in rows.iterator(chunk_size=2000):
+        day = figures[(agency_id, timezone.localdate(received_at))]
+        day["received"] += 1
+        day["answered_on_time"] += _answered_on_time(answered_at, due)
+    return dict(figures)
 
 
 def published(query: str = ""):

@@ -2,13 +2,10 @@
 still waiting, the rows refused for good (with "Thử lại") and the mapping table. Staff see the agencies they
 work for (superusers all); another agency's rows do not exist for them."""
 
-import datetime
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,15 +31,6 @@ def duration_text(seconds: float | None) -> str:
     return _("%(seconds)d s") % {"seconds": seconds}
 
 
-def _period(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[first day 00:00, the day after the last 00:00) in the portal's time zone."""
-
-    def midnight(day: datetime.date) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-    return midnight(start), midnight(end + datetime.timedelta(days=1))
-
-
 @require_GET
 @staff_only
 def health(request):
@@ -51,7 +39,7 @@ def health(request):
     agency, start, end = form.chosen()
     context = {"form": form, "agency": agency, "start": start, "end": end}
     if agency is not None:
-        since, until = _period(start, end)
+        since, until = clock.day_bounds(start, end)
         backlog = selectors.backlog(agency)
         lag = selectors.sync_lag(agency, since, until)
         mappings = selectors.mappings()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from common import clock
 from dossiers.models import Apology, Channel, Dossier, DossierDocument, FeeSettlement, State, StoredFile
 from dossiers.working_days import working_days_between
 from procedures.models import Agency
@@ -171,16 +172,8 @@ DOSSIER_COUNTERS = {
 }
 
 
-def day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[start 00:00, the day after end 00:00) in the portal's time zone."""
-    zone = timezone.get_current_timezone()
-    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
-    finish = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    return begin, finish
-
-
 def _dated(moment: str, start: datetime.date, end: datetime.date):
-    begin, finish = day_bounds(start, end)
+    begin, finish = clock.day_bounds(start, end)
     return Dossier.objects.filter(**{f"{moment}__gte": begin, f"{moment}__lt": finish}).annotate(
         decided_day=TruncDate("decided_at"),
         counted_agency=Coalesce("handling_agency_id", "receiving_agency_id"),
@@ -236,36 +229,40 @@ def count_dossiers(
     return counts
 
 
-def _source_figures(agency: Agency, day: datetime.date) -> dict[str, int | None]:
-    """What the national sync and feedback apps report for the agency that day; None where an app does not
-    offer its figure (not installed, or its selector not there yet): "no data", never 0."""
-    figures: dict[str, int | None] = {}
+def source_figures(start: datetime.date, end: datetime.date) -> dict[tuple[int, datetime.date], dict]:
+    """What the national sync and feedback apps report for each (agency id, day) of [start, end], every
+    agency at once (one grouped read per app). An app that does not offer its figures (not installed, or its
+    selector not there yet) gives None for them, "no data", never 0; one that does gives 0 where it counted
+    nothing."""
+    figures: dict = defaultdict(dict)
+    defaults: dict[str, int | None] = {}
     try:
-        from national_sync.selectors import sync_ratio
+        from national_sync.selectors import sync_ratios_by_day
 
-        begin, finish = day_bounds(day, day)
-        ratio = sync_ratio(agency, begin, finish)
-        figures.update(synced=ratio.synced, sync_total=ratio.total)
+        for key, ratio in sync_ratios_by_day(start, end).items():
+            figures[key].update(synced=ratio.synced, sync_total=ratio.total)
+        defaults.update(synced=0, sync_total=0)
     except (ImportError, AttributeError):
-        figures.update(synced=None, sync_total=None)
+        defaults.update(synced=None, sync_total=None)
     try:
-        from feedback.selectors import feedback_handling
+        from feedback.selectors import feedback_handling_by_day
 
-        handling = feedback_handling(agency, day, day)
-        figures.update(feedback_received=handling["received"], feedback_on_time=handling["answered_on_time"])
+        for key, handling in feedback_handling_by_day(start, end).items():
+            figures[key].update(
+                feedback_received=handling["received"], feedback_on_time=handling["answered_on_time"]
+            )
+        defaults.update(feedback_received=0, feedback_on_time=0)
     except (ImportError, AttributeError):
-        figures.update(feedback_received=None, feedback_on_time=None)
+        defaults.update(feedback_received=None, feedback_on_time=None)
     try:
-        from feedback.selectors import satisfaction_summary
+        from feedback.selectors import satisfaction_by_day
 
-        summary = satisfaction_summary(agency, day, day)
-        figures.update(
-            ratings=summary["count"] if summary else 0,
-            ratings_satisfied=summary["satisfied"] if summary else 0,
-        )
+        for key, summary in satisfaction_by_day(start, end).items():
+            figures[key].update(ratings=summary["count"], ratings_satisfied=summary["satisfied"])
+        defaults.update(ratings=0, ratings_satisfied=0)
     except (ImportError, AttributeError):
-        figures.update(ratings=None, ratings_satisfied=None)
-    return figures
+        defaults.update(ratings=None, ratings_satisfied=None)
+    return defaultdict(lambda: dict(defaults), {key: {**defaults, **row} for key, row in figures.items()})
 
 
 def refresh_day(day: datetime.date) -> int:
@@ -275,13 +272,15 @@ def refresh_day(day: datetime.date) -> int:
 
 def refresh_days(start: datetime.date, end: datetime.date, chunk_days: int = 31) -> int:
     """Recompute the rows of every day of [start, end] for every agency from the dossiers and the other apps;
-    idempotent: each day's rows are replaced in one transaction. The dossiers are read a month at a time (one
-    scan per moment, not per day). Returns how many agency-days had something."""
+    idempotent: each day's rows are replaced in one transaction. The dossiers and the other apps' figures are
+    read a month at a time, every agency at once (one scan per moment, not per day or agency). Returns how
+    many agency-days had something."""
     agencies = list(Agency.objects.order_by("pk"))
     written, chunk_start = 0, start
     while chunk_start <= end:
         chunk_end = min(end, chunk_start + datetime.timedelta(days=chunk_days - 1))
         counts = count_dossiers(chunk_start, chunk_end)
+        from_other_apps = source_figures(chunk_start, chunk_end)
         day = chunk_start
         while day <= chunk_end:
             rows = []
@@ -289,7 +288,7 @@ def refresh_days(start: datetime.date, end: datetime.date, chunk_days: int = 31)
                 figures: dict[str, int | None] = dict(
                     counts.get((agency.pk, day)) or dict.fromkeys(COUNTERS, 0)
                 )
-                figures.update(_source_figures(agency, day))
+                figures.update(from_other_apps[(agency.pk, day)])
                 if any(figures.values()):
                     rows.append(DailyAgencyFigures(agency=agency, day=day, **figures))
             with transaction.atomic():

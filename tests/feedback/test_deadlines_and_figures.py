@@ -85,3 +85,61 @@ def test_satisfaction_summary_averages_and_share_of_satisfied():
         )
         is None
     )
+
+
+def test_the_daily_figures_of_every_agency_are_each_agencys_figures_that_day(
+    sender, agency_x, agency_y, officer_x
+):
+    with clock.running_at(at("2026-04-24")):
+        on_time, late = send(sender, agency_x), send(sender, agency_x)
+        send(sender, agency_y)
+    with clock.running_at(at("2026-04-27")):
+        send(sender, agency_x)
+        withdrawn = send(sender, agency_y)
+    with clock.running_at(at("2026-05-13", 16)):
+        services.answer_feedback(feedback=on_time, by=officer_x, answer="Đúng hạn")
+    with clock.running_at(at("2026-05-14")):
+        services.answer_feedback(feedback=late, by=officer_x, answer="Trễ")
+    services.withdraw_feedback(feedback=withdrawn, user=sender)
+    start, end = datetime.date(2026, 4, 20), datetime.date(2026, 4, 30)
+    daily = selectors.feedback_handling_by_day(start, end)
+    assert daily == {
+        (agency_x.pk, datetime.date(2026, 4, 24)): {"received": 2, "answered_on_time": 1},
+        (agency_y.pk, datetime.date(2026, 4, 24)): {"received": 1, "answered_on_time": 0},
+        (agency_x.pk, datetime.date(2026, 4, 27)): {"received": 1, "answered_on_time": 0},
+    }
+    for (agency_id, day), figures in daily.items():
+        agency = agency_x if agency_id == agency_x.pk else agency_y
+        one = selectors.feedback_handling(agency, day, day)
+        assert figures == {"received": one["received"], "answered_on_time": one["answered_on_time"]}
+
+
+def test_the_daily_satisfaction_of_every_agency_counts_ratings_by_the_day_given():
+    dossiers = [returned_dossier() for _ in range(4)]
+    agency = dossiers[0].handling_agency or dossiers[0].receiving_agency
+    other = dossiers[3].handling_agency or dossiers[3].receiving_agency
+    given = [
+        (dossiers[0], agency, (5, 5, 5), at("2026-03-02", 8)),
+        (dossiers[1], agency, (2, 3, 1), at("2026-03-02", 23)),
+        (dossiers[2], agency, (4, 4, 4), at("2026-03-03", 0)),
+        (dossiers[3], other, (4, 4, 3), at("2026-03-03", 10)),
+    ]
+    for dossier, rated, (a, t, c), moment in given:
+        SatisfactionRating.objects.create(
+            dossier=dossier, agency=rated, attitude=a, timeliness=t, clarity=c, via="portal", rated_at=moment
+        )
+    daily = selectors.satisfaction_by_day(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    expected = {
+        (agency.pk, datetime.date(2026, 3, 2)): {"count": 2, "satisfied": 1},
+        (agency.pk, datetime.date(2026, 3, 3)): {"count": 1, "satisfied": 1},
+        (other.pk, datetime.date(2026, 3, 3)): {"count": 1, "satisfied": 0},
+    }
+    if other == agency:  # the factories gave both dossiers the same agency
+        expected = {
+            (agency.pk, datetime.date(2026, 3, 2)): {"count": 2, "satisfied": 1},
+            (agency.pk, datetime.date(2026, 3, 3)): {"count": 2, "satisfied": 1},
+        }
+    assert daily == expected
+    for (agency_id, day), figures in daily.items():
+        summary = selectors.satisfaction_summary(agency if agency_id == agency.pk else other, day, day)
+        assert figures == {"count": summary["count"], "satisfied": summary["satisfied"]}

@@ -9,7 +9,7 @@ from common import clock
 from dossiers.models import State
 from national_sync import health
 from national_sync.models import ItemStatus, StatusMapping, SyncItem
-from national_sync.selectors import percentile, sync_lag, sync_ratio
+from national_sync.selectors import percentile, sync_lag, sync_ratio, sync_ratios_by_day
 from notifications.models import Notification
 from tests.dossiers.staff_support import dossier_in, world
 from tests.national_sync.support import FakeNationalPortal
@@ -29,6 +29,23 @@ def test_the_ratio_counts_dossiers_whose_record_reached_the_national_portal():
     assert (ratio.synced, ratio.total, ratio.percent) == (1, 2, 50.0)
     assert sync_ratio(w.handler.agency, now - DAY, now + DAY).ratio is None
     assert sync_ratio(w.desk.agency, now + DAY, now + 2 * DAY).total == 0
+
+
+def test_the_daily_ratios_of_every_agency_are_each_agencys_ratio_that_day():
+    w, other = world(), world()
+    synced = dossier_in(w, State.SUBMITTED)
+    drain(FakeNationalPortal(), dossier=synced)
+    dossier_in(w, State.SUBMITTED)
+    with clock.running_at(clock.now() - 2 * DAY):
+        dossier_in(other, State.SUBMITTED)
+    today = clock.localdate()
+    daily = sync_ratios_by_day(today - 3 * DAY, today)
+    assert set(daily) == {(w.desk.agency.pk, today), (other.desk.agency.pk, today - 2 * DAY)}
+    for (agency_id, day), ratio in daily.items():
+        agency = w.desk.agency if agency_id == w.desk.agency.pk else other.desk.agency
+        assert ratio == sync_ratio(agency, *clock.day_bounds(day, day))
+    assert (daily[(w.desk.agency.pk, today)].synced, daily[(w.desk.agency.pk, today)].total) == (1, 2)
+    assert sync_ratios_by_day(today + DAY, today + 2 * DAY) == {}
 
 
 def test_the_lag_runs_from_the_change_to_the_national_answer():

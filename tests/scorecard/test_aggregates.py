@@ -128,3 +128,23 @@ def test_the_beat_task_refreshes_today_and_yesterday(monkeypatch):
     refresh_recent_figures()  # twice: same rows
     rows = dict(DailyAgencyFigures.objects.filter(agency=agency).values_list("day", "filed"))
     assert rows == {yesterday: 1, today: 1}
+
+
+def test_a_refresh_reads_all_agencies_at_once_whatever_their_number():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scorecard.figures import refresh_days
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            refresh_days(datetime.date(2026, 3, 1), datetime.date(2026, 3, 7))
+        return len(captured)
+
+    agency = AgencyFactory()
+    version = ProcedureVersionFactory(published=True, agencies=[agency])
+    make_dossier(version, agency, filed=at(datetime.date(2026, 3, 2), 9))
+    few = queries()
+    for _n in range(10):
+        AgencyFactory()
+    assert queries() == few

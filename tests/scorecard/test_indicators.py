@@ -4,8 +4,8 @@ import datetime
 import sys
 
 import pytest
-from django.utils import timezone
 
+from national_sync.selectors import SyncRatio
 from scorecard import figures, indicators, selectors
 from scorecard.indicators import INDICATORS, score, score_lower_is_better
 from tests.factories import AgencyFactory, ProcedureVersionFactory
@@ -72,17 +72,11 @@ def test_each_indicator_on_a_hand_computed_month(march):
 
 
 def test_a_figure_from_another_app_counts_when_that_app_answers(march, monkeypatch):
-    class Ratio:
-        synced, total = 3, 4
-
     class FakeSync:
         @staticmethod
-        def sync_ratio(agency, start, end):
-            return (
-                Ratio()
-                if agency == march and timezone.localdate(start) == D(2026, 3, 2)
-                else type("R", (), {"synced": 0, "total": 0})()
-            )
+        def sync_ratios_by_day(start, end):
+            assert start <= D(2026, 3, 2) <= end
+            return {(march.pk, D(2026, 3, 2)): SyncRatio(synced=3, total=4)}
 
     monkeypatch.setitem(sys.modules, "national_sync.selectors", FakeSync)
     figures.refresh_day(D(2026, 3, 2))
