@@ -27,6 +27,16 @@ def _own_redis_database_per_xdist_worker(worker_id):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_found_per_request():
+    """WhiteNoise's middleware lists every static file when it is built: once per process in production, but
+    once per test client here (a tenth of the suite's time). Tests have it look a file up when one is asked
+    for instead, as under `runserver`. The browser tests (tests/e2e/conftest.py), `make run` and the benches
+    serve them the production way."""
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """allauth keeps its rate limits and used TOTP codes in the cache: each test starts clean."""

@@ -31,6 +31,13 @@ def pytest_collection_modifyitems(items):
             )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_found_per_request():
+    """The live server's middleware is built once: the browser gets static files as in production (the root
+    conftest has tests look them up per request)."""
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
