@@ -190,8 +190,13 @@ def add_province_agencies(total: int) -> None:
 
 
 def collect_static(work: Path) -> None:
-    """Production serves the hashed, compressed assets of collectstatic (WhiteNoise's manifest)."""
-    os.environ["STATIC_ROOT"] = str(work / "static")
+    """Production serves the hashed, compressed assets of collectstatic (WhiteNoise's manifest). With
+    BENCH_STATIC_ROOT set (scripts/bench_smoke.sh), the benches of one run share one collection: compressing
+    every asset takes about a minute of CPU."""
+    shared = os.environ.get("BENCH_STATIC_ROOT")
+    os.environ["STATIC_ROOT"] = shared or str(work / "static")
+    if shared and (Path(shared) / "staticfiles.json").exists():
+        return
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,

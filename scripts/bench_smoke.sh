@@ -17,6 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export REDIS_URL="" MEDIA_ROOT="$WORK/media" EMAIL_FILE_PATH="$WORK/mail" SMS_FILE_PATH="$WORK/sms/outbox.jsonl"
+# The benches that serve the portal under gunicorn share one collectstatic (bench/http_pages.py).
+export BENCH_STATIC_ROOT="$WORK/static"
 
 run() {
   local name=$1
