@@ -1,6 +1,7 @@
 import datetime
 from collections import Counter
 
+from common import clock
 from common.prepared import PreparedRead
 from dossiers.models import Dossier
 
@@ -30,12 +31,9 @@ def bookable_days(slots: list[services.Slot]) -> list[tuple[datetime.date, int]]
 
 def day_list(agency_id: int, day: datetime.date) -> list[Appointment]:
     """The desk's appointments of one day (cancelled ones left out), by time and counter."""
-    zone = services.local_zone()
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    start, end = clock.day_bounds(day, day)
     return list(
-        Appointment.objects.filter(
-            agency_id=agency_id, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1)
-        )
+        Appointment.objects.filter(agency_id=agency_id, starts_at__gte=start, starts_at__lt=end)
         .exclude(status=Status.CANCELLED)
         .select_related("dossier", "dossier__procedure_version")
         .order_by("starts_at", "counter")

@@ -78,14 +78,11 @@ def available_slots(
     calendar = working_days.WorkingCalendar(start, end)
     now = clock.now()
     length = datetime.timedelta(minutes=schedule.slot_minutes)
+    begin, finish = clock.day_bounds(start, end)
     taken = dict(
-        SlotBooking.objects.filter(
-            agency=agency,
-            starts_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=local_zone()),
-            starts_at__lt=datetime.datetime.combine(
-                end + datetime.timedelta(days=1), datetime.time.min, tzinfo=local_zone()
-            ),
-        ).values_list("starts_at", "taken")
+        SlotBooking.objects.filter(agency=agency, starts_at__gte=begin, starts_at__lt=finish).values_list(
+            "starts_at", "taken"
+        )
     )
     slots = []
     day = start
@@ -335,17 +332,10 @@ def send_reminders() -> int:
     if not working_days.is_working_day(today):
         return 0
     next_day = working_days.add_working_days(today, 1)
-    zone = local_zone()
+    begin, finish = clock.day_bounds(today + datetime.timedelta(days=1), next_day)
     due = (
         Appointment.objects.active()
-        .filter(
-            starts_at__gte=datetime.datetime.combine(
-                today + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-            ),
-            starts_at__lt=datetime.datetime.combine(
-                next_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-            ),
-        )
+        .filter(starts_at__gte=begin, starts_at__lt=finish)
         .select_related("agency", "dossier__applicant", "dossier__procedure_version", "booked_by")
     )
     count = 0

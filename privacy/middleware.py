@@ -1,5 +1,6 @@
 from django.shortcuts import redirect
-from django.urls import reverse
+
+from common.links import reversed_once
 
 # Set at sign-in (receivers.check_notice_at_sign_in) when the citizen's last consent is to an older notice;
 # cleared when they accept the one in force. Reading it costs no query on any page.
@@ -27,10 +28,14 @@ class NewNoticeConsentMiddleware:
             and request.user.is_citizen
             and not self._open(request)
         ):
-            return redirect(f"{reverse('privacy:accept')}?next={request.get_full_path()}")
+            return redirect(f"{reversed_once('privacy:accept')}?next={request.get_full_path()}")
         return self.get_response(request)
 
     @staticmethod
     def _open(request) -> bool:
-        exempt = (reverse("privacy:notice"), reverse("privacy:accept"), reverse("account_logout"))
+        exempt = (
+            reversed_once("privacy:notice"),
+            reversed_once("privacy:accept"),
+            reversed_once("account_logout"),
+        )
         return request.path_info.startswith(OPEN_PREFIXES) or request.path in exempt

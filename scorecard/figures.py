@@ -6,9 +6,11 @@ belongs to one agency: the receiving agency for what happens at the one-stop sho
 receiving one when it never handed the dossier on) for decisions."""
 
 import datetime
+import importlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -229,39 +231,46 @@ def count_dossiers(
     return counts
 
 
+# The other apps' daily figures: (module, selector of every agency's figures by day, the columns it fills,
+# how one day's figures of an agency fill them).
+SOURCES: tuple[tuple[str, str, tuple[str, ...], Callable[[Any], tuple[int, ...]]], ...] = (
+    (
+        "national_sync.selectors",
+        "sync_ratios_by_day",
+        ("synced", "sync_total"),
+        lambda ratio: (ratio.synced, ratio.total),
+    ),
+    (
+        "feedback.selectors",
+        "feedback_handling_by_day",
+        ("feedback_received", "feedback_on_time"),
+        lambda handling: (handling["received"], handling["answered_on_time"]),
+    ),
+    (
+        "feedback.selectors",
+        "satisfaction_by_day",
+        ("ratings", "ratings_satisfied"),
+        lambda summary: (summary["count"], summary["satisfied"]),
+    ),
+)
+
+
 def source_figures(start: datetime.date, end: datetime.date) -> dict[tuple[int, datetime.date], dict]:
     """What the national sync and feedback apps report for each (agency id, day) of [start, end], every
     agency at once (one grouped read per app). An app that does not offer its figures (not installed, or its
     selector not there yet) gives None for them, "no data", never 0; one that does gives 0 where it counted
-    nothing."""
+    nothing. A missing (agency, day) reads as nothing counted."""
     figures: dict = defaultdict(dict)
     defaults: dict[str, int | None] = {}
-    try:
-        from national_sync.selectors import sync_ratios_by_day
-
-        for key, ratio in sync_ratios_by_day(start, end).items():
-            figures[key].update(synced=ratio.synced, sync_total=ratio.total)
-        defaults.update(synced=0, sync_total=0)
-    except (ImportError, AttributeError):
-        defaults.update(synced=None, sync_total=None)
-    try:
-        from feedback.selectors import feedback_handling_by_day
-
-        for key, handling in feedback_handling_by_day(start, end).items():
-            figures[key].update(
-                feedback_received=handling["received"], feedback_on_time=handling["answered_on_time"]
-            )
-        defaults.update(feedback_received=0, feedback_on_time=0)
-    except (ImportError, AttributeError):
-        defaults.update(feedback_received=None, feedback_on_time=None)
-    try:
-        from feedback.selectors import satisfaction_by_day
-
-        for key, summary in satisfaction_by_day(start, end).items():
-            figures[key].update(ratings=summary["count"], ratings_satisfied=summary["satisfied"])
-        defaults.update(ratings=0, ratings_satisfied=0)
-    except (ImportError, AttributeError):
-        defaults.update(ratings=None, ratings_satisfied=None)
+    for module, selector, columns, values in SOURCES:
+        try:
+            by_day = getattr(importlib.import_module(module), selector)(start, end)
+        except (ImportError, AttributeError):
+            defaults.update(dict.fromkeys(columns))
+            continue
+        defaults.update(dict.fromkeys(columns, 0))
+        for key, day_figures in by_day.items():
+            figures[key].update(zip(columns, values(day_figures), strict=True))
     return defaultdict(lambda: dict(defaults), {key: {**defaults, **row} for key, row in figures.items()})
 
 
