@@ -1,4 +1,5 @@
 import copy
+import ipaddress
 import logging
 from urllib.parse import quote
 
@@ -45,8 +46,14 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         return super().post_login(request, user, **kwargs)
 
     def get_client_ip(self, request) -> str:
-        """allauth's per-address rate limits use the portal's reading of the address (TRUSTED_PROXY_COUNT)."""
-        return client_ip(request)
+        """allauth's per-address rate limits and its list of open sessions use the portal's reading of the
+        address (TRUSTED_PROXY_COUNT). The sessions' column holds only addresses: a request without one (no
+        REMOTE_ADDR) counts as 0.0.0.0."""
+        address = client_ip(request)
+        try:
+            return str(ipaddress.ip_address(address))
+        except ValueError:
+            return "0.0.0.0"
 
     # allauth builds the links in its mails from the host the request came to; the portal's mails, SMS and
     # slips all link to SITE_URL (common.links), so these do too.

@@ -281,3 +281,37 @@ class AgencyMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.agency}"
+
+
+class SignIn(models.Model):
+    """One sign-in to an account, or one refused for a wrong password or code: its owner sees the list
+    (accounts:security) and can spot one they did not make. Kept SIGN_IN_HISTORY_DAYS."""
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        SECOND_FACTOR = "second_factor", _("Password and authenticator code")
+        NATIONAL_IDENTITY = "national_identity", _("National identity account (VNeID)")
+        PASSWORD_RESET = "password_reset", _("Link to reset the password")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="sign_ins"
+    )
+    at = models.DateTimeField(_("time"))
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    succeeded = models.BooleanField(_("succeeded"))
+    ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+        indexes = [models.Index(fields=["user", "-at"], name="sign_in_latest")]
+
+    def __str__(self):
+        return f"{self.user} {self.method} {self.at:%Y-%m-%d %H:%M} {'ok' if self.succeeded else 'refused'}"
+
+    @property
+    def browser(self) -> str:
+        from .selectors import describe_browser
+
+        return describe_browser(self.user_agent)

@@ -18,7 +18,7 @@ from common.prepared import PreparedRead
 from common.sql import named_columns
 from procedures.models import Agency
 
-from .models import AgencyMembership, CitizenProfile, PhoneVerification, Role, User
+from .models import AgencyMembership, CitizenProfile, PhoneVerification, Role, SignIn, User
 
 # Read on every staff page (dossiers.policies.memberships_of), compiled once per process (common.prepared).
 MEMBERSHIPS_READ = PreparedRead(
@@ -169,3 +169,65 @@ def _agencies_of_sql(alias: str) -> str:
         f" FROM {quote(membership.db_table)} m JOIN {quote(agency.db_table)} a"
         f" ON a.{quote(agency.pk.column)} = m.{column('agency')} WHERE m.{column('user')} = %s"
     )
+
+
+SIGN_INS_SHOWN = 50
+
+
+def recent_sign_ins(user: User) -> list[SignIn]:
+    """The account's latest sign-ins and refused attempts, newest first (accounts:security)."""
+    return list(SignIn.objects.filter(user=user).order_by("-at", "-pk")[:SIGN_INS_SHOWN])
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    started_at: datetime
+    ip: str
+    browser: str
+    user_agent: str
+    is_this_one: bool
+
+
+def open_sessions(user: User, current_session_key: str | None) -> list[OpenSession]:
+    """The account's sessions still signed in (ended and expired ones are dropped as they are read), this
+    browser's first, then the newest."""
+    from allauth.usersessions.models import UserSession
+
+    sessions = [
+        OpenSession(
+            started_at=session.created_at,
+            ip=session.ip,
+            browser=describe_browser(session.user_agent),
+            user_agent=session.user_agent,
+            is_this_one=session.session_key == current_session_key,
+        )
+        for session in UserSession.objects.purge_and_list(user)
+    ]
+    return sorted(sessions, key=lambda s: (not s.is_this_one, -s.started_at.timestamp()))
+
+
+# (what the User-Agent contains, what to call it), the first match wins: Edge and Cốc Cốc say "Chrome" too,
+# Chrome says "Safari".
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("coc_coc_browser", "Cốc Cốc"),
+    ("Zalo", "Zalo"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe_browser(user_agent: str) -> str:
+    """ "Chrome, Android" from a User-Agent header; the header itself is shown beside it for the rest."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    return ", ".join(part for part in (browser, system) if part)

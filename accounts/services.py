@@ -5,6 +5,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -18,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from common import clock
+from common.http import client_ip
 from notifications.events import Event
 from notifications.models import Channel
 from notifications.services import notify
 
-from .models import DUPLICATE_PERSONAL_ID_MESSAGE, CitizenProfile, PhoneVerification, Role, User
+from .models import DUPLICATE_PERSONAL_ID_MESSAGE, CitizenProfile, PhoneVerification, Role, SignIn, User
 from .selectors import user_for_login
 
 
@@ -30,8 +32,9 @@ def _unknown_email_key(email: str) -> str:
     return "accounts:login-failures:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
-def record_login_failure(*, email: str) -> User | None:
-    """Count a failed sign-in; the tenth in a row locks the account for an hour (brute-force guard).
+def record_login_failure(*, email: str, request=None) -> User | None:
+    """Count a failed sign-in; the tenth in a row locks the account for an hour (brute-force guard). The
+    account's owner sees the refused attempt in their sign-in history.
 
     Addresses without an account are counted in the cache the same way, so that the lock message
     cannot be used to learn whether an account exists.
@@ -40,13 +43,91 @@ def record_login_failure(*, email: str) -> User | None:
     if found is None:
         _record_unknown_email_failure(email)
         return None
-    return _count_failure(found.pk)
+    user = _count_failure(found.pk)
+    record_sign_in(user=user, request=request, method=SignIn.Method.PASSWORD, succeeded=False)
+    return user
 
 
-def record_second_factor_failure(*, user: User) -> User:
+def record_second_factor_failure(*, user: User, request=None) -> User:
     """A wrong two-factor code (TOTP or recovery code) counts like a wrong password: whoever holds the
     password must not get unlimited guesses at the six digits (the same ten-failure lock)."""
-    return _count_failure(user.pk)
+    counted = _count_failure(user.pk)
+    record_sign_in(user=user, request=request, method=SignIn.Method.SECOND_FACTOR, succeeded=False)
+    return counted
+
+
+# allauth's record of how this session authenticated (its `method` values) → the history's method; the
+# first that appears among this sign-in's records wins.
+_METHOD_OF_RECORD = (
+    ("socialaccount", SignIn.Method.NATIONAL_IDENTITY),
+    ("mfa", SignIn.Method.SECOND_FACTOR),
+    ("password_reset", SignIn.Method.PASSWORD_RESET),
+)
+
+
+def sign_in_method(request, user: User) -> str:
+    """How the request that is signing `user` in authenticated, from allauth's records in its session."""
+    from allauth.account.authentication import get_authentication_records
+
+    records = get_authentication_records(request, user) if request is not None else []
+    used = {record.get("method") for record in records}
+    for method, kind in _METHOD_OF_RECORD:
+        if method in used:
+            return kind
+    return SignIn.Method.PASSWORD
+
+
+def record_sign_in(*, user: User, request, method: str, succeeded: bool) -> SignIn:
+    """One line of the account's sign-in history: when, how, from which address and browser."""
+    meta = request.META if request is not None else {}
+    return SignIn.objects.create(
+        user=user,
+        at=clock.now(),
+        method=method,
+        succeeded=succeeded,
+        ip=client_ip(request)[:45] if request is not None else "",
+        user_agent=meta.get("HTTP_USER_AGENT", "")[: SignIn._meta.get_field("user_agent").max_length],
+    )
+
+
+def forget_old_sign_ins(*, now: datetime | None = None) -> int:
+    """Sign-ins older than SIGN_IN_HISTORY_DAYS are deleted (data kept no longer than its purpose needs)."""
+    cutoff = (now or clock.now()) - timedelta(days=settings.SIGN_IN_HISTORY_DAYS)
+    deleted, _by_model = SignIn.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
+def clear_ended_sessions() -> int:
+    """Delete the expired sessions (Django leaves them to `clearsessions`) and allauth's rows of open
+    sessions whose session is gone (ended, expired, signed out): no address or browser is kept for a session
+    that no longer exists. Returns how many session rows of allauth's were deleted."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+
+    from .sessions import sessions_in_the_database
+
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+    if not sessions_in_the_database():
+        return 0
+    deleted, _by_model = UserSession.objects.exclude(
+        session_key__in=Session.objects.values("session_key")
+    ).delete()
+    return deleted
+
+
+def end_other_sessions(*, user: User, request) -> int:
+    """Sign the account out everywhere but in this browser (a phone left somewhere, a shared computer).
+    Returns how many sessions were ended."""
+    from allauth.usersessions.models import UserSession
+
+    current = request.session.session_key
+    ended = 0
+    for session in UserSession.objects.purge_and_list(user):
+        if session.session_key != current:
+            session.end()
+            ended += 1
+    return ended
 
 
 def _count_failure(user_pk: int) -> User:
@@ -87,10 +168,11 @@ def login_locked_until(*, email: str, now: datetime | None = None) -> datetime |
     return locked_until if locked_until and locked_until > now else None
 
 
-def record_login_success(*, user: User) -> None:
-    """A successful sign-in starts the failure count afresh."""
+def record_login_success(*, user: User, request=None) -> None:
+    """A successful sign-in starts the failure count afresh and goes into the account's history."""
     if user.failed_login_count or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    record_sign_in(user=user, request=request, method=sign_in_method(request, user), succeeded=True)
 
 
 def unlock_account(*, user: User) -> None:

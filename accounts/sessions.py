@@ -6,9 +6,17 @@ asked (the key, not expired) and names its one column (a prepared statement must
 when a migration adds a column); the row and every write (save, delete, clear_expired) are Django's.
 """
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
+
+
+def sessions_in_the_database() -> bool:
+    """SESSION_ENGINE keeps sessions as rows of django_session (this store, or Django's own)."""
+    return issubclass(import_module(settings.SESSION_ENGINE).SessionStore, db.SessionStore)
 
 
 class SessionStore(db.SessionStore):

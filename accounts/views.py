@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -96,6 +98,34 @@ def confirm_phone(request):
             messages.success(request, _("Your phone number is verified: SMS notices will be sent to it."))
             return redirect(reverse("accounts:profile") + PHONE_BOX)
     return _render_profile(request, CitizenProfileForm(instance=instance), code_form)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def security(request):
+    """The account's sign-in history and open sessions; POST signs it out everywhere but here."""
+    if request.method == "POST":
+        ended = services.end_other_sessions(user=request.user, request=request)
+        if ended:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d other session was signed out.",
+                    "%(count)d other sessions were signed out.",
+                    ended,
+                )
+                % {"count": ended},
+            )
+        else:
+            messages.info(request, _("No other session was open."))
+        return redirect("accounts:security")
+    context = {
+        "sign_ins": selectors.recent_sign_ins(request.user),
+        "sessions": selectors.open_sessions(request.user, request.session.session_key),
+        "history_days": settings.SIGN_IN_HISTORY_DAYS,
+    }
+    return render(request, "accounts/security.html", context)
 
 
 @never_cache

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    "allauth.usersessions",  # each account's open sessions, to end the others (accounts:security)
     # The national identity sign-in: allauth's OpenID Connect client, its provider class replaced by the
     # portal's stricter one (SOCIALACCOUNT_PROVIDERS below, accounts/national_identity/).
     "allauth.socialaccount.providers.openid_connect",
@@ -288,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecard.tasks.refresh_figures_nightly",
         "schedule": crontab(hour=2, minute=15),
     },
+    # The sign-in history past SIGN_IN_HISTORY_DAYS, expired sessions and the open-session rows of ended ones.
+    "accounts-forget-old-sign-ins": {
+        "task": "accounts.tasks.forget_old_sign_ins",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Closed dossiers past their retention period: minimised and their files moved to STORAGES["archive"].
     "dossiers-archive-expired": {
         "task": "dossiers.tasks.archive_expired_dossiers",
@@ -473,6 +479,10 @@ IDENTITY_SANDBOX_KEY_FILE = env.str(
 # Account lock after repeated failures; session limits (citizens idle 15 min, everyone at most 12 h).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_LOCK_DURATION = timedelta(minutes=env.int("LOGIN_LOCK_MINUTES", default=60))
+# The account's sign-in history (accounts.SignIn, shown to its owner): kept this many days, then deleted.
+SIGN_IN_HISTORY_DAYS = env.int("SIGN_IN_HISTORY_DAYS", default=180)
+if SIGN_IN_HISTORY_DAYS < 1:
+    raise ImproperlyConfigured("SIGN_IN_HISTORY_DAYS must be at least 1.")
 # A citizen's phone is confirmed by a code sent by SMS (accounts.services.send_phone_code): valid this long,
 # this many wrong tries, a new code no sooner than this after the last and at most this many a day.
 PHONE_CODE_VALID_MINUTES = env.int("PHONE_CODE_VALID_MINUTES", default=10)

@@ -26,6 +26,8 @@ EXPORTED: dict[str, str] = {
     "account.EmailAddress": "email_addresses",
     "socialaccount.SocialAccount": "national_identity_links",
     "mfa.Authenticator": "sign_ins",
+    "accounts.SignIn": "sign_ins.history",
+    "usersessions.UserSession": "sign_ins.open_sessions",
     "dossiers.Dossier": "dossiers",
     "dossiers.DossierEvent": "dossiers[].events",
     "dossiers.DossierDocument": "dossiers[].documents",
@@ -145,7 +147,9 @@ def collect(user) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
+    from allauth.usersessions.models import UserSession
 
+    from accounts.models import SignIn
     from appointments.models import Appointment
     from dossiers.models import Authorisation, DocumentAccess, StoredFile
     from feedback.models import Feedback
@@ -170,6 +174,13 @@ def collect(user) -> dict[str, Any]:
             "national_identity": [
                 {"provider": s.provider, "last_login": s.last_login}
                 for s in SocialAccount.objects.filter(user=user)
+            ],
+            "history": [
+                row(s, leave_out=("user",)) for s in SignIn.objects.filter(user=user).order_by("-at")
+            ],
+            "open_sessions": [
+                row(s, leave_out=("user", "session_key", "data"))
+                for s in UserSession.objects.filter(user=user)
             ],
             "second_factor": [
                 {"type": a.type, "created_at": a.created_at, "last_used_at": a.last_used_at}

@@ -229,9 +229,10 @@ def _delete_account_details(user) -> None:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
+    from allauth.usersessions.models import UserSession
     from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 
-    from accounts.models import AgencyMembership, CitizenProfile, PhoneVerification
+    from accounts.models import AgencyMembership, CitizenProfile, PhoneVerification, SignIn
     from identity_sandbox.models import SandboxPerson
 
     for model in (
@@ -241,6 +242,8 @@ def _delete_account_details(user) -> None:
         EmailAddress,
         SocialAccount,
         Authenticator,
+        SignIn,
+        UserSession,
     ):
         model.objects.filter(user=user).delete()
     for model in (RefreshToken, AccessToken, IDToken, Grant):
@@ -263,7 +266,9 @@ def _delete_sessions(user) -> None:
     """Every sign-in session of the account (database sessions: read to find the account's)."""
     from django.contrib.sessions.models import Session
 
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    from accounts.sessions import sessions_in_the_database
+
+    if not sessions_in_the_database():
         return
     mine = []
     for session in Session.objects.filter(expire_date__gt=clock.now()).iterator(chunk_size=500):

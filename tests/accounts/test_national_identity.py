@@ -418,9 +418,10 @@ def test_the_sign_in_runs_a_bounded_number_of_queries(client, sandbox):
     with CaptureQueriesContext(connection) as queries:
         client.get(callback)
     assert signed_in_user(client) is not None
-    # 55 measured: 32 of the portal (session, social account, profile refresh, login) and 23 of the
-    # sandbox provider answering the token and userinfo calls in the same process.
-    assert len(queries) <= 60, [q["sql"][:120] for q in queries.captured_queries]
+    # 66 measured: 43 of the portal (session, social account, profile refresh, login; 11 of them the
+    # sign-in history's row and allauth's list of open sessions, purged then written) and 23 of the sandbox
+    # provider answering the token and userinfo calls in the same process.
+    assert len(queries) <= 70, [q["sql"][:120] for q in queries.captured_queries]
 
 
 def test_a_token_posted_by_an_app_is_refused_only_the_redirect_flow_signs_in(rf, sandbox):

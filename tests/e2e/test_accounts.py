@@ -56,3 +56,33 @@ def test_wrong_password_is_refused_with_a_message(page, base):
     page.locator("#id_password").press("Enter")
     expect(page.locator("[role=alert]").first).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+
+
+def test_the_sign_in_history_shows_a_refused_password_and_signs_out_another_browser(page, base, browser):
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(email="minh@example.vn", password="Dung-mat-khau-1")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    other = browser.new_context()
+    other_page = other.new_page()
+    for tab, password in ((other_page, "Dung-mat-khau-1"), (page, "sai-mat-khau"), (page, "Dung-mat-khau-1")):
+        tab.goto(base + "/accounts/login/")
+        tab.locator("#id_login").fill("minh@example.vn")
+        tab.locator("#id_password").fill(password)
+        tab.locator("#id_password").press("Enter")
+        tab.wait_for_load_state()
+
+    page.goto(base + "/dashboard/")
+    page.get_by_role("link", name="Lịch sử đăng nhập và các phiên đang mở").click()
+    history = page.locator(".sign-in-history tbody tr")
+    expect(history).to_have_count(3)
+    expect(history.nth(1)).to_contain_text("Bị từ chối: sai mật khẩu hoặc mã")
+    expect(page.locator(".session-list li")).to_have_count(2)
+    expect(page.locator(".session-list li").first).to_contain_text("Trình duyệt này")
+
+    page.get_by_role("button", name="Đăng xuất khỏi mọi nơi khác").click()
+    expect(page.locator("main")).to_contain_text("Đã đăng xuất 1 phiên khác.")
+    expect(page.locator(".session-list li")).to_have_count(1)
+    other_page.goto(base + "/dashboard/")
+    expect(other_page).to_have_url(re.compile(r"/accounts/login/"))
+    other.close()

@@ -135,3 +135,30 @@ def test_staff_cannot_use_the_citizen_deletion(client):
         services.delete_account(user=clerk, password="correct-horse-42")
     sign_in(client, clerk)
     assert client.post(reverse("privacy:delete_account"), {"password": "correct-horse-42"}).status_code == 403
+
+
+def test_deletion_ends_the_accounts_sessions_on_its_other_devices_and_its_sign_in_history():
+    """The portal's session store is a subclass of Django's database store: its rows are deleted too (they
+    were left before, the check asked for Django's own engine by name)."""
+    from allauth.account.models import EmailAddress
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from accounts.models import SignIn
+
+    person = citizen_with_everything()
+    EmailAddress.objects.get_or_create(
+        user=person.user, email=EMAIL, defaults={"verified": True, "primary": True}
+    )
+    other_device = Client()
+    other_device.post(reverse("account_login"), {"login": EMAIL, "password": "correct-horse-42"})
+    key = other_device.session.session_key
+    assert Session.objects.filter(session_key=key).exists()
+    assert SignIn.objects.filter(user=person.user).exists() and UserSession.objects.filter(user=person.user)
+
+    services.delete_account(user=person.user, password="correct-horse-42")
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not SignIn.objects.filter(user=person.user).exists()
+    assert not UserSession.objects.filter(user=person.user).exists()
