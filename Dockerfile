@@ -8,8 +8,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+COPY pyproject.toml requirements.lock ./
+RUN pip install --upgrade pip && pip install -c requirements.lock .
 COPY . .
 RUN python manage.py compilemessages --ignore=.venv -v0 \
     && PORTAL_ENV=production SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v0

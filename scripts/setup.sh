@@ -25,9 +25,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# Every version as requirements.lock says (`make lock` writes it): the same environment on every machine.
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q ".[dev]"
+  .venv/bin/pip install -q -c requirements.lock ".[dev]"
   touch "$stamp"
 fi
 
