@@ -250,7 +250,8 @@ def _resolve_subject(subject: Subject, sender: User | None) -> tuple[str, Agency
             raise ValidationError(_("Choose one of your own dossiers."), code="dossier")
         dossier = subject.dossier
         agency = dossier.handling_agency or dossier.receiving_agency
-        return SubjectKind.DOSSIER, agency
+        # A dossier of an agency abolished since (the districts, July 2025): its successor answers.
+        return SubjectKind.DOSSIER, agency.current() if agency is not None else None
     if subject.agency is None:
         raise ValidationError(_("Choose the agency your feedback is about."), code="agency")
     if subject.procedure_version is not None:

@@ -52,10 +52,10 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "parent", "is_legacy"]
+    list_display = ["name", "code", "kind", "parent", "is_legacy", "successor"]
     list_filter = ["kind", "is_legacy"]
     search_fields = ["name", "code"]
-    raw_id_fields = ["parent", "administrative_unit"]
+    raw_id_fields = ["parent", "administrative_unit", "successor"]
 
 
 @admin.register(DocumentKind)

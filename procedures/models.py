@@ -108,6 +108,15 @@ class Agency(models.Model):
         verbose_name=_("administrative unit"),
     )
     is_legacy = models.BooleanField(_("no longer exists"), default=False)
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        verbose_name=_("work taken over by"),
+        help_text=_("For an agency that no longer exists: the one that answers for its dossiers now."),
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -120,6 +129,28 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.successor_id is not None and not self.is_legacy:
+            raise ValidationError(
+                {"successor": _("Only an agency that no longer exists has its work taken over.")}
+            )
+        if self.successor_id is not None and self.successor_id == self.pk:
+            raise ValidationError({"successor": _("An agency cannot take over its own work.")})
+
+    def current(self) -> "Agency":
+        """The agency that answers for this one's dossiers today: itself while it exists; for one abolished
+        (the districts in July 2025), the agency that took over its work, or failing one, the nearest one
+        above it that still exists."""
+        agency, seen = self, set()
+        while agency.is_legacy and agency.pk not in seen:
+            seen.add(agency.pk)
+            following = agency.successor or agency.parent
+            if following is None:
+                break
+            agency = following
+        return agency
 
     @property
     def government_level(self) -> str:

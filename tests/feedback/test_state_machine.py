@@ -7,7 +7,7 @@ from django_fsm import TransitionNotAllowed
 from feedback import services
 from feedback.models import Feedback, FeedbackEvent, FeedbackState, ModerationState
 from notifications.models import Notification
-from tests.factories import staff_member
+from tests.factories import AgencyFactory, staff_member
 
 from .conftest import send
 
@@ -139,6 +139,31 @@ def test_feedback_about_a_dossier_goes_to_the_agency_handling_it(sender):
     dossier = filed_dossier(applicant=sender)
     item = send(sender, None, subject=services.Subject(dossier=dossier))
     assert item.subject_kind == "dossier" and item.agency == dossier.receiving_agency
+
+
+@pytest.mark.parametrize("taken_over", [True, False])
+def test_feedback_about_a_dossier_of_an_abolished_agency_goes_to_the_one_answering_for_it(sender, taken_over):
+    """The districts were abolished on 1 July 2025: their dossiers' feedback goes to the agency that took
+    over their work, or without one named, to the agency above them; never to an office no one staffs."""
+    from dossiers.models import Dossier
+    from tests.factories import filed_dossier
+
+    dossier = filed_dossier(applicant=sender)
+    province = AgencyFactory(name="UBND tỉnh", kind="province")
+    ward = AgencyFactory(name="UBND phường Hoa Lư", kind="commune", parent=province)
+    district = AgencyFactory(
+        name="UBND thành phố Hoa Lư (trước 01/7/2025)",
+        kind="district",
+        parent=province,
+        is_legacy=True,
+        successor=ward if taken_over else None,
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(receiving_agency=district, handling_agency=district)
+    dossier.refresh_from_db()
+
+    item = send(sender, None, subject=services.Subject(dossier=dossier))
+
+    assert item.agency == (ward if taken_over else province)
 
 
 def test_feedback_about_someone_elses_dossier_is_refused(sender, agency_x):

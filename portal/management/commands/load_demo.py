@@ -146,6 +146,7 @@ def load_agencies(units: dict[str, AdministrativeUnit]) -> dict[str, Agency]:
                 "parent": agencies[row["parent"]] if "parent" in row else None,
                 "administrative_unit": units[row["unit"]],
                 "is_legacy": row.get("is_legacy", False),
+                "successor": agencies[row["successor"]] if "successor" in row else None,
                 "address": row["address"],
                 "phone": row["phone"],
                 "email": row.get("email", ""),
