@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import AgencyMembership, CitizenProfile, User
+from .models import AgencyMembership, CitizenProfile, SignIn, User
 
 
 class AgencyMembershipInline(admin.TabularInline):
@@ -54,3 +54,24 @@ class CitizenProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     # Set by the citizen's SMS code only (accounts.services.confirm_phone); an edited number is unverified.
     readonly_fields = ["phone_verified", "phone_verified_at"]
+
+
+@admin.register(SignIn)
+class SignInAdmin(admin.ModelAdmin):
+    """Every account's sign-ins and refused attempts, read-only: in a breach, which accounts an address
+    signed in to, and when (docs/runbook.md, "Data breach")."""
+
+    list_display = ["at", "user", "method", "succeeded", "ip", "user_agent"]
+    list_filter = ["succeeded", "method"]
+    search_fields = ["user__email", "ip"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

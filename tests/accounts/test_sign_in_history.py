@@ -179,3 +179,27 @@ def test_the_nightly_task_deletes_expired_sessions_and_the_rows_of_ended_ones(cl
 
     assert not Session.objects.filter(session_key=phone_key).exists()
     assert list(UserSession.objects.values_list("session_key", flat=True)) == [client.session.session_key]
+
+
+def test_administrators_find_an_addresss_sign_ins_in_the_admin_and_cannot_change_them(client):
+    from tests.factories import UserFactory
+
+    user = verified_user()
+    _login(Client(), user, password="wrong-password", REMOTE_ADDR="198.51.100.9")
+    admin_user = UserFactory(
+        email="root@example.vn", is_superuser=True, is_staff=True, role="catalogue_admin"
+    )
+    client.force_login(admin_user)
+    session = client.session
+    session["_portal_mfa_ok"] = True
+    session.save()
+    line = SignIn.objects.get(user=user)
+
+    listing = client.get(reverse("admin:accounts_signin_changelist"), {"q": "198.51.100.9"})
+
+    assert listing.status_code == 200 and str(user) in listing.content.decode()
+    assert (
+        client.post(reverse("admin:accounts_signin_delete", args=[line.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert SignIn.objects.filter(pk=line.pk).exists()
