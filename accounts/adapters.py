@@ -23,6 +23,7 @@ from common.links import absolute_url, site_host
 from .identity import remember_loa
 from .national_identity import services as national_identity
 from .national_identity.claims import IdentityClaimsError, claims_of, identity_from_claims
+from .services import DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +41,22 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request, user, **kwargs):
         """The LoA of this sign-in: the national identity service's for a sign-in through it, none (0) for a
-        password (accounts.identity)."""
+        password (accounts.identity). A browser signing in for the first time gets its device cookie
+        (accounts.services.browser_device)."""
         sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
         remember_loa(request, identity_loa_of(sociallogin) if sociallogin is not None else None)
-        return super().post_login(request, user, **kwargs)
+        response = super().post_login(request, user, **kwargs)
+        new_device = getattr(request, "new_device", None)
+        if new_device and response is not None:
+            response.set_cookie(
+                DEVICE_COOKIE,
+                new_device,
+                max_age=DEVICE_COOKIE_MAX_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
     def get_client_ip(self, request) -> str:
         """allauth's per-address rate limits and its list of open sessions use the portal's reading of the

@@ -301,6 +301,9 @@ class SignIn(models.Model):
     succeeded = models.BooleanField(_("succeeded"))
     ip = models.CharField(_("IP address"), max_length=45, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    # SHA-256 of the browser's device cookie (accounts.services.DEVICE_COOKIE): a sign-in from a browser that
+    # never signed in to this account before is told to its owner.
+    device = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("sign-in")

@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -77,7 +79,7 @@ def sign_in_method(request, user: User) -> str:
     return SignIn.Method.PASSWORD
 
 
-def record_sign_in(*, user: User, request, method: str, succeeded: bool) -> SignIn:
+def record_sign_in(*, user: User, request, method: str, succeeded: bool, device: str = "") -> SignIn:
     """One line of the account's sign-in history: when, how, from which address and browser."""
     meta = request.META if request is not None else {}
     return SignIn.objects.create(
@@ -87,7 +89,48 @@ def record_sign_in(*, user: User, request, method: str, succeeded: bool) -> Sign
         succeeded=succeeded,
         ip=client_ip(request)[:45] if request is not None else "",
         user_agent=meta.get("HTTP_USER_AGENT", "")[: SignIn._meta.get_field("user_agent").max_length],
+        device=hashlib.sha256(device.encode()).hexdigest() if device else "",
     )
+
+
+# A long-lived, random cookie naming the browser (no personal data; strictly necessary for the account's
+# security): a successful sign-in from a browser without one this account has signed in from is told to
+# the account's owner. Set on the sign-in's response (accounts.adapters.PortalAccountAdapter.post_login).
+DEVICE_COOKIE = "portal_device"
+DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie
+_DEVICE_VALUE = re.compile(r"[A-Za-z0-9_-]{22,64}")
+
+
+def browser_device(request) -> str:
+    """The browser's device cookie, or a new value the sign-in's response will set (`request.new_device`)."""
+    value = request.COOKIES.get(DEVICE_COOKIE, "") if request is not None else ""
+    if _DEVICE_VALUE.fullmatch(value):
+        return value
+    value = secrets.token_urlsafe(24)
+    if request is not None:
+        request.new_device = value
+    return value
+
+
+def tell_of_a_new_browser(*, user: User, sign_in: SignIn) -> bool:
+    """Tell the owner of a sign-in from a browser that never signed in to the account before (by its
+    device cookie), unless it is the account's first sign-in: the notice names the time, browser and address
+    and links to the history, where the other sessions can be signed out. Returns whether they were told."""
+    earlier = SignIn.objects.filter(user=user, succeeded=True).exclude(pk=sign_in.pk)
+    if not sign_in.device or not earlier.exists() or earlier.filter(device=sign_in.device).exists():
+        return False
+    notify(
+        recipient=user,
+        event=Event.NEW_SIGN_IN,
+        context={
+            "when": timezone.localtime(sign_in.at).strftime("%H:%M %d/%m/%Y"),
+            "browser": sign_in.browser,
+            "ip": sign_in.ip,
+            "link": reverse("accounts:security"),
+        },
+        dedupe_key=f"sign-in-{sign_in.pk}",
+    )
+    return True
 
 
 def forget_old_sign_ins(*, now: datetime | None = None) -> int:
@@ -169,10 +212,19 @@ def login_locked_until(*, email: str, now: datetime | None = None) -> datetime |
 
 
 def record_login_success(*, user: User, request=None) -> None:
-    """A successful sign-in starts the failure count afresh and goes into the account's history."""
+    """A successful sign-in starts the failure count afresh and goes into the account's history; one from a
+    browser new to the account is told to its owner."""
     if user.failed_login_count or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
-    record_sign_in(user=user, request=request, method=sign_in_method(request, user), succeeded=True)
+    with transaction.atomic():
+        sign_in = record_sign_in(
+            user=user,
+            request=request,
+            method=sign_in_method(request, user),
+            succeeded=True,
+            device=browser_device(request),
+        )
+        tell_of_a_new_browser(user=user, sign_in=sign_in)
 
 
 def unlock_account(*, user: User) -> None:

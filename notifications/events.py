@@ -40,6 +40,7 @@ class Event(models.TextChoices):
     APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment at the desk cancelled")
     APPOINTMENT_REMINDER = "appointment_reminder", _("Reminder of an appointment at the desk")
     CORRECTION_HANDLED = "correction_handled", _("Request to correct personal data answered")
+    NEW_SIGN_IN = "new_sign_in", _("Sign-in from a new browser")
 
 
 # Optional keys each event's templates use (all optional: a template leaves out what it is not given).
@@ -85,6 +86,8 @@ CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
     Event.APPOINTMENT_REMINDER: ("when", "agency", "counter", "purpose", "calendar"),
     # privacy/: `reference` the request's number, `outcome` done|refused, `answer` the staff's words.
     Event.CORRECTION_HANDLED: ("reference", "outcome", "answer"),
+    # accounts/: `when` "HH:MM dd/mm/yyyy", `browser` "Chrome, Android" (may be empty), `ip` the address.
+    Event.NEW_SIGN_IN: ("when", "browser", "ip"),
 }
 
 # Events told on one channel only, at the address the caller names (notify(channels=…)), whatever the

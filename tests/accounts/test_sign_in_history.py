@@ -203,3 +203,51 @@ def test_administrators_find_an_addresss_sign_ins_in_the_admin_and_cannot_change
         == 403
     )
     assert SignIn.objects.filter(pk=line.pk).exists()
+
+
+def _new_browser_notices(user):
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient=user, event="new_sign_in")
+
+
+def test_a_sign_in_from_a_browser_new_to_the_account_is_told_to_its_owner_once():
+    user = verified_user()
+    laptop, phone = Client(), Client()
+
+    first = _login(laptop, user, HTTP_USER_AGENT=WINDOWS_EDGE)
+    assert first.cookies["portal_device"]["httponly"] and first.cookies["portal_device"]["max-age"]
+    laptop.post(reverse("account_logout"))
+    _login(laptop, user, HTTP_USER_AGENT=WINDOWS_EDGE)
+    assert not _new_browser_notices(user).exists()  # the first sign-in ever, then the same browser
+
+    _login(phone, user, HTTP_USER_AGENT=ANDROID_CHROME, REMOTE_ADDR="203.0.113.7")
+
+    notices = {n.channel: n for n in _new_browser_notices(user)}
+    assert {"portal", "email"} <= set(notices)
+    assert "Chrome, Android" in notices["email"].body and "203.0.113.7" in notices["email"].body
+    assert notices["portal"].link == reverse("accounts:security")
+    phone.post(reverse("account_logout"))
+    _login(phone, user, HTTP_USER_AGENT=ANDROID_CHROME)
+    assert _new_browser_notices(user).filter(channel="portal").count() == 1
+
+
+def test_a_forged_or_missing_device_cookie_counts_as_a_new_browser():
+    user = verified_user()
+    _login(Client(), user)
+    forged = Client()
+    forged.cookies["portal_device"] = "<script>"
+
+    response = _login(forged, user)
+
+    assert response.cookies["portal_device"].value != "<script>"
+    assert _new_browser_notices(user).filter(channel="portal").count() == 1
+
+
+def test_a_national_identity_sign_in_gets_the_device_cookie_too(client, sandbox):  # noqa: F811
+    person = sandbox["sandbox-citizen-1"]
+
+    sign_in(client, person)
+
+    assert client.cookies["portal_device"].value
+    assert SignIn.objects.get().device

@@ -86,3 +86,10 @@ def test_the_sign_in_history_shows_a_refused_password_and_signs_out_another_brow
     other_page.goto(base + "/dashboard/")
     expect(other_page).to_have_url(re.compile(r"/accounts/login/"))
     other.close()
+
+    # This browser signed in after the other one: its owner was told of a new browser, with the way here.
+    page.goto(base + "/notifications/")
+    notice = page.locator("main").get_by_text(
+        "Tài khoản của ông/bà vừa được đăng nhập trên một trình duyệt mới"
+    )
+    expect(notice.first).to_be_visible()

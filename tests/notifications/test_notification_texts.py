@@ -41,6 +41,9 @@ CONTEXT = {
     "days": 2,
     "otp": "123456",
     "minutes": 10,
+    "when": "14:30 05/12/2026",
+    "browser": "Chrome, Android",
+    "ip": "203.0.113.7",
 }
 # What each key looks like in a notice (dates as the notices write them).
 SHOWN = {
@@ -50,9 +53,11 @@ SHOWN = {
     "new_due_date": "20/12/2026",
     "original_due_date": "10/12/2026",
     "delivered_at": "10:05 03/12/2026",
+    "when": "14:30 05/12/2026",
+    "ip": "203.0.113.7",
 }
 # The SMS is short: the old appointment date stays in the email and the portal.
-NOT_IN_SMS = {"original_due_date"}
+NOT_IN_SMS = {"original_due_date", "ip"}
 
 
 def rendered(event: str, language: str) -> dict[str, str]:
