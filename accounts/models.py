@@ -308,7 +308,11 @@ class SignIn(models.Model):
     class Meta:
         verbose_name = _("sign-in")
         verbose_name_plural = _("sign-ins")
-        indexes = [models.Index(fields=["user", "-at"], name="sign_in_latest")]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="sign_in_latest"),
+            # The scrape's refused sign-ins of the last hour; the nightly deletion of old ones.
+            models.Index(fields=["at"], name="sign_in_at"),
+        ]
 
     def __str__(self):
         return f"{self.user} {self.method} {self.at:%Y-%m-%d %H:%M} {'ok' if self.succeeded else 'refused'}"

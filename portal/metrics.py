@@ -6,8 +6,8 @@ common/metrics.py's SQL statements per request. Under gunicorn with PROMETHEUS_M
 
 At each scrape (`PortalCollector`, a few cheap queries on indexed columns; no scan of dossiers): each
 outbox's backlog and the age of its oldest waiting row, Celery's queue depths (LLEN on the Redis broker),
-recent payment failures and refunds waiting for finance staff, and the days left on each agency's signing
-certificate. Alert rules on these: deploy/prometheus/alerts.yml.
+recent payment failures and refunds waiting for finance staff, the sign-ins refused in the last hour, and
+the days left on each agency's signing certificate. Alert rules on these: deploy/prometheus/alerts.yml.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 KOMBU_PRIORITY_SEPARATOR = "\x06\x16"
 KOMBU_PRIORITY_STEPS = (3, 6, 9)
 PAYMENT_FAILURE_WINDOW = datetime.timedelta(hours=1)
+SIGN_IN_FAILURE_WINDOW = datetime.timedelta(hours=1)
 CERTIFICATE_CACHE_SECONDS = 7 * 24 * 3600
 
 
@@ -164,6 +165,14 @@ def signing_certificate_expiries(now: datetime.datetime | None = None) -> dict[s
     return days
 
 
+def sign_ins_refused(now: datetime.datetime) -> int:
+    """Wrong passwords and codes given for existing accounts in the last hour (accounts.SignIn, by its time
+    index): many at once is someone trying passwords on the accounts."""
+    from accounts.models import SignIn
+
+    return SignIn.objects.filter(succeeded=False, at__gte=now - SIGN_IN_FAILURE_WINDOW).count()
+
+
 class PortalCollector(Collector):
     """The figures read from the database, the broker and the certificates at each scrape."""
 
@@ -193,6 +202,12 @@ class PortalCollector(Collector):
             "portal_refunds_failed",
             "Refunds the gateway refused, waiting for finance staff to send them again.",
             value=failures["refunds_failed"],
+        )
+
+        yield GaugeMetricFamily(
+            "portal_sign_ins_refused_last_hour",
+            "Sign-ins refused in the last hour for a wrong password or authenticator code, all accounts.",
+            value=sign_ins_refused(now),
         )
 
         broker_up, depths = celery_queue_depths()

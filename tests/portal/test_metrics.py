@@ -124,7 +124,7 @@ def test_the_collector_runs_the_same_few_queries_however_many_rows_wait():
     empty = queries()
     for minutes in range(20):
         pending_email(minutes)
-    assert queries() == empty == 7  # five outboxes, payment failures, refund failures
+    assert queries() == empty == 8  # five outboxes, payment failures, refund failures, refused sign-ins
 
 
 def test_the_scrape_counts_failed_payments_and_refunds_waiting_for_finance(client):
@@ -260,3 +260,20 @@ def test_alert_rules_use_only_series_the_endpoint_exposes(client, tmp_path):
         "django_http_responses_total_by_status_total",
         "portal_signing_certificate_expiry_days",
     } <= used
+
+
+def test_the_scrape_counts_the_sign_ins_refused_in_the_last_hour(client):
+    from datetime import timedelta
+
+    from accounts import services as account_services
+    from accounts.models import SignIn
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    for _ in range(3):
+        account_services.record_sign_in(user=user, request=None, method="password", succeeded=False)
+    account_services.record_sign_in(user=user, request=None, method="password", succeeded=True)
+    old = account_services.record_sign_in(user=user, request=None, method="password", succeeded=False)
+    SignIn.objects.filter(pk=old.pk).update(at=clock.now() - timedelta(minutes=61))
+
+    assert value(scrape(client), "portal_sign_ins_refused_last_hour") == 3
