@@ -34,6 +34,19 @@ def written_address(
     return ", ".join(part for part in parts if part)
 
 
+def followed(start, next_of):
+    """Where `next_of` leads from `start` (an old unit or agency to the one that replaced it): the last one
+    before it gives None, or before it comes back to one already passed (a loop an administrator made)."""
+    current, seen = start, set()
+    while current.pk not in seen:
+        seen.add(current.pk)
+        following = next_of(current)
+        if following is None:
+            break
+        current = following
+    return current
+
+
 class AdministrativeUnit(models.Model):
     """A province, commune or (legacy) district; old units point at the unit that replaced them in 2025."""
 
@@ -63,14 +76,7 @@ class AdministrativeUnit(models.Model):
 
     def current(self) -> "AdministrativeUnit":
         """The unit that exists today: follows the 2025 merges from an old code."""
-        unit, seen = self, set()
-        while unit.successor_id and unit.pk not in seen:
-            seen.add(unit.pk)
-            successor = unit.successor
-            if successor is None:
-                break
-            unit = successor
-        return unit
+        return followed(self, lambda unit: unit.successor)
 
 
 agency_code_validator = RegexValidator(
@@ -143,14 +149,9 @@ class Agency(models.Model):
         """The agency that answers for this one's dossiers today: itself while it exists; for one abolished
         (the districts in July 2025), the agency that took over its work, or failing one, the nearest one
         above it that still exists."""
-        agency, seen = self, set()
-        while agency.is_legacy and agency.pk not in seen:
-            seen.add(agency.pk)
-            following = agency.successor or agency.parent
-            if following is None:
-                break
-            agency = following
-        return agency
+        return followed(
+            self, lambda agency: (agency.successor or agency.parent) if agency.is_legacy else None
+        )
 
     @property
     def government_level(self) -> str:
