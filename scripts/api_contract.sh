@@ -10,7 +10,8 @@ ROOT=$(pwd)
 DB=${API_CONTRACT_DB:-portal_api_contract}
 PG=(-h 127.0.0.1 -p 5432 -U postgres)
 WORK=$(mktemp -d)
-PORT=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+source scripts/support.sh
+PORT=$(free_port)
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" REDIS_URL="" PORTAL_ENV=development DEBUG=false
 export MEDIA_ROOT="$WORK/media" EMAIL_FILE_PATH="$WORK/mail" SMS_FILE_PATH="$WORK/sms/outbox.jsonl"

@@ -13,14 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
+source scripts/support.sh
 TOOLS=$ROOT/var/tools/prometheus
 if [ ! -x "$TOOLS/usr/bin/prometheus" ]; then
   echo "Unpacking Debian's prometheus package into var/tools/ (promtool and the server, not a service)."
   download=$(mktemp -d)
   if ! (cd "$download" && apt-get download -qq prometheus 2>/dev/null); then
-    sudo_cmd=()
-    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq
+    as_root apt-get update -qq
     (cd "$download" && apt-get download -qq prometheus 2>/dev/null)
   fi
   mkdir -p "$TOOLS"
@@ -33,7 +32,6 @@ PROMETHEUS=$TOOLS/usr/bin/prometheus
 DB=${MONITORING_CHECK_DB:-portal_monitoring_check}
 PG=(-h 127.0.0.1 -p 5432 -U postgres)
 WORK=$(mktemp -d)
-free_port() { .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 PROM_PORT=$(free_port)
 SERVER="" PROM=""

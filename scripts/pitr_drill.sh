@@ -17,20 +17,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v pgbackrest >/dev/null; then
-  echo "Installing pgbackrest (Debian package; deploy/postgres/Dockerfile installs the same in the image)."
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends pgbackrest
-fi
+source scripts/support.sh
+debian_packages pgbackrest # deploy/postgres/Dockerfile installs the same in the image
 
 PGBIN=/usr/lib/postgresql/$(ls /usr/lib/postgresql | sort -V | tail -n 1)/bin
 # PostgreSQL refuses to run as root: as root, the server and pgBackRest run as the postgres user.
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
-PORT=${PITR_DRILL_PORT:-$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+PORT=${PITR_DRILL_PORT:-$(free_port)}
 WORK=$(mktemp -d /tmp/pitr-drill.XXXXXX)
 DATA=$WORK/data
 SOURCE=${PITR_DRILL_SOURCE_DB:-portal_pitr_source}
