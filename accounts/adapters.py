@@ -1,5 +1,4 @@
 import copy
-import ipaddress
 import logging
 from urllib.parse import quote
 
@@ -17,7 +16,7 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from common.http import client_ip
+from common.http import client_address
 from common.links import absolute_url, site_host
 
 from .identity import remember_loa
@@ -62,11 +61,7 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         """allauth's per-address rate limits and its list of open sessions use the portal's reading of the
         address (TRUSTED_PROXY_COUNT). The sessions' column holds only addresses: a request without one (no
         REMOTE_ADDR) counts as 0.0.0.0."""
-        address = client_ip(request)
-        try:
-            return str(ipaddress.ip_address(address))
-        except ValueError:
-            return "0.0.0.0"
+        return client_address(request) or "0.0.0.0"
 
     # allauth builds the links in its mails from the host the request came to; the portal's mails, SMS and
     # slips all link to SITE_URL (common.links), so these do too.

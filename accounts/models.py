@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
+from common.http import describe_browser
 from procedures.models import AdministrativeUnit, Agency, written_address
 
 
@@ -319,6 +320,4 @@ class SignIn(models.Model):
 
     @property
     def browser(self) -> str:
-        from .selectors import describe_browser
-
         return describe_browser(self.user_agent)

@@ -14,6 +14,7 @@ from django.db import connections, router
 from django.db.models import Q, QuerySet
 
 from common import clock
+from common.http import describe_browser
 from common.prepared import PreparedRead
 from common.sql import named_columns
 from procedures.models import Agency
@@ -204,30 +205,3 @@ def open_sessions(user: User, current_session_key: str | None) -> list[OpenSessi
         for session in UserSession.objects.purge_and_list(user)
     ]
     return sorted(sessions, key=lambda s: (not s.is_this_one, -s.started_at.timestamp()))
-
-
-# (what the User-Agent contains, what to call it), the first match wins: Edge and Cốc Cốc say "Chrome" too,
-# Chrome says "Safari".
-_BROWSERS = (
-    ("Edg/", "Edge"),
-    ("coc_coc_browser", "Cốc Cốc"),
-    ("Zalo", "Zalo"),
-    ("Firefox/", "Firefox"),
-    ("Chrome/", "Chrome"),
-    ("Safari/", "Safari"),
-)
-_SYSTEMS = (
-    ("Android", "Android"),
-    ("iPhone", "iPhone"),
-    ("iPad", "iPad"),
-    ("Windows", "Windows"),
-    ("Mac OS X", "macOS"),
-    ("Linux", "Linux"),
-)
-
-
-def describe_browser(user_agent: str) -> str:
-    """ "Chrome, Android" from a User-Agent header; the header itself is shown beside it for the rest."""
-    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
-    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
-    return ", ".join(part for part in (browser, system) if part)

@@ -15,13 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from common import clock
-from common.http import client_ip
+from common.http import client_address
 from notifications.events import Event
 from notifications.models import Channel
 from notifications.services import notify
@@ -87,7 +86,7 @@ def record_sign_in(*, user: User, request, method: str, succeeded: bool, device:
         at=clock.now(),
         method=method,
         succeeded=succeeded,
-        ip=client_ip(request)[:45] if request is not None else "",
+        ip=(client_address(request) or "") if request is not None else "",
         user_agent=meta.get("HTTP_USER_AGENT", "")[: SignIn._meta.get_field("user_agent").max_length],
         device=hashlib.sha256(device.encode()).hexdigest() if device else "",
     )
@@ -123,7 +122,7 @@ def tell_of_a_new_browser(*, user: User, sign_in: SignIn) -> bool:
         recipient=user,
         event=Event.NEW_SIGN_IN,
         context={
-            "when": timezone.localtime(sign_in.at).strftime("%H:%M %d/%m/%Y"),
+            "when": sign_in.at.isoformat(),
             "browser": sign_in.browser,
             "ip": sign_in.ip,
             "link": reverse("accounts:security"),
@@ -162,15 +161,18 @@ def clear_ended_sessions() -> int:
 def end_other_sessions(*, user: User, request) -> int:
     """Sign the account out everywhere but in this browser (a phone left somewhere, a shared computer).
     Returns how many sessions were ended."""
+    from allauth.usersessions.adapter import get_adapter
     from allauth.usersessions.models import UserSession
 
-    current = request.session.session_key
-    ended = 0
-    for session in UserSession.objects.purge_and_list(user):
-        if session.session_key != current:
-            session.end()
-            ended += 1
-    return ended
+    # Listed with the ended ones dropped, so the count is of sessions really signed out; allauth's adapter
+    # ends them, as its own "sign out other sessions" form does.
+    others = [
+        session
+        for session in UserSession.objects.purge_and_list(user)
+        if session.session_key != request.session.session_key
+    ]
+    get_adapter().end_sessions(others)
+    return len(others)
 
 
 def _count_failure(user_pk: int) -> User:

@@ -1,5 +1,5 @@
 """What the portal reads from a request itself: the client's address (for rate limits and the payment's
-payer IP)."""
+payer IP), and which browser it is (for the sign-in history)."""
 
 import ipaddress
 
@@ -25,3 +25,39 @@ def client_ip(request) -> str:
         return str(ipaddress.ip_address(chosen))
     except ValueError:  # not an address: a proxy that is not ours, or a broken header
         return remote
+
+
+def client_address(request) -> str | None:
+    """client_ip when it is an IP address; None when there is none to read (no REMOTE_ADDR, a unix socket):
+    for what must hold an address (the payment's payer IP, a network match, an address column)."""
+    try:
+        return str(ipaddress.ip_address(client_ip(request)))
+    except ValueError:
+        return None
+
+
+# (what the User-Agent contains, what to call it), the first match wins: Edge and Cốc Cốc say "Chrome" too,
+# Chrome says "Safari".
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("coc_coc_browser", "Cốc Cốc"),
+    ("Zalo", "Zalo"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe_browser(user_agent: str) -> str:
+    """ "Chrome, Android" from a User-Agent header ("" when it names none of the common ones)."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    return ", ".join(part for part in (browser, system) if part)

@@ -86,7 +86,7 @@ CONTEXT_KEYS: dict[str, tuple[str, ...]] = {
     Event.APPOINTMENT_REMINDER: ("when", "agency", "counter", "purpose", "calendar"),
     # privacy/: `reference` the request's number, `outcome` done|refused, `answer` the staff's words.
     Event.CORRECTION_HANDLED: ("reference", "outcome", "answer"),
-    # accounts/: `when` "HH:MM dd/mm/yyyy", `browser` "Chrome, Android" (may be empty), `ip` the address.
+    # accounts/: `when` an ISO datetime, `browser` "Chrome, Android" (may be empty), `ip` the address.
     Event.NEW_SIGN_IN: ("when", "browser", "ip"),
 }
 

@@ -23,7 +23,7 @@ from accounts.models import Role
 from common.actions import ServiceAction
 from common.decorators import citizen_only, staff_only
 from common.downloads import XLSX, private_download
-from common.http import client_ip
+from common.http import client_address
 from common.links import absolute_url
 from common.middleware import accepts_any_input
 from dossiers import policies
@@ -85,7 +85,7 @@ def pay(request, pk):
             dossier=dossier,
             payer=request.user,
             idempotency_key=request.POST.get("idempotency_key", ""),
-            payer_ip=client_ip(request) if client_ip(request) != "unknown" else None,
+            payer_ip=client_address(request),
         )
     except ValidationError as error:
         for text in error.messages:

@@ -30,7 +30,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from common import clock
-from common.http import client_ip
+from common.http import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -238,10 +238,10 @@ def metrics_allowed(request: HttpRequest) -> bool:
     given = request.headers.get("Authorization", "")
     if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode()):
         return True
-    try:
-        address = ipaddress.ip_address(client_ip(request))
-    except ValueError:
+    readable = client_address(request)
+    if readable is None:
         return False
+    address = ipaddress.ip_address(readable)
     for allowed in settings.METRICS_ALLOWED_IPS:
         try:
             if address in ipaddress.ip_network(allowed, strict=False):

@@ -291,7 +291,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The sign-in history past SIGN_IN_HISTORY_DAYS, expired sessions and the open-session rows of ended ones.
     "accounts-forget-old-sign-ins": {
-        "task": "accounts.tasks.forget_old_sign_ins",
+        "task": "accounts.tasks.forget_old_sign_ins_and_ended_sessions",
         "schedule": crontab(hour=3, minute=10),
     },
     # Closed dossiers past their retention period: minimised and their files moved to STORAGES["archive"].

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import SignIn
-from accounts.selectors import describe_browser
 from common import clock
+from common.http import describe_browser
 
 from .factories_extra import PASSWORD, TOTPAuthenticatorFactory, fresh_totp_code, verified_user
 from .test_national_identity import sandbox, sign_in, transport  # noqa: F401 (fixtures)
@@ -166,7 +166,7 @@ def test_the_browser_is_named_from_its_user_agent(user_agent, described):
 def test_the_nightly_task_deletes_expired_sessions_and_the_rows_of_ended_ones(client):
     from django.contrib.sessions.models import Session
 
-    from accounts.tasks import forget_old_sign_ins
+    from accounts.tasks import forget_old_sign_ins_and_ended_sessions
 
     user = verified_user()
     phone = Client()
@@ -175,7 +175,7 @@ def test_the_nightly_task_deletes_expired_sessions_and_the_rows_of_ended_ones(cl
     phone_key = phone.session.session_key
     Session.objects.filter(session_key=phone_key).update(expire_date=clock.now() - timedelta(seconds=1))
 
-    forget_old_sign_ins()
+    forget_old_sign_ins_and_ended_sessions()
 
     assert not Session.objects.filter(session_key=phone_key).exists()
     assert list(UserSession.objects.values_list("session_key", flat=True)) == [client.session.session_key]
